@@ -1,0 +1,1 @@
+"""Data stage: raw sources -> clean, artist-split dataset (`lyricgenre data build`)."""

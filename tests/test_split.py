@@ -1,0 +1,40 @@
+import pandas as pd
+import pytest
+
+from lyricgenre.data.split import SPLITS, artist_split
+
+
+def _songs(n_artists: int = 60, songs_per_artist: int = 5) -> tuple[pd.Series, pd.Series]:
+    genres_by_artist = [["pop"] if a % 3 else ["rock", "rare"] if a % 9 == 0 else ["rock"] for a in range(n_artists)]
+    artists = pd.Series([f"artist {a}" for a in range(n_artists) for _ in range(songs_per_artist)])
+    genres = pd.Series([genres_by_artist[a] for a in range(n_artists) for _ in range(songs_per_artist)])
+    return artists, genres
+
+
+def test_no_artist_in_two_splits_and_fractions_hold():
+    artists, genres = _songs()
+    split = artist_split(artists, genres)
+    assert (split.groupby(artists).nunique() == 1).all()
+    shares = split.value_counts(normalize=True)
+    assert set(split) == set(SPLITS)
+    assert abs(shares["train"] - 0.8) < 0.06
+    assert abs(shares["test"] - 0.1) < 0.06
+
+
+def test_rare_genres_reach_every_split():
+    artists, genres = _songs()
+    split = artist_split(artists, genres)
+    with_rare = split[genres.map(lambda g: "rare" in g)]
+    assert set(with_rare) == set(SPLITS)
+
+
+def test_split_is_deterministic_and_seeded():
+    artists, genres = _songs()
+    assert artist_split(artists, genres, seed=1).equals(artist_split(artists, genres, seed=1))
+    assert not artist_split(artists, genres, seed=1).equals(artist_split(artists, genres, seed=2))
+
+
+def test_bad_fractions_are_rejected():
+    artists, genres = _songs()
+    with pytest.raises(ValueError, match="fractions"):
+        artist_split(artists, genres, fractions=(0.9, 0.2, 0.1))
