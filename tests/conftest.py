@@ -9,6 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lyricgenre.data.build import BuildOptions, build_dataset
+from lyricgenre.training import train_model
+
 # Made-up lyric vocabularies per style, so a fixture model has something to learn.
 STYLE_WORDS = {
     "rock": "guitar road highway thunder wild fire night engine loud",
@@ -225,3 +228,23 @@ def make_raw_folder(root: Path, artists_per_style: int = 6, songs_per_artist: in
 @pytest.fixture
 def raw_folder(tmp_path: Path) -> Path:
     return make_raw_folder(tmp_path)
+
+
+TINY_TRANSFORMER = {"epochs": 1, "batch_size": 8, "max_length": 48, "max_windows": 2, "lr_head": 0.01}
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("tiny")
+    build_dataset(BuildOptions(raw=make_raw_folder(root, artists_per_style=8, songs_per_artist=5), out=root / "d"))
+    return root / "d" / "songs.parquet"
+
+
+@pytest.fixture(scope="session")
+def trained(dataset, tmp_path_factory) -> dict[str, Path]:
+    models = tmp_path_factory.mktemp("models")
+    train_model(dataset, "baseline", models / "baseline", {"min_df": 1, "n_jobs": 1})
+    train_model(dataset, "transformer", models / "transformer", TINY_TRANSFORMER)
+    members = [str(models / "baseline"), str(models / "transformer")]
+    train_model(dataset, "ensemble", models / "ensemble", {"members": members})
+    return {kind: models / kind for kind in ("baseline", "transformer", "ensemble")}

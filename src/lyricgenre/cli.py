@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -68,10 +69,140 @@ def _run_data_build(args: argparse.Namespace) -> None:
     )
 
 
+def _add_train_command(subcommands: argparse._SubParsersAction) -> None:
+    train = subcommands.add_parser("train", help="train a genre model and tune its thresholds on validation")
+    train.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
+    train.add_argument("--model", required=True, choices=["baseline", "transformer", "ensemble"], help="model kind")
+    train.add_argument("--out", type=Path, required=True, help="model folder to write, e.g. models/baseline")
+    train.add_argument("--config", type=Path, help="JSON file of model settings (see README)")
+    train.set_defaults(handler=_run_train)
+
+
+def _read_config(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    from lyricgenre.errors import UserError
+
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise UserError(f"{path}: cannot read the config ({error})") from error
+    if not isinstance(config, dict):
+        raise UserError(f"{path}: the config must be a JSON object")
+    return config
+
+
+def _run_train(args: argparse.Namespace) -> None:
+    from lyricgenre.training import train_model
+
+    result = train_model(args.data, args.model, args.out, _read_config(args.config))
+    metrics = result["validation_metrics"]
+    print(
+        f"wrote {args.out}: {args.model} trained on {result['training']['train_songs']} songs in "
+        f"{result['training']['seconds'] / 60:.1f} min; validation F1 micro {metrics['f1_micro']:.4f}, "
+        f"macro {metrics['f1_macro']:.4f} ({result['thresholds']['strategy']} thresholds)"
+    )
+
+
+def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
+    evaluate = subcommands.add_parser("evaluate", help="score trained models and write reports")
+    evaluate.add_argument(
+        "--model",
+        type=Path,
+        action="append",
+        required=True,
+        help="trained model folder (repeat to compare models in one run)",
+    )
+    evaluate.add_argument("--data", type=Path, help="dataset (default: the one each model was trained on)")
+    evaluate.add_argument("--split", default="test", help="split to score (default test)")
+    evaluate.add_argument("--reports", type=Path, default=Path("reports"), help="where reports/NAME/ are written")
+    evaluate.add_argument(
+        "--random-split",
+        action="store_true",
+        help="also run the original design's leaky random song split (retrains each model)",
+    )
+    evaluate.set_defaults(handler=_run_evaluate)
+
+
+def _run_evaluate(args: argparse.Namespace) -> None:
+    from lyricgenre.evaluation.run import evaluate_models, evaluate_random_split
+
+    results = evaluate_models(args.model, args.data, args.split, args.reports)
+    if args.random_split:
+        for folder in args.model:
+            name = f"{folder.name}-random-split"
+            results[name] = evaluate_random_split(folder, args.data, args.reports, args.reports / ".work" / name)
+    for name, result in results.items():
+        s = result["summary"]
+        print(
+            f"{name:<32} {result['protocol']:<16} F1 micro {s['f1_micro']:.4f}  macro {s['f1_macro']:.4f}  "
+            f"samples {s['f1_samples']:.4f}  -> {args.reports / name}/report.md"
+        )
+
+
+def _add_export_command(subcommands: argparse._SubParsersAction) -> None:
+    export = subcommands.add_parser("export", help="export a trained model to ONNX int8 / numpy for the runtime")
+    export.add_argument("--model", type=Path, required=True, help="trained model folder")
+    export.add_argument("--out", type=Path, required=True, help="artifact folder to write")
+    export.add_argument("--test-report", type=Path, help="metrics.json from `lyricgenre evaluate`, for the card")
+    export.add_argument(
+        "--check-data", type=Path, help="dataset whose test split checks int8 against fp32 (writes parity.json)"
+    )
+    export.set_defaults(handler=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> None:
+    from lyricgenre.export import export_model
+
+    manifest = export_model(args.model, args.out, args.test_report)
+    sizes = {p.name: p.stat().st_size / 1e6 for p in args.out.iterdir() if p.is_file()}
+    shipped = sum(size for name, size in sizes.items() if name != "encoder.onnx")
+    print(
+        f"wrote {args.out}: {len(manifest['genres'])} genres, {len(manifest['components'])} component(s), "
+        f"{shipped:.1f} MB without the fp32 encoder ({', '.join(f'{n} {s:.1f} MB' for n, s in sizes.items())})"
+    )
+
+
+def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
+    predict = subcommands.add_parser("predict", help="tag lyrics with genres")
+    predict.add_argument("lyrics", nargs="?", help="the lyrics, or - to read them from standard input")
+    predict.add_argument("--input", type=Path, help=".csv, .jsonl, .txt file, or a folder of .txt/.lrc files")
+    predict.add_argument("--text-column", default="lyrics", help="lyrics column/field of a CSV or JSONL input")
+    predict.add_argument("--output", type=Path, help="write .jsonl or .csv here (default: JSONL on stdout)")
+    predict.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
+    predict.add_argument("--top-k", type=int, help="keep at most K genres (with --threshold: both apply)")
+    predict.add_argument("--threshold", type=float, help="global probability threshold instead of the tuned ones")
+    predict.add_argument("--format", choices=["table", "json"], default="table", help="single-song output")
+    predict.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
+    predict.set_defaults(handler=_run_predict)
+
+
+def _run_predict(args: argparse.Namespace) -> None:
+    from lyricgenre.errors import UserError
+    from lyricgenre.predict import predict_file, predict_one
+
+    if (args.lyrics is None) == (args.input is None):
+        raise UserError("give either lyrics (or - for standard input) or --input FILE, not both or neither")
+    if args.top_k is not None and args.top_k < 1:
+        raise UserError(f"--top-k must be at least 1, got {args.top_k}")
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise UserError(f"--threshold must be between 0 and 1, got {args.threshold}")
+    if args.input is not None:
+        failed = predict_file(args)
+        if failed:
+            raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
+        return
+    predict_one(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lyricgenre", description="Tag songs with genres from their lyrics.")
     subcommands = parser.add_subparsers(dest="command", required=True)
     _add_data_commands(subcommands)
+    _add_train_command(subcommands)
+    _add_evaluate_command(subcommands)
+    _add_export_command(subcommands)
+    _add_predict_command(subcommands)
     return parser
 
 

@@ -1,0 +1,97 @@
+"""Runtime benchmark: int8 vs fp32 of the same exported model, side by side in one run.
+
+    python benchmarks/bench_runtime.py --model models/export/NAME [--data data/build/songs.parquet] [--json]
+
+Prints songs/s (batched), single-song p50/p95 latency, the int8/fp32 speed ratio, the size of the
+shipped (int8) model files and the peak resident memory. Needs an export folder that still holds the
+fp32 encoder (`lyricgenre export` writes both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from lyricgenre.runtime import GenreClassifier
+
+
+def load_songs(data: Path | None, count: int) -> list[str]:
+    """Test-split lyrics when the dataset is built, otherwise lyrics-like synthetic text."""
+    if data and data.is_file():
+        import pandas as pd
+
+        songs = pd.read_parquet(data, columns=["lyrics", "split"])
+        texts = list(songs.loc[songs["split"] == "test", "lyrics"])
+        return (texts * (count // max(len(texts), 1) + 1))[:count]
+    words = "love night baby heart road fire money dance home river light cry kiss dream sky".split()
+    return [
+        "\n".join(" ".join(words[(i + j * k) % len(words)] for k in range(8)) for j in range(40)) for i in range(count)
+    ]
+
+
+def songs_per_second(classifier: GenreClassifier, texts: list[str], batch_size: int) -> float:
+    classifier.predict_proba(texts[:batch_size])  # warm-up
+    started = time.perf_counter()
+    classifier.predict_proba(texts, batch_size=batch_size)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def single_song_latency_ms(classifier: GenreClassifier, texts: list[str]) -> tuple[float, float]:
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        classifier.predict_proba([text])
+        timings.append((time.perf_counter() - started) * 1000)
+    quantiles = statistics.quantiles(timings, n=20)
+    return statistics.median(timings), quantiles[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, required=True, help="export folder with encoder.onnx and int8")
+    parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
+    parser.add_argument("--songs", type=int, default=256, help="songs per batch measurement")
+    parser.add_argument("--single", type=int, default=100, help="single-song calls for the latency")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    args = parser.parse_args()
+
+    texts = load_songs(args.data, args.songs)
+    int8 = GenreClassifier.load(args.model, threads=args.threads)
+    p50, p95 = single_song_latency_ms(int8, texts[: args.single])
+    songs_per_second(int8, texts, args.batch_size)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # peak with the int8 model only
+    fp32 = GenreClassifier.load(args.model, threads=args.threads, precision="fp32")
+    # Alternate the two so that machine noise hits both alike; keep the best of each.
+    int8_rates, fp32_rates = [], []
+    for _ in range(2):
+        int8_rates.append(songs_per_second(int8, texts, args.batch_size))
+        fp32_rates.append(songs_per_second(fp32, texts, args.batch_size))
+    shipped = [p for p in args.model.iterdir() if p.is_file() and p.name != "encoder.onnx"]
+    result = {
+        "int8_vs_fp32_speedup": round(max(int8_rates) / max(fp32_rates), 3),
+        "songs_per_s": round(max(int8_rates), 1),
+        "fp32_songs_per_s": round(max(fp32_rates), 1),
+        "p50_ms": round(p50, 2),
+        "p95_ms": round(p95, 2),
+        "model_mb": round(sum(p.stat().st_size for p in shipped) / 1e6, 2),
+        "rss_mb": round(rss_mb, 1),
+        "threads": args.threads,
+        "songs": len(texts),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>22}: {value}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Evaluation stage: metrics, plots and reports for trained models (`lyricgenre evaluate`)."""

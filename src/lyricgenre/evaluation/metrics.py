@@ -1,0 +1,89 @@
+"""Multi-label metrics over a genre vocabulary (numpy only, so the runtime can report them too)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    truth, predicted = truth.astype(bool), predicted.astype(bool)
+    tp = (truth & predicted).sum(axis=0)
+    fp = (~truth & predicted).sum(axis=0)
+    fn = (truth & ~predicted).sum(axis=0)
+    return tp, fp, fn
+
+
+def _f1(tp, fp, fn) -> np.ndarray:
+    tp, fp, fn = (np.asarray(x, dtype=float) for x in (tp, fp, fn))
+    denominator = 2 * tp + fp + fn
+    return np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+
+
+def _ratio(numerator, denominator) -> np.ndarray:
+    numerator, denominator = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
+
+
+def f1_micro(truth: np.ndarray, predicted: np.ndarray) -> float:
+    tp, fp, fn = _counts(truth, predicted)
+    return float(_f1(tp.sum(), fp.sum(), fn.sum()))
+
+
+def f1_macro(truth: np.ndarray, predicted: np.ndarray) -> float:
+    """Mean F1 over the genres present in `truth` (absent genres would only add noise or zeros)."""
+    present = truth.astype(bool).any(axis=0)
+    if not present.any():
+        return 0.0
+    tp, fp, fn = _counts(truth, predicted)
+    return float(_f1(tp, fp, fn)[present].mean())
+
+
+def f1_samples(truth: np.ndarray, predicted: np.ndarray) -> float:
+    truth, predicted = truth.astype(bool), predicted.astype(bool)
+    tp = (truth & predicted).sum(axis=1)
+    return float(_f1(tp, (~truth & predicted).sum(axis=1), (truth & ~predicted).sum(axis=1)).mean())
+
+
+def summary(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    tp, fp, fn = _counts(truth, predicted)
+    return {
+        "f1_micro": f1_micro(truth, predicted),
+        "f1_macro": f1_macro(truth, predicted),
+        "f1_samples": f1_samples(truth, predicted),
+        "precision_micro": float(_ratio(tp.sum(), tp.sum() + fp.sum())),
+        "recall_micro": float(_ratio(tp.sum(), tp.sum() + fn.sum())),
+        "mean_predicted_genres": float(predicted.astype(bool).sum(axis=1).mean()),
+        "mean_true_genres": float(truth.astype(bool).sum(axis=1).mean()),
+    }
+
+
+def per_genre(truth: np.ndarray, predicted: np.ndarray, genres: list[str]) -> list[dict]:
+    tp, fp, fn = _counts(truth, predicted)
+    precision, recall, f1 = _ratio(tp, tp + fp), _ratio(tp, tp + fn), _f1(tp, fp, fn)
+    return [
+        {
+            "genre": genre,
+            "support": int(tp[i] + fn[i]),
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1": float(f1[i]),
+        }
+        for i, genre in enumerate(genres)
+    ]
+
+
+def calibration(truth: np.ndarray, probabilities: np.ndarray, bins: int = 10) -> dict:
+    """Reliability table and expected calibration error over all (song, genre) pairs."""
+    flat_p, flat_y = probabilities.ravel(), truth.astype(float).ravel()
+    edges = np.linspace(0, 1, bins + 1)
+    index = np.clip(np.digitize(flat_p, edges[1:-1]), 0, bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            mean_p, rate = float(flat_p[mask].mean()), float(flat_y[mask].mean())
+            ece += mask.mean() * abs(mean_p - rate)
+            table.append(
+                {"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "n": int(mask.sum()), "mean_p": mean_p, "observed": rate}
+            )
+    return {"ece": float(ece), "bins": table}

@@ -1,0 +1,185 @@
+"""Songs in and predictions out for `lyricgenre predict --input`: CSV, JSONL, TXT, folders of TXT/LRC.
+
+Every input row becomes exactly one output record, in input order; a row that cannot be classified
+(empty or missing lyrics, a malformed JSON line, a file that is not UTF-8) gets an `error` field
+instead of genres, so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lyricgenre.errors import UserError
+
+INPUT_SUFFIXES = (".csv", ".jsonl", ".txt")
+SONG_FILE_SUFFIXES = (".txt", ".lrc")
+OUTPUT_SUFFIXES = (".jsonl", ".csv")
+KEPT_FIELDS = ("id", "artist", "title")
+_LRC_TIMESTAMP = re.compile(r"\[\d{1,3}:\d{2}(?:[.:]\d{1,3})?\]")
+_LRC_TAG = re.compile(r"^\[(ar|ti|al|by|length|offset|re|ve|au):(.*)\]\s*$", re.IGNORECASE)
+
+
+@dataclass
+class SongRow:
+    row: int  # 1-based position in the input
+    lyrics: str | None
+    fields: dict = field(default_factory=dict)  # id / artist / title, when the input has them
+    error: str | None = None
+
+
+def read_songs(path: Path, text_column: str = "lyrics") -> Iterator[SongRow]:
+    """Rows of a CSV/JSONL file, one song per TXT file, or one song per .txt/.lrc file in a folder."""
+    path = Path(path)
+    if path.is_dir():
+        return _read_folder(path)
+    if not path.exists():
+        raise UserError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        raise UserError(f"{path}: unsupported input type {suffix or '(none)'}; use .csv, .jsonl, .txt or a folder")
+    if suffix == ".csv":
+        return _read_csv(path, text_column)
+    if suffix == ".jsonl":
+        return _read_jsonl(path, text_column)
+    return iter([_read_song_file(path, 1, {"id": path.name})])
+
+
+def _open_text(path: Path):
+    try:
+        return path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror})") from error
+
+
+def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
+    handle = _open_text(path)
+    try:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or text_column not in reader.fieldnames:
+            columns = ", ".join(reader.fieldnames or []) or "none"
+            raise UserError(f"{path}: no column {text_column!r} (columns: {columns}); choose one with --text-column")
+        for number, record in enumerate(reader, start=1):
+            yield _row(number, record.get(text_column), record)
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    except csv.Error as error:
+        raise UserError(f"{path}, line {reader.line_num}: malformed CSV ({error})") from error
+    finally:
+        handle.close()
+
+
+def _read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
+    handle = _open_text(path)
+    try:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                yield SongRow(number, None, error="blank line")
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as error:
+                yield SongRow(number, None, error=f"malformed JSON ({error.msg})")
+                continue
+            if not isinstance(record, dict):
+                yield SongRow(number, None, error="expected a JSON object")
+                continue
+            yield _row(number, record.get(text_column), record, missing=f"no {text_column!r} field")
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    finally:
+        handle.close()
+
+
+def _read_folder(folder: Path) -> Iterator[SongRow]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SONG_FILE_SUFFIXES)
+    if not files:
+        raise UserError(f"{folder}: no .txt or .lrc files in this folder")
+    for number, path in enumerate(files, start=1):
+        yield _read_song_file(path, number, {"id": str(path.relative_to(folder))})
+
+
+def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return SongRow(number, None, fields, error=f"{path.name}: not UTF-8 text")
+    except OSError as error:
+        return SongRow(number, None, fields, error=f"{path.name}: cannot be read ({error.strerror})")
+    if path.suffix.lower() == ".lrc":
+        text, tags = parse_lrc(text)
+        fields = {**fields, **tags}
+    return _row(number, text, fields)
+
+
+def parse_lrc(text: str) -> tuple[str, dict]:
+    """Lyrics of an LRC file without timestamps, and its artist/title tags."""
+    lines, tags = [], {}
+    for line in text.splitlines():
+        tag = _LRC_TAG.match(line.strip())
+        if tag:
+            name = {"ar": "artist", "ti": "title"}.get(tag.group(1).lower())
+            if name:
+                tags[name] = tag.group(2).strip()
+            continue
+        lines.append(_LRC_TIMESTAMP.sub("", line).strip())
+    return "\n".join(lines).strip(), tags
+
+
+def _row(number: int, lyrics, record: dict, missing: str = "empty lyrics") -> SongRow:
+    fields = {key: record[key] for key in KEPT_FIELDS if record.get(key) not in (None, "")}
+    if lyrics is None:
+        return SongRow(number, None, fields, error=missing)
+    if not isinstance(lyrics, str):
+        return SongRow(number, None, fields, error=f"lyrics must be text, got {type(lyrics).__name__}")
+    if not lyrics.strip():
+        return SongRow(number, None, fields, error="empty lyrics")
+    return SongRow(number, lyrics, fields)
+
+
+class PredictionWriter:
+    """Writes records to a temporary file beside the output, renamed into place only when complete."""
+
+    def __init__(self, output: Path | None, stdout):
+        self.output = Path(output) if output else None
+        if self.output and self.output.suffix.lower() not in OUTPUT_SUFFIXES:
+            raise UserError(f"{self.output}: unsupported output type; use .jsonl or .csv")
+        self.is_csv = bool(self.output and self.output.suffix.lower() == ".csv")
+        if self.output:
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.output.name}.", dir=self.output.parent)
+            self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        else:
+            self.handle, self.temporary = stdout, None
+        self.csv_writer = None
+
+    def write(self, record: dict) -> None:
+        if not self.is_csv:
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        flat = {
+            **record,
+            "genres": "|".join(record.get("genres") or []),
+            "scores": json.dumps(record.get("scores")) if record.get("scores") else "",
+        }
+        if self.csv_writer is None:
+            columns = ["row", *KEPT_FIELDS, "genres", "scores", "error"]
+            self.csv_writer = csv.DictWriter(self.handle, fieldnames=columns, extrasaction="ignore")
+            self.csv_writer.writeheader()
+        self.csv_writer.writerow(flat)
+
+    def close(self, success: bool) -> None:
+        if not self.temporary:
+            self.handle.flush()
+            return
+        self.handle.close()
+        if success:
+            os.replace(self.temporary, self.output)
+        else:
+            os.unlink(self.temporary)

@@ -1,0 +1,111 @@
+"""`lyricgenre predict`: single songs as a readable table or JSON, files and folders as JSONL/CSV records."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from lyricgenre.errors import UserError
+from lyricgenre.files import PredictionWriter, SongRow, read_songs
+from lyricgenre.runtime import GenreClassifier
+
+BATCH = 64
+BAR_WIDTH = 24
+
+
+def _classifier(args) -> GenreClassifier:
+    return GenreClassifier.load(args.model, threads=args.threads)
+
+
+def _read_single(lyrics: str) -> str:
+    if lyrics != "-":
+        return lyrics
+    try:
+        return sys.stdin.read()
+    except UnicodeDecodeError as error:
+        raise UserError(f"standard input is not UTF-8 text ({error.reason})") from error
+
+
+def predict_one(args) -> None:
+    text = _read_single(args.lyrics)
+    if not text.strip():
+        raise UserError("the lyrics are empty")
+    classifier = _classifier(args)
+    probabilities = classifier.predict_proba([text])
+    chosen = classifier.decide(probabilities, args.threshold, args.top_k)[0]
+    ranked = sorted(zip(classifier.genres, probabilities[0], chosen), key=lambda item: -item[1])
+    if args.format == "json":
+        record = {"genres": [g for g, _, c in ranked if c], "scores": {g: round(float(p), 4) for g, p, _ in ranked}}
+        print(json.dumps(record, ensure_ascii=False))
+        return
+    shown = [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5]
+    print(f"{'genre':<28} {'score':>5}")
+    for genre, probability, predicted in shown:
+        bar = "█" * round(probability * BAR_WIDTH)
+        print(f"{genre:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
+    if not chosen.any():
+        print("(no genre passes the threshold; the closest are shown)")
+
+
+def predict_file(args) -> int:
+    """Classify every row of `args.input`; returns how many rows could not be classified."""
+    rows = read_songs(args.input, args.text_column)
+    if args.output and args.output.resolve() == args.input.resolve():
+        raise UserError(f"{args.output}: the output would overwrite the input")
+    classifier = _classifier(args)
+    writer = PredictionWriter(args.output, sys.stdout)
+    progress = _Progress()
+    failed, success = 0, False
+    try:
+        batch: list[SongRow] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                failed += _classify_batch(classifier, batch, args, writer)
+                progress.update(len(batch))
+                batch = []
+        if batch:
+            failed += _classify_batch(classifier, batch, args, writer)
+            progress.update(len(batch))
+        success = True
+    finally:
+        writer.close(success)
+        progress.finish()
+    return failed
+
+
+def _classify_batch(classifier: GenreClassifier, rows: list[SongRow], args, writer: PredictionWriter) -> int:
+    valid = [row for row in rows if row.error is None]
+    results = {}
+    if valid:
+        probabilities = classifier.predict_proba([row.lyrics for row in valid])
+        decisions = classifier.decide(probabilities, args.threshold, args.top_k)
+        for row, scores, chosen in zip(valid, probabilities, decisions):
+            order = scores.argsort()[::-1]
+            results[row.row] = {
+                "genres": [classifier.genres[j] for j in order if chosen[j]],
+                "scores": {classifier.genres[j]: round(float(scores[j]), 4) for j in order},
+            }
+    for row in rows:
+        record = {"row": row.row, **row.fields}
+        record.update(results.get(row.row) or {"genres": None, "scores": None, "error": row.error})
+        writer.write(record)
+    return len(rows) - len(valid)
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only on a terminal, so logs and pipes stay clean)."""
+
+    def __init__(self):
+        self.done, self.started, self.enabled = 0, time.monotonic(), sys.stderr.isatty()
+
+    def update(self, count: int) -> None:
+        self.done += count
+        if self.enabled:
+            rate = self.done / max(time.monotonic() - self.started, 1e-9)
+            print(f"\rclassified {self.done} songs ({rate:.0f} songs/s)", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.enabled:
+            print(file=sys.stderr)

@@ -1,0 +1,143 @@
+"""`GenreClassifier`: the runtime's public API over an exported artifact.
+
+Needs onnxruntime, tokenizers and numpy only; never torch, transformers or scikit-learn. Every
+interface (CLI, web, library tagger) goes through this class.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from lyricgenre.errors import UserError
+from lyricgenre.models.thresholds import Thresholds, top_k_mask
+from lyricgenre.runtime.tfidf import LinearTfidfScorer
+from lyricgenre.text import pad_batch, song_windows
+
+MANIFEST = "manifest.json"
+WINDOW_BATCH = 32
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("lyricgenre") / "default_model"))
+
+
+class OnnxEncoderScorer:
+    """Windows of each song through the ONNX encoder + head; logits averaged over the song's windows."""
+
+    def __init__(self, folder: Path, spec: dict, threads: int | None, precision: str):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        file = spec["fp32_file"] if precision == "fp32" else spec["file"]
+        if not (folder / file).is_file():
+            raise UserError(f"{folder / file}: model file not found (precision {precision})")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(str(folder / file), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(folder / spec["tokenizer"]))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.max_length, self.max_windows = spec["max_length"], spec["max_windows"]
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        windows, owners = [], []
+        for song, text in enumerate(texts):
+            for window in song_windows(self.tokenizer, text, self.max_length, self.max_windows):
+                windows.append(window)
+                owners.append(song)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        logits = None
+        for first in range(0, len(order), WINDOW_BATCH):
+            chunk = order[first : first + WINDOW_BATCH]
+            input_ids, attention = pad_batch([windows[i] for i in chunk])
+            (batch_logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention})
+            if logits is None:
+                logits = np.zeros((len(windows), batch_logits.shape[1]), dtype=np.float64)
+            logits[chunk] = batch_logits
+        owners_array = np.asarray(owners)
+        song_logits = np.zeros((len(texts), logits.shape[1]))
+        np.add.at(song_logits, owners_array, logits)
+        song_logits /= np.bincount(owners_array, minlength=len(texts))[:, None]
+        return 1.0 / (1.0 + np.exp(-song_logits))
+
+
+class GenreClassifier:
+    """Multi-label genre tagger: `predict_proba(texts)` and `predict(texts, threshold=None, top_k=None)`."""
+
+    def __init__(self, folder: Path, threads: int | None = None, precision: str = "int8"):
+        folder = Path(folder)
+        manifest_path = folder / MANIFEST
+        if not manifest_path.is_file():
+            raise UserError(f"{folder}: not an exported lyricgenre model (no {MANIFEST})")
+        self.folder = folder
+        self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        self.genres: list[str] = list(self.manifest["genres"])
+        self.thresholds = Thresholds.from_dict(self.manifest["thresholds"])
+        self._components = [
+            (spec["weight"], self._scorer(spec, threads, precision)) for spec in self.manifest["components"]
+        ]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, threads: int | None = None, precision: str = "int8"):
+        """The shipped default model, or the exported model folder at `path`."""
+        return cls(Path(path) if path else default_model_path(), threads=threads, precision=precision)
+
+    def _scorer(self, spec: dict, threads: int | None, precision: str):
+        if spec["type"] == "onnx_encoder":
+            return OnnxEncoderScorer(self.folder, spec, threads, precision)
+        if spec["type"] == "tfidf_linear":
+            return LinearTfidfScorer.load(self.folder / spec["file"])
+        raise UserError(f"{self.folder}: unknown component type {spec['type']!r}")
+
+    @property
+    def info(self) -> dict:
+        return {
+            "name": self.manifest["name"],
+            "kind": self.manifest["kind"],
+            "genres": len(self.genres),
+            "strategy": self.thresholds["strategy"],
+        }
+
+    def predict_proba(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """(len(texts), len(genres)) probabilities; long lyrics are windowed exactly as in training."""
+        texts = [_checked(text) for text in texts]
+        out = np.zeros((len(texts), len(self.genres)), dtype=np.float32)
+        for first in range(0, len(texts), batch_size):
+            batch = texts[first : first + batch_size]
+            out[first : first + len(batch)] = sum(w * s.predict_proba(batch) for w, s in self._components)
+        return out
+
+    def decide(self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None):
+        """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut."""
+        if threshold is None and top_k is None:
+            return self.thresholds.apply(probabilities)
+        mask = np.ones_like(probabilities, dtype=bool)
+        if threshold is not None:
+            mask &= probabilities >= threshold
+        if top_k is not None:
+            if top_k < 1:
+                raise UserError(f"top_k must be at least 1, got {top_k}")
+            mask &= top_k_mask(probabilities, top_k)
+        return mask
+
+    def predict(self, texts: list[str], threshold: float | None = None, top_k: int | None = None) -> list[list[str]]:
+        """Predicted genres per text, most confident first."""
+        probabilities = self.predict_proba(texts)
+        decisions = self.decide(probabilities, threshold, top_k)
+        return [
+            [self.genres[j] for j in np.argsort(-row) if chosen[j]] for row, chosen in zip(probabilities, decisions)
+        ]
+
+
+def _checked(text) -> str:
+    if not isinstance(text, str):
+        raise UserError(f"lyrics must be text, got {type(text).__name__}")
+    if not text.strip():
+        raise UserError("lyrics are empty")
+    return text

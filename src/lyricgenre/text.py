@@ -1,0 +1,36 @@
+"""Turning lyrics into model inputs the same way at training and at run time (tokenizers + numpy only).
+
+Lyrics average ~310 word-piece tokens, more than a 256-token window, so a song is cut into
+consecutive windows; a model scores every window and averages the logits over the song.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from tokenizers import Tokenizer
+
+
+def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
+    """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each.
+
+    When a song is longer than `max_windows` windows, evenly spaced windows are kept so that the
+    whole song (start, middle, end) is represented.
+    """
+    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    ids = tokenizer.encode(text, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
+    body = max_length - 2
+    starts = list(range(0, len(ids), body))
+    if len(starts) > max_windows:
+        starts = [starts[round(i * (len(starts) - 1) / (max_windows - 1))] for i in range(max_windows)]
+    return [[cls_id, *ids[start : start + body], sep_id] for start in starts]
+
+
+def pad_batch(windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Right-pad windows to the longest one: (input_ids, attention_mask) as int64 arrays."""
+    longest = max(len(w) for w in windows)
+    input_ids = np.zeros((len(windows), longest), dtype=np.int64)
+    attention = np.zeros((len(windows), longest), dtype=np.int64)
+    for row, window in enumerate(windows):
+        input_ids[row, : len(window)] = window
+        attention[row, : len(window)] = 1
+    return input_ids, attention

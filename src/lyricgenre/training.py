@@ -1,0 +1,94 @@
+"""`lyricgenre train`: fit a model on the train split, tune its thresholds on validation, save it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lyricgenre.errors import UserError
+from lyricgenre.evaluation.metrics import summary
+from lyricgenre.models import model_class
+from lyricgenre.models.thresholds import tune_thresholds
+
+
+def load_dataset(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """songs.parquet and the vocabulary.json beside it."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: dataset not found (build it with `lyricgenre data build`)")
+    vocabulary_path = path.parent / "vocabulary.json"
+    if not vocabulary_path.is_file():
+        raise UserError(f"{vocabulary_path}: vocabulary not found beside the dataset")
+    songs = pd.read_parquet(path)
+    missing = {"lyrics", "genres", "split", "artist_key"} - set(songs.columns)
+    if missing:
+        raise UserError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    return songs, json.loads(vocabulary_path.read_text(encoding="utf-8"))
+
+
+def label_matrix(genre_lists, genres: list[str]) -> np.ndarray:
+    index = {genre: i for i, genre in enumerate(genres)}
+    matrix = np.zeros((len(genre_lists), len(genres)), dtype=np.int8)
+    for row, song_genres in enumerate(genre_lists):
+        for genre in song_genres:
+            if genre in index:
+                matrix[row, index[genre]] = 1
+    return matrix
+
+
+def cap_songs_per_artist(songs: pd.DataFrame, cap: int | None, seed: int) -> pd.DataFrame:
+    """Keep at most `cap` songs per artist, so a few prolific artists do not dominate training."""
+    if not cap:
+        return songs
+    return songs.groupby("artist_key", group_keys=False).apply(
+        lambda group: group.sample(n=min(cap, len(group)), random_state=seed)
+    )
+
+
+def train_model(
+    data: Path,
+    kind: str,
+    out: Path,
+    config: dict | None = None,
+    train_split: str = "train",
+    validation_split: str = "validation",
+) -> dict:
+    """Train `kind` on `train_split`, tune thresholds on `validation_split`; returns the saved description."""
+    config = dict(config or {})
+    songs, vocabulary = load_dataset(data)
+    train = songs[songs["split"] == train_split]
+    validation = songs[songs["split"] == validation_split]
+    if train.empty or validation.empty:
+        raise UserError(f"{data}: the {train_split!r} or {validation_split!r} split is empty")
+    training_options = {"max_songs_per_artist": config.pop("max_songs_per_artist", None)}
+    train = cap_songs_per_artist(train, training_options["max_songs_per_artist"], seed=13)
+    genres = [g for g in vocabulary if any(g in song_genres for song_genres in train["genres"])]
+    model = model_class(kind)(genres, config)
+    started = time.monotonic()
+    validation_labels = label_matrix(validation["genres"], genres)
+    model.fit(
+        list(train["lyrics"]),
+        label_matrix(train["genres"], genres),
+        validation=(list(validation["lyrics"]), validation_labels),
+    )
+    training_seconds = time.monotonic() - started
+    probabilities = model.predict_proba(list(validation["lyrics"]))
+    model.thresholds = tune_thresholds(validation_labels, probabilities)
+    model.metadata = {
+        "training_options": training_options,
+        "training": {
+            "data": str(data),
+            "train_songs": len(train),
+            "validation_songs": len(validation),
+            "train_split": train_split,
+            "validation_split": validation_split,
+            "seconds": round(training_seconds, 1),
+        },
+        "validation_metrics": summary(validation_labels, model.thresholds.apply(probabilities)),
+    }
+    model.save(out)
+    return {"kind": kind, "out": str(out), **model.metadata, "thresholds": model.thresholds.to_dict()}

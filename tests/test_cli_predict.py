@@ -1,0 +1,129 @@
+"""`lyricgenre predict` for every input format and every bad input."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from lyricgenre.cli import main
+from lyricgenre.export import export_model
+from lyricgenre.files import parse_lrc
+
+from .conftest import synthetic_lyrics
+
+
+@pytest.fixture(scope="session")
+def model(trained, tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("cli") / "baseline"
+    export_model(trained["baseline"], out)  # numpy-only: fast
+    return str(out)
+
+
+def run(capsys, *arguments) -> tuple[int, str, str]:
+    code = main(["predict", *arguments])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_single_song_table_and_json(model, capsys):
+    code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model)
+    assert code == 0 and out.startswith("genre") and "predicted" in out
+    code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--format", "json", "--top-k", "2")
+    record = json.loads(out)
+    assert code == 0 and len(record["genres"]) <= 2 and "rap" in record["scores"]
+
+
+def test_stdin(model, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(synthetic_lyrics("rock", 2)))
+    code, out, _ = run(capsys, "-", "--model", model, "--format", "json")
+    assert code == 0 and json.loads(out)["genres"]
+
+
+def test_csv_to_jsonl_keeps_order_and_ids(model, tmp_path, capsys):
+    source = tmp_path / "songs.csv"
+    with source.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "artist", "title", "text"])
+        for i, style in enumerate(["rock", "pop", "rap", "country"]):
+            writer.writerow([f"s{i}", "Someone", f"T{i}", synthetic_lyrics(style, i)])
+        writer.writerow(["s4", "Someone", "Empty", "   "])
+    output = tmp_path / "out.jsonl"
+    code, _, err = run(
+        capsys, "--input", str(source), "--text-column", "text", "--output", str(output), "--model", model
+    )
+    records = [json.loads(line) for line in output.read_text().splitlines()]
+    assert code == 2 and "1 row(s) could not be classified" in err
+    assert [r["id"] for r in records] == ["s0", "s1", "s2", "s3", "s4"]
+    assert records[4]["error"] == "empty lyrics" and records[4]["genres"] is None
+    assert records[0]["title"] == "T0" and isinstance(records[0]["scores"], dict)
+
+
+def test_jsonl_to_csv_reports_malformed_lines(model, tmp_path, capsys):
+    source = tmp_path / "songs.jsonl"
+    source.write_text(
+        json.dumps({"lyrics": synthetic_lyrics("pop", 3)})
+        + "\n{not json\n"
+        + json.dumps({"lyrics": synthetic_lyrics("rock", 4), "title": "R"})
+        + "\n"
+    )
+    output = tmp_path / "out.csv"
+    code, _, _ = run(capsys, "--input", str(source), "--output", str(output), "--model", model)
+    rows = list(csv.DictReader(output.open()))
+    assert code == 2 and [r["row"] for r in rows] == ["1", "2", "3"]
+    assert rows[1]["error"].startswith("malformed JSON") and rows[2]["title"] == "R" and rows[0]["genres"]
+
+
+def test_txt_file_and_folder_of_txt_and_lrc(model, tmp_path, capsys):
+    folder = tmp_path / "library"
+    (folder / "album").mkdir(parents=True)
+    (folder / "a.txt").write_text(synthetic_lyrics("country", 5))
+    (folder / "album" / "b.lrc").write_text(
+        "[ar:Some Band]\n[ti:Some Song]\n[00:01.00]" + synthetic_lyrics("rock", 6).replace("\n", "\n[00:02.00]")
+    )
+    (folder / "cover.jpg").write_bytes(b"\xff\xd8")
+    code, out, _ = run(capsys, "--input", str(folder), "--model", model)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["id"] for r in records] == ["a.txt", "album/b.lrc"]
+    assert records[1]["artist"] == "Some Band" and records[1]["genres"]
+    code, out, _ = run(capsys, "--input", str(folder / "a.txt"), "--model", model)
+    assert code == 0 and json.loads(out)["id"] == "a.txt"
+
+
+def test_lrc_parsing():
+    text, tags = parse_lrc("[ti:Song]\n[00:12.34]Hello there\n[01:02]again")
+    assert text == "Hello there\nagain" and tags == {"title": "Song"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, "file not found"),
+        ("songs.xml", b"<songs/>", "unsupported input type"),
+        ("songs.csv", b"a,b\n1,2\n", "no column 'lyrics'"),
+        ("songs.csv", b"lyrics\n\xff\xfe bad\n", "not UTF-8"),
+    ],
+)
+def test_bad_input_files_fail_in_one_line(model, tmp_path, capsys, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    output = tmp_path / "out.jsonl"
+    output.write_text("previous results\n")
+    code, _, err = run(capsys, "--input", str(path), "--output", str(output), "--model", model)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert output.read_text() == "previous results\n"  # an earlier output is never corrupted
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_bad_single_song_and_options(model, capsys):
+    code, _, err = run(capsys, "   ", "--model", model)
+    assert code == 2 and "lyrics are empty" in err
+    code, _, err = run(capsys, "la la", "--model", model, "--top-k", "0")
+    assert code == 2 and "--top-k" in err
+    code, _, err = run(capsys, "--model", model)
+    assert code == 2 and "give either lyrics" in err
+    code, _, err = run(capsys, "la la", "--model", str(Path(model).parent))
+    assert code == 2 and "not an exported lyricgenre model" in err

@@ -1,0 +1,83 @@
+"""Each model kind trained end to end on a tiny synthetic dataset: save, load, thresholds, genre order."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lyricgenre.cli import main
+from lyricgenre.evaluation.run import evaluate_models
+from lyricgenre.models import load_model
+from lyricgenre.training import label_matrix, load_dataset
+
+
+@pytest.mark.parametrize("kind", ["baseline", "transformer", "ensemble"])
+def test_every_kind_trains_saves_and_loads(dataset, trained, kind):
+    songs, vocabulary = load_dataset(dataset)
+    model = load_model(trained[kind])
+    assert model.kind == kind
+    assert model.genres == [g for g in vocabulary if g in set(model.genres)]  # vocabulary order
+    description = json.loads((trained[kind] / "model.json").read_text())
+    assert description["thresholds"]["strategy"] in ("global", "per_genre", "top_k")
+    assert "f1_micro" in description["validation_metrics"]
+    test = songs[songs["split"] == "test"]
+    probabilities = model.predict_proba(list(test["lyrics"]))
+    assert probabilities.shape == (len(test), len(model.genres))
+    assert ((probabilities >= 0) & (probabilities <= 1)).all()
+    assert model.predict(list(test["lyrics"][:3])).shape == (3, len(model.genres))
+
+
+def test_baseline_learns_the_synthetic_styles(dataset, trained):
+    songs, _ = load_dataset(dataset)
+    model = load_model(trained["baseline"])
+    test = songs[songs["split"] == "test"]
+    predicted = model.predict(list(test["lyrics"]))
+    truth = label_matrix(test["genres"], model.genres)
+    assert (predicted == truth).mean() > 0.9
+
+
+def test_reloaded_model_predicts_the_same(dataset, trained):
+    songs, _ = load_dataset(dataset)
+    texts = list(songs["lyrics"][:4])
+    first, second = load_model(trained["transformer"]), load_model(trained["transformer"])
+    np.testing.assert_allclose(first.predict_proba(texts), second.predict_proba(texts), atol=1e-6)
+
+
+def test_ensemble_weights_are_tuned_and_sum_to_one(trained):
+    weights = load_model(trained["ensemble"]).config["weights"]
+    assert len(weights) == 2 and sum(weights) == pytest.approx(1.0)
+
+
+def test_evaluate_writes_reports_for_each_model(trained, tmp_path):
+    results = evaluate_models([trained["baseline"], trained["ensemble"]], None, "test", tmp_path)
+    for name in ("baseline", "ensemble"):
+        folder = tmp_path / name
+        assert {p.name for p in folder.iterdir()} >= {
+            "metrics.json",
+            "report.md",
+            "per_genre_f1.png",
+            "precision_recall.png",
+            "calibration.png",
+        }
+        assert "artist-disjoint" in (folder / "report.md").read_text()
+        assert results[name]["protocol"] == "artist-disjoint"
+    assert "| baseline |" in (tmp_path / "comparison.md").read_text()
+
+
+def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
+    assert main(["evaluate", "--model", str(trained["baseline"]), "--reports", str(tmp_path), "--random-split"]) == 0
+    output = capsys.readouterr().out
+    assert "artist-disjoint" in output and "random-split" in output
+    assert "leaky" in (tmp_path / "baseline-random-split" / "report.md").read_text()
+
+
+def test_cli_train_rejects_bad_input(dataset, tmp_path, capsys):
+    assert main(["train", "--data", str(tmp_path / "none.parquet"), "--model", "baseline", "--out", str(tmp_path)]) == 2
+    assert "dataset not found" in capsys.readouterr().err
+    config = tmp_path / "bad.json"
+    config.write_text("[1, 2]")
+    arguments = ["train", "--data", str(dataset), "--model", "baseline", "--out", str(tmp_path / "m")]
+    assert main([*arguments, "--config", str(config)]) == 2
+    assert "must be a JSON object" in capsys.readouterr().err
+    assert main(["evaluate", "--model", str(tmp_path)]) == 2
+    assert "not a trained model folder" in capsys.readouterr().err

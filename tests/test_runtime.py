@@ -1,0 +1,90 @@
+"""Export -> runtime parity, the Python API, and that the runtime never imports torch."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lyricgenre.errors import UserError
+from lyricgenre.export import export_model
+from lyricgenre.models import load_model
+from lyricgenre.runtime import GenreClassifier
+from lyricgenre.training import load_dataset
+
+
+@pytest.fixture(scope="session")
+def exported(trained, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("artifact") / "ensemble"
+    export_model(trained["ensemble"], out)
+    return out
+
+
+def _texts(dataset, n=12):
+    songs, _ = load_dataset(dataset)
+    return list(songs[songs["split"] == "test"]["lyrics"][:n])
+
+
+def test_fp32_runtime_matches_the_training_model(dataset, trained, exported):
+    texts = _texts(dataset)
+    expected = load_model(trained["ensemble"]).predict_proba(texts)
+    runtime = GenreClassifier.load(exported, precision="fp32")
+    assert runtime.genres == load_model(trained["ensemble"]).genres
+    np.testing.assert_allclose(runtime.predict_proba(texts), expected, atol=1e-4)
+
+
+def test_int8_runtime_stays_close(dataset, trained, exported):
+    texts = _texts(dataset)
+    expected = load_model(trained["ensemble"]).predict_proba(texts)
+    assert np.abs(GenreClassifier.load(exported).predict_proba(texts) - expected).max() < 0.05
+
+
+def test_tfidf_export_reproduces_scikit_learn(dataset, trained, tmp_path):
+    export_model(trained["baseline"], tmp_path / "b")
+    texts = _texts(dataset) + ["a tiny text", "x"]
+    np.testing.assert_allclose(
+        GenreClassifier.load(tmp_path / "b").predict_proba(texts),
+        load_model(trained["baseline"]).predict_proba(texts),
+        atol=1e-2,  # coefficients are stored as int8 with a per-genre scale
+    )
+
+
+def test_predict_uses_tuned_rules_and_overrides(dataset, exported):
+    classifier = GenreClassifier.load(exported, threads=1)
+    texts = _texts(dataset, 3)
+    assert all(set(genres) <= set(classifier.genres) for genres in classifier.predict(texts))
+    assert all(len(genres) == 2 for genres in classifier.predict(texts, top_k=2))
+    assert classifier.predict(texts, threshold=1.01) == [[], [], []]
+    probabilities = classifier.predict_proba(texts)
+    top = classifier.predict(texts, threshold=0.0, top_k=1)
+    assert [g[0] for g in top] == [classifier.genres[int(np.argmax(p))] for p in probabilities]
+
+
+def test_bad_inputs_raise_clear_errors(exported, tmp_path):
+    classifier = GenreClassifier.load(exported)
+    with pytest.raises(UserError, match="empty"):
+        classifier.predict_proba(["   "])
+    with pytest.raises(UserError, match="must be text"):
+        classifier.predict_proba([None])
+    with pytest.raises(UserError, match="not an exported lyricgenre model"):
+        GenreClassifier.load(tmp_path)
+
+
+def test_runtime_does_not_import_torch(exported):
+    code = (
+        "import sys; from lyricgenre.runtime import GenreClassifier; "
+        f"c = GenreClassifier.load({str(exported)!r}); c.predict(['hello there my love']); "
+        "heavy = [m for m in ('torch', 'transformers', 'sklearn', 'pandas') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_manifest_describes_components(exported):
+    manifest = json.loads((exported / "manifest.json").read_text())
+    assert {c["type"] for c in manifest["components"]} == {"onnx_encoder", "tfidf_linear"}
+    assert sum(c["weight"] for c in manifest["components"]) == pytest.approx(1.0)
+    assert (exported / "encoder.int8.onnx").stat().st_size < (exported / "encoder.onnx").stat().st_size / 2

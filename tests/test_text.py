@@ -1,0 +1,32 @@
+import pytest
+
+from lyricgenre.models.transformer import pretrained_minilm_path
+from lyricgenre.text import pad_batch, song_windows
+
+tokenizers = pytest.importorskip("tokenizers")
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return tokenizers.Tokenizer.from_file(str(pretrained_minilm_path() / "tokenizer.json"))
+
+
+def test_windows_cover_the_whole_song(tokenizer):
+    text = " ".join(f"word{i}" for i in range(300))
+    ids = tokenizer.encode(text, add_special_tokens=False).ids
+    windows = song_windows(tokenizer, text, max_length=64, max_windows=100)
+    assert all(len(w) <= 64 and w[0] == tokenizer.token_to_id("[CLS]") for w in windows)
+    assert [t for w in windows for t in w[1:-1]] == ids
+
+
+def test_long_songs_keep_evenly_spaced_windows(tokenizer):
+    text = " ".join(f"word{i}" for i in range(2000))
+    windows = song_windows(tokenizer, text, max_length=64, max_windows=3)
+    all_windows = song_windows(tokenizer, text, max_length=64, max_windows=10_000)
+    assert len(windows) == 3
+    assert windows[0] == all_windows[0] and windows[-1] == all_windows[-1]
+
+
+def test_pad_batch():
+    ids, mask = pad_batch([[1, 2, 3], [4]])
+    assert ids.tolist() == [[1, 2, 3], [4, 0, 0]] and mask.tolist() == [[1, 1, 1], [1, 0, 0]]
