@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lyricgenre.data.build import BuildOptions, build_dataset
+from lyricgenre.export import export_model
 from lyricgenre.training import train_model
 
 # Made-up lyric vocabularies per style, so a fixture model has something to learn.
@@ -248,3 +249,10 @@ def trained(dataset, tmp_path_factory) -> dict[str, Path]:
     members = [str(models / "baseline"), str(models / "transformer")]
     train_model(dataset, "ensemble", models / "ensemble", {"members": members})
     return {kind: models / kind for kind in ("baseline", "transformer", "ensemble")}
+
+
+@pytest.fixture(scope="session")
+def exported_baseline(trained, tmp_path_factory):
+    out = tmp_path_factory.mktemp("serve") / "baseline"
+    export_model(trained["baseline"], out)
+    return out

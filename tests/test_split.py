@@ -38,3 +38,12 @@ def test_bad_fractions_are_rejected():
     artists, genres = _songs()
     with pytest.raises(ValueError, match="fractions"):
         artist_split(artists, genres, fractions=(0.9, 0.2, 0.1))
+
+
+def test_prolific_artists_stay_in_train():
+    artists, genres = _songs()
+    artists = pd.concat([artists, pd.Series(["prolific"] * 80)], ignore_index=True)
+    genres = pd.concat([genres, pd.Series([["rare"]] * 80)], ignore_index=True)
+    split = artist_split(artists, genres, max_eval_artist_songs=60)
+    assert set(split[artists == "prolific"]) == {"train"}
+    assert set(artist_split(artists, genres, max_eval_artist_songs=None)[artists == "prolific"]) <= set(SPLITS)

@@ -43,6 +43,13 @@ def _add_data_commands(subcommands: argparse._SubParsersAction) -> None:
     )
     build.add_argument("--split", type=_fractions, default=(0.8, 0.1, 0.1), metavar="TRAIN,VAL,TEST")
     build.add_argument("--seed", type=int, default=13)
+    build.add_argument(
+        "--max-eval-artist-songs",
+        type=int,
+        default=60,
+        metavar="N",
+        help="artists with more than N songs always go to train (0: no limit)",
+    )
     build.add_argument("--genius-tags", action="store_true", help="add song-level Genius tags (column genius_tags)")
     build.set_defaults(handler=_run_data_build)
 
@@ -60,6 +67,7 @@ def _run_data_build(args: argparse.Namespace) -> None:
             fractions=args.split,
             seed=args.seed,
             genius_tags=args.genius_tags,
+            max_eval_artist_songs=args.max_eval_artist_songs or None,
         )
     )
     splits = ", ".join(f"{name} {info['songs']}" for name, info in card["splits"].items())
@@ -195,6 +203,21 @@ def _run_predict(args: argparse.Namespace) -> None:
     predict_one(args)
 
 
+def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:
+    serve = subcommands.add_parser("serve", help="web page and JSON HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
+    serve.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
+    serve.set_defaults(handler=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> None:
+    from lyricgenre.serving import serve
+
+    serve(args.host, args.port, args.model, args.threads)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lyricgenre", description="Tag songs with genres from their lyrics.")
     subcommands = parser.add_subparsers(dest="command", required=True)
@@ -203,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate_command(subcommands)
     _add_export_command(subcommands)
     _add_predict_command(subcommands)
+    _add_serve_command(subcommands)
     return parser
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from tokenizers import Tokenizer
 
+WINDOW_BATCH = 32  # windows per encoder call at prediction time
+
 
 def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
     """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each.
@@ -34,3 +36,22 @@ def pad_batch(windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         input_ids[row, : len(window)] = window
         attention[row, : len(window)] = 1
     return input_ids, attention
+
+
+def batch_windows(tokenizer: Tokenizer, texts: list[str], max_length: int, max_windows: int):
+    """All windows of all songs, the song each belongs to, and batches of window indices of similar length."""
+    windows, owners = [], []
+    for song, text in enumerate(texts):
+        for window in song_windows(tokenizer, text, max_length, max_windows):
+            windows.append(window)
+            owners.append(song)
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+    return windows, np.asarray(owners, dtype=np.int64), order
+
+
+def song_probabilities(window_logits: np.ndarray, owners: np.ndarray, n_songs: int) -> np.ndarray:
+    """Average each song's window logits, then the sigmoid: one probability per song and genre."""
+    song_logits = np.zeros((n_songs, window_logits.shape[1]), dtype=np.float64)
+    np.add.at(song_logits, owners, window_logits)
+    song_logits /= np.bincount(owners, minlength=n_songs)[:, None]
+    return (1.0 / (1.0 + np.exp(-song_logits))).astype(np.float32)

@@ -48,6 +48,7 @@ class BuildOptions:
     min_genre_songs: int | None = None  # None: the seed vocabulary; N: genres with >= N songs
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
     seed: int = 13
+    max_eval_artist_songs: int | None = 60  # more prolific artists are kept in train (see split.py)
     genius_tags: bool = False
 
 
@@ -95,7 +96,9 @@ def build_dataset(options: BuildOptions) -> dict:
     vocabulary = _vocabulary(songs, raw, options.min_genre_songs)
     songs = _restrict_to_vocabulary(songs, log, vocabulary)
     songs["likely_non_english"] = songs["lyrics"].map(cleaning.is_likely_non_english)
-    songs["split"] = artist_split(songs["artist_key"], songs["genres"], options.fractions, options.seed)
+    songs["split"] = artist_split(
+        songs["artist_key"], songs["genres"], options.fractions, options.seed, options.max_eval_artist_songs
+    )
     songs["song_id"] = [
         hashlib.sha1(f"{a}|{t}".encode()).hexdigest()[:12] for a, t in zip(songs["artist_key"], songs["title_key"])
     ]

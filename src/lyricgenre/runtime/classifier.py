@@ -16,10 +16,9 @@ import numpy as np
 from lyricgenre.errors import UserError
 from lyricgenre.models.thresholds import Thresholds, top_k_mask
 from lyricgenre.runtime.tfidf import LinearTfidfScorer
-from lyricgenre.text import pad_batch, song_windows
+from lyricgenre.text import WINDOW_BATCH, batch_windows, pad_batch, song_probabilities
 
 MANIFEST = "manifest.json"
-WINDOW_BATCH = 32
 
 
 def default_model_path() -> Path:
@@ -46,25 +45,16 @@ class OnnxEncoderScorer:
         self.max_length, self.max_windows = spec["max_length"], spec["max_windows"]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        windows, owners = [], []
-        for song, text in enumerate(texts):
-            for window in song_windows(self.tokenizer, text, self.max_length, self.max_windows):
-                windows.append(window)
-                owners.append(song)
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        windows, owners, order = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
         logits = None
         for first in range(0, len(order), WINDOW_BATCH):
             chunk = order[first : first + WINDOW_BATCH]
             input_ids, attention = pad_batch([windows[i] for i in chunk])
             (batch_logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention})
             if logits is None:
-                logits = np.zeros((len(windows), batch_logits.shape[1]), dtype=np.float64)
+                logits = np.zeros((len(windows), batch_logits.shape[1]), dtype=np.float32)
             logits[chunk] = batch_logits
-        owners_array = np.asarray(owners)
-        song_logits = np.zeros((len(texts), logits.shape[1]))
-        np.add.at(song_logits, owners_array, logits)
-        song_logits /= np.bincount(owners_array, minlength=len(texts))[:, None]
-        return 1.0 / (1.0 + np.exp(-song_logits))
+        return song_probabilities(logits, owners, len(texts))
 
 
 class GenreClassifier:
@@ -101,7 +91,7 @@ class GenreClassifier:
             "name": self.manifest["name"],
             "kind": self.manifest["kind"],
             "genres": len(self.genres),
-            "strategy": self.thresholds["strategy"],
+            "strategy": self.thresholds.strategy,
         }
 
     def predict_proba(self, texts: list[str], batch_size: int = 64) -> np.ndarray:

@@ -1,0 +1,191 @@
+"""`lyricgenre serve`: the web page and the JSON HTTP API, from one local process (FastAPI + uvicorn).
+
+The model is loaded once at start-up; inference runs in a worker thread, off the event loop. Every
+bad input is answered with 413 or 422 and a message; no input produces a 500.
+"""
+
+from __future__ import annotations
+
+import html
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import AfterValidator, BaseModel, Field
+
+from lyricgenre.errors import UserError
+from lyricgenre.runtime import GenreClassifier
+
+MAX_BODY_BYTES = 1_000_000
+MAX_BATCH = 64
+SHOWN_GENRES = 10  # genres listed per song: every predicted one, and the closest others up to this many
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("lyrics must not be blank")
+    return value
+
+
+Lyrics = Annotated[str, AfterValidator(_not_blank), Field(description="the song's lyrics")]
+
+
+class Options(BaseModel):
+    top_k: int | None = Field(default=None, ge=1, le=200, description="keep at most K predicted genres")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="global threshold override")
+
+
+class ClassifyRequest(Options):
+    lyrics: Lyrics
+
+
+class Song(BaseModel):
+    id: str | int | None = None
+    lyrics: Lyrics
+
+
+class BatchRequest(Options):
+    songs: list[Song] = Field(min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} songs")
+
+
+def ranked_genres(classifier: GenreClassifier, probabilities, decisions) -> list[dict]:
+    order = probabilities.argsort()[::-1]
+    shown = max(SHOWN_GENRES, int(decisions.sum()))
+    return [
+        {"genre": classifier.genres[j], "score": round(float(probabilities[j]), 4), "predicted": bool(decisions[j])}
+        for j in order[:shown]
+    ]
+
+
+async def classify(classifier: GenreClassifier, texts: list[str], options: Options) -> list[list[dict]]:
+    probabilities = await run_in_threadpool(classifier.predict_proba, texts)
+    decisions = classifier.decide(probabilities, options.threshold, options.top_k)
+    return [ranked_genres(classifier, p, d) for p, d in zip(probabilities, decisions)]
+
+
+def create_app(model_path: Path | None = None, threads: int | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.classifier = GenreClassifier.load(model_path, threads=threads)
+        yield
+
+    app = FastAPI(title="lyricgenre", summary="Genres of a song from its lyrics", lifespan=lifespan)
+
+    @app.middleware("http")
+    async def limit_body_size(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
+        if length is None and request.method == "POST":
+            body = await request.body()  # chunked: measure what actually arrived
+            if len(body) > MAX_BODY_BYTES:
+                return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
+        return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError):
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in error.errors()
+        ]
+        return JSONResponse({"error": "; ".join(problems)}, status_code=422)
+
+    @app.exception_handler(UserError)
+    async def bad_input(request: Request, error: UserError):
+        return JSONResponse({"error": str(error)}, status_code=422)
+
+    @app.post("/api/v1/classify")
+    async def classify_one(request: ClassifyRequest, http: Request) -> dict:
+        classifier = http.app.state.classifier
+        (genres,) = await classify(classifier, [request.lyrics], request)
+        return {"genres": genres, "model": classifier.info}
+
+    @app.post("/api/v1/classify/batch")
+    async def classify_batch(request: BatchRequest, http: Request) -> dict:
+        classifier = http.app.state.classifier
+        results = await classify(classifier, [song.lyrics for song in request.songs], request)
+        songs = [{"id": song.id, "genres": genres} for song, genres in zip(request.songs, results)]
+        return {"songs": songs, "model": classifier.info}
+
+    @app.get("/api/v1/genres")
+    async def genres(http: Request) -> dict:
+        return {"genres": http.app.state.classifier.genres}
+
+    @app.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(http: Request) -> JSONResponse:
+        ready = getattr(http.app.state, "classifier", None) is not None
+        return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def page() -> str:
+        return render_page()
+
+    @app.post("/", response_class=HTMLResponse)
+    async def page_submit(http: Request) -> HTMLResponse:
+        """The no-JavaScript path: a plain form POST, answered with the page and its results."""
+        form = {k: v[0] for k, v in parse_qs((await http.body()).decode("utf-8", "replace")).items()}
+        lyrics = form.get("lyrics", "")
+        try:
+            options = Options(top_k=form.get("top_k") or None, threshold=form.get("threshold") or None)
+            if not lyrics.strip():
+                raise UserError("Paste some lyrics first.")
+            (genres,) = await classify(http.app.state.classifier, [lyrics], options)
+        except (UserError, ValueError) as error:
+            return HTMLResponse(render_page(lyrics, form, error=_message(error)), status_code=422)
+        return HTMLResponse(render_page(lyrics, form, genres=genres))
+
+    @app.get("/static/{name}")
+    async def static(name: str) -> Response:
+        files = {"app.js": "text/javascript", "style.css": "text/css"}
+        if name not in files:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return Response(
+            (resources.files("lyricgenre") / "web" / name).read_text(encoding="utf-8"), media_type=files[name]
+        )
+
+    return app
+
+
+def _message(error: Exception) -> str:
+    if hasattr(error, "errors"):
+        return "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in error.errors())
+    return str(error)
+
+
+def render_results(genres: list[dict]) -> str:
+    rows = "".join(
+        f'<li class="{"predicted" if g["predicted"] else ""}"><span class="name">{html.escape(g["genre"])}</span>'
+        f'<span class="bar"><span style="width:{g["score"] * 100:.1f}%"></span></span>'
+        f'<span class="score">{g["score"]:.2f}</span>{"<em>predicted</em>" if g["predicted"] else ""}</li>'
+        for g in genres
+    )
+    return f'<ol class="genres">{rows}</ol>'
+
+
+def render_page(
+    lyrics: str = "", form: dict | None = None, genres: list[dict] | None = None, error: str | None = None
+) -> str:
+    form = form or {}
+    template = (resources.files("lyricgenre") / "web" / "index.html").read_text(encoding="utf-8")
+    return (
+        template.replace("{{lyrics}}", html.escape(lyrics))
+        .replace("{{top_k}}", html.escape(form.get("top_k", "")))
+        .replace("{{threshold}}", html.escape(form.get("threshold", "")))
+        .replace("{{error}}", f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "")
+        .replace("{{results}}", render_results(genres) if genres else "")
+    )
+
+
+def serve(host: str, port: int, model_path: Path | None, threads: int | None) -> None:
+    import uvicorn
+
+    uvicorn.run(create_app(model_path, threads), host=host, port=port, log_level="info")

@@ -1,0 +1,91 @@
+"""A real browser (headless Chromium driven by Playwright) uses the page: paste, submit, see ranked genres."""
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from lyricgenre.serving import create_app
+
+from .conftest import synthetic_lyrics
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
+    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def server_url(exported_baseline):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(exported_baseline, threads=1), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_paste_submit_and_see_ranked_genres(browser, server_url, tmp_path):
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone-sized screen
+    page.goto(server_url)
+    page.fill("#lyrics", synthetic_lyrics("rap", 4))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results .genres li")
+    assert page.url.rstrip("/") == server_url  # fetch, no reload
+    scores = [float(s) for s in page.locator("#results .score").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    assert page.locator("#results li.predicted").count() >= 1
+    page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+    if os.environ.get("LYRICGENRE_SCREENSHOT"):
+        shutil.copy(tmp_path / "page.png", os.environ["LYRICGENRE_SCREENSHOT"])
+    assert (tmp_path / "page.png").stat().st_size > 1000
+
+
+def test_errors_are_shown_in_the_page(browser, server_url):
+    page = browser.new_page()
+    page.goto(server_url)
+    page.fill("#lyrics", "   ")
+    page.evaluate("document.querySelector('#lyrics').removeAttribute('required')")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#error .error")
+    assert "blank" in page.inner_text("#error")
+
+
+def test_page_works_with_javascript_disabled(browser, server_url):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(server_url)
+    page.fill("#lyrics", synthetic_lyrics("country", 5))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results .genres li")
+    assert page.locator("#results li.predicted").count() >= 1

@@ -1,0 +1,88 @@
+"""The JSON API and the no-JavaScript page, on a small exported model."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lyricgenre.serving import MAX_BATCH, MAX_BODY_BYTES, create_app
+
+from .conftest import synthetic_lyrics
+
+
+@pytest.fixture
+def client(exported_baseline):
+    with TestClient(create_app(exported_baseline, threads=1), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_classify_ranks_genres_and_marks_predictions(client):
+    answer = client.post("/api/v1/classify", json={"lyrics": synthetic_lyrics("rap", 3)})
+    assert answer.status_code == 200
+    body = answer.json()
+    scores = [g["score"] for g in body["genres"]]
+    assert scores == sorted(scores, reverse=True) and any(g["predicted"] for g in body["genres"])
+    assert body["model"]["name"] == "baseline"
+
+
+def test_top_k_and_threshold(client):
+    lyrics = synthetic_lyrics("rock", 2)
+    top1 = client.post("/api/v1/classify", json={"lyrics": lyrics, "top_k": 1, "threshold": 0.0}).json()
+    assert sum(g["predicted"] for g in top1["genres"]) == 1
+    none = client.post("/api/v1/classify", json={"lyrics": lyrics, "threshold": 1.0}).json()
+    assert not any(g["predicted"] for g in none["genres"])
+
+
+def test_batch_keeps_ids_and_order(client):
+    songs = [{"id": i, "lyrics": synthetic_lyrics(style, i)} for i, style in enumerate(["pop", "rock", "rap"])]
+    answer = client.post("/api/v1/classify/batch", json={"songs": songs})
+    assert answer.status_code == 200 and [s["id"] for s in answer.json()["songs"]] == [0, 1, 2]
+
+
+def test_genres_health_ready_and_docs(client):
+    assert "rock" in client.get("/api/v1/genres").json()["genres"]
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"ready": True}
+    assert client.get("/docs").status_code == 200
+    assert "/api/v1/classify" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "message"),
+    [
+        ("/api/v1/classify", {"lyrics": "   "}, "blank"),
+        ("/api/v1/classify", {"lyrics": 5}, "lyrics"),
+        ("/api/v1/classify", {"text": "x"}, "lyrics"),
+        ("/api/v1/classify", {"lyrics": "la", "top_k": 0}, "top_k"),
+        ("/api/v1/classify", {"lyrics": "la", "threshold": 2}, "threshold"),
+        ("/api/v1/classify", ["not", "an", "object"], "body"),
+        ("/api/v1/classify/batch", {"songs": []}, "songs"),
+        ("/api/v1/classify/batch", {"songs": [{"lyrics": "la"}] * (MAX_BATCH + 1)}, "songs"),
+        ("/api/v1/classify/batch", {"songs": [{"lyrics": "la"}, {"lyrics": ""}]}, "blank"),
+    ],
+)
+def test_bad_requests_get_422_with_a_message(client, path, payload, message):
+    answer = client.post(path, json=payload)
+    assert answer.status_code == 422 and message in answer.json()["error"]
+
+
+def test_malformed_json_and_oversized_bodies(client):
+    answer = client.post("/api/v1/classify", content=b"{not json", headers={"content-type": "application/json"})
+    assert answer.status_code == 422 and answer.json()["error"]
+    big = {"lyrics": "la " * (MAX_BODY_BYTES // 3 + 10)}
+    assert client.post("/api/v1/classify", json=big).status_code == 413
+    assert (
+        client.post("/api/v1/classify", content=b"\xff\xfe", headers={"content-type": "application/json"}).status_code
+        == 422
+    )
+
+
+def test_page_works_without_javascript(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "<textarea" in page.text and "/static/app.js" in page.text
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/../serving.py").status_code == 404
+    answer = client.post("/", data={"lyrics": synthetic_lyrics("country", 1), "top_k": "3"})
+    assert answer.status_code == 200 and "predicted" in answer.text and 'class="genres"' in answer.text
+    error = client.post("/", data={"lyrics": "  "})
+    assert error.status_code == 422 and "Paste some lyrics" in error.text
+    escaped = client.post("/", data={"lyrics": "<script>alert(1)</script> la la"})
+    assert "<script>alert(1)</script>" not in escaped.text
