@@ -169,6 +169,15 @@ def _run_export(args: argparse.Namespace) -> None:
         f"wrote {args.out}: {len(manifest['genres'])} genres, {len(manifest['components'])} component(s), "
         f"{shipped:.1f} MB without the fp32 encoder ({', '.join(f'{n} {s:.1f} MB' for n, s in sizes.items())})"
     )
+    if args.check_data:
+        from lyricgenre.evaluation.parity import check_parity
+
+        parity = check_parity(args.out, args.check_data)
+        (args.out / "parity.json").write_text(json.dumps(parity, indent=1) + "\n", encoding="utf-8")
+        print(
+            f"parity on {parity['songs']} test songs: F1 micro fp32 {parity['fp32']['f1_micro']:.4f} vs int8 "
+            f"{parity['int8']['f1_micro']:.4f}; genre set changed for {parity['changed_genre_sets']:.1%} of songs"
+        )
 
 
 def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:

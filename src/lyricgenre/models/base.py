@@ -1,0 +1,81 @@
+"""What every trainable genre model offers, and how a trained model is stored on disk.
+
+A model folder holds `model.json` (kind, config, genres in output order, thresholds, validation
+metrics) plus the files of its kind; `load_model` reads any of them back.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+import numpy as np
+
+from lyricgenre.errors import UserError
+from lyricgenre.models.thresholds import Thresholds
+
+MODEL_FILE = "model.json"
+
+
+class GenreModel(ABC):
+    """scikit-learn style: `fit(texts, labels)` then `predict_proba(texts)` -> (n, len(genres))."""
+
+    kind: str = ""
+
+    def __init__(self, genres: list[str], config: dict | None = None):
+        self.genres = list(genres)
+        self.config = {**self.default_config(), **(config or {})}
+        self.thresholds: Thresholds | None = None
+        self.metadata: dict = {}
+
+    @classmethod
+    def default_config(cls) -> dict:
+        return {}
+
+    @abstractmethod
+    def fit(self, texts: list[str], labels: np.ndarray, validation: tuple[list[str], np.ndarray] | None = None):
+        """Train on `labels` (n, len(genres)) of 0/1; `validation` may be used for early stopping."""
+
+    @abstractmethod
+    def predict_proba(self, texts: list[str]) -> np.ndarray: ...
+
+    @abstractmethod
+    def _save_weights(self, folder: Path) -> None: ...
+
+    @abstractmethod
+    def _load_weights(self, folder: Path) -> None: ...
+
+    def predict(self, texts: list[str], strategy: str | None = None) -> np.ndarray:
+        if self.thresholds is None:
+            raise RuntimeError("the model has no tuned thresholds; train it with `lyricgenre train`")
+        return self.thresholds.apply(self.predict_proba(texts), strategy)
+
+    def save(self, folder: Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._save_weights(folder)
+        description = {
+            "kind": self.kind,
+            "config": self.config,
+            "genres": self.genres,
+            "thresholds": self.thresholds.to_dict() if self.thresholds else None,
+            **self.metadata,
+        }
+        (folder / MODEL_FILE).write_text(json.dumps(description, indent=1) + "\n", encoding="utf-8")
+
+
+def read_description(folder: Path) -> dict:
+    path = Path(folder) / MODEL_FILE
+    if not path.is_file():
+        raise UserError(f"{folder}: not a trained model folder (no {MODEL_FILE})")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def restore(model_class: type[GenreModel], folder: Path, description: dict) -> GenreModel:
+    model = model_class(description["genres"], description["config"])
+    if description.get("thresholds"):
+        model.thresholds = Thresholds.from_dict(description["thresholds"])
+    model.metadata = {k: v for k, v in description.items() if k not in ("kind", "config", "genres", "thresholds")}
+    model._load_weights(Path(folder))
+    return model

