@@ -44,9 +44,7 @@ class EnsembleModel(GenreModel):
         best, best_score = None, -1.0
         for weights in _weight_grid(len(self.members_)):
             mixed = sum(w * p for w, p in zip(weights, member_probabilities))
-            score = max(
-                f1_micro(truth, mixed >= t) + f1_macro(truth, mixed >= t) for t in np.arange(0.05, 0.6, 0.01)
-            )
+            score = max(f1_micro(truth, mixed >= t) + f1_macro(truth, mixed >= t) for t in np.arange(0.05, 0.6, 0.01))
             if score > best_score:
                 best, best_score = weights, score
         self.config["weights"] = [round(float(w), 3) for w in best]
@@ -54,9 +52,7 @@ class EnsembleModel(GenreModel):
 
     def predict_proba(self, texts):
         texts = list(texts)
-        return sum(w * m.predict_proba(texts) for w, m in zip(self.config["weights"], self.members_)).astype(
-            np.float32
-        )
+        return sum(w * m.predict_proba(texts) for w, m in zip(self.config["weights"], self.members_)).astype(np.float32)
 
     def _save_weights(self, folder: Path) -> None:
         (folder / "members.json").write_text(json.dumps(self.config["members"]) + "\n")

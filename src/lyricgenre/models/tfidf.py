@@ -30,8 +30,13 @@ class TfidfModel(GenreModel):
         }
 
     def _vectorizers(self) -> list[TfidfVectorizer]:
-        common = {"sublinear_tf": True, "min_df": self.config["min_df"], "max_features": self.config["max_features"],
-                  "lowercase": True, "dtype": np.float64}
+        common = {
+            "sublinear_tf": True,
+            "min_df": self.config["min_df"],
+            "max_features": self.config["max_features"],
+            "lowercase": True,
+            "dtype": np.float64,
+        }
         vectorizers = [TfidfVectorizer(analyzer="word", ngram_range=tuple(self.config["word_ngrams"]), **common)]
         if self.config["char_ngrams"]:  # null in the config: words only (a much smaller model)
             vectorizers.append(
@@ -45,7 +50,9 @@ class TfidfModel(GenreModel):
     def fit(self, texts, labels, validation=None):
         self.vectorizers_ = self._vectorizers()
         features = sparse.hstack([v.fit_transform(texts) for v in self.vectorizers_]).tocsr()
-        classifier = LogisticRegression(C=self.config["C"], solver="liblinear", class_weight=self.config["class_weight"])
+        classifier = LogisticRegression(
+            C=self.config["C"], solver="liblinear", class_weight=self.config["class_weight"]
+        )
         # No memory-mapping of the inputs: liblinear cannot work on the read-only copies joblib would pass.
         with joblib.parallel_config(max_nbytes=None):
             self.classifier_ = OneVsRestClassifier(classifier, n_jobs=self.config["n_jobs"]).fit(features, labels)

@@ -125,8 +125,11 @@ class TransformerModel(GenreModel):
     def _log_progress(epoch: int, step: int, total: int, loss: float, started: float) -> None:
         elapsed = time.monotonic() - started
         eta = elapsed / step * (total - step)
-        print(f"epoch {epoch + 1} step {step}/{total} loss {loss:.4f} elapsed {elapsed / 60:.1f} min "
-              f"ETA {eta / 60:.1f} min", flush=True)
+        print(
+            f"epoch {epoch + 1} step {step}/{total} loss {loss:.4f} elapsed {elapsed / 60:.1f} min "
+            f"ETA {eta / 60:.1f} min",
+            flush=True,
+        )
 
     @torch.no_grad()
     def predict_proba(self, texts):
