@@ -17,9 +17,8 @@ import numpy as np
 from lyricgenre.errors import UserError
 from lyricgenre.models import load_model
 from lyricgenre.models.base import GenreModel
+from lyricgenre.runtime.classifier import MANIFEST
 from lyricgenre.runtime.tfidf import LinearTfidfScorer
-
-MANIFEST = "manifest.json"
 
 
 def export_model(model_folder: Path, out: Path, test_report: Path | None = None) -> dict:

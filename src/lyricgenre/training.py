@@ -76,7 +76,9 @@ def train_model(
         validation=(list(validation["lyrics"]), validation_labels),
     )
     training_seconds = time.monotonic() - started
-    probabilities = model.predict_proba(list(validation["lyrics"]))
+    probabilities = getattr(model, "validation_probabilities_", None)
+    if probabilities is None:
+        probabilities = model.predict_proba(list(validation["lyrics"]))
     model.thresholds = tune_thresholds(validation_labels, probabilities)
     model.metadata = {
         "training_options": training_options,

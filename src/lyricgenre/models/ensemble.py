@@ -48,6 +48,9 @@ class EnsembleModel(GenreModel):
             if score > best_score:
                 best, best_score = weights, score
         self.config["weights"] = [round(float(w), 3) for w in best]
+        # The members' validation scores are already computed: keep the mix so training need not redo it.
+        weights = self.config["weights"]
+        self.validation_probabilities_ = sum(w * p for w, p in zip(weights, member_probabilities)).astype(np.float32)
         return self
 
     def predict_proba(self, texts):
