@@ -27,24 +27,29 @@ def _read_single(lyrics: str) -> str:
         raise UserError(f"standard input is not UTF-8 text ({error.reason})") from error
 
 
+def _record(ranked: list[tuple[str, float, bool]]) -> dict:
+    """Predicted genres (best first) and every genre's probability."""
+    return {
+        "genres": [genre for genre, _, predicted in ranked if predicted],
+        "scores": {genre: round(score, 4) for genre, score, _ in ranked},
+    }
+
+
 def predict_one(args) -> None:
     text = _read_single(args.lyrics)
     if not text.strip():
         raise UserError("the lyrics are empty")
     classifier = _classifier(args)
-    probabilities = classifier.predict_proba([text])
-    chosen = classifier.decide(probabilities, args.threshold, args.top_k)[0]
-    ranked = sorted(zip(classifier.genres, probabilities[0], chosen), key=lambda item: -item[1])
+    (ranked,) = classifier.rank([text], args.threshold, args.top_k)
     if args.format == "json":
-        record = {"genres": [g for g, _, c in ranked if c], "scores": {g: round(float(p), 4) for g, p, _ in ranked}}
-        print(json.dumps(record, ensure_ascii=False))
+        print(json.dumps(_record(ranked), ensure_ascii=False))
         return
     shown = [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5]
     print(f"{'genre':<28} {'score':>5}")
     for genre, probability, predicted in shown:
         bar = "█" * round(probability * BAR_WIDTH)
         print(f"{genre:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
-    if not chosen.any():
+    if not any(predicted for _, _, predicted in ranked):
         print("(no genre passes the threshold; the closest are shown)")
 
 
@@ -79,14 +84,8 @@ def _classify_batch(classifier: GenreClassifier, rows: list[SongRow], args, writ
     valid = [row for row in rows if row.error is None]
     results = {}
     if valid:
-        probabilities = classifier.predict_proba([row.lyrics for row in valid])
-        decisions = classifier.decide(probabilities, args.threshold, args.top_k)
-        for row, scores, chosen in zip(valid, probabilities, decisions):
-            order = scores.argsort()[::-1]
-            results[row.row] = {
-                "genres": [classifier.genres[j] for j in order if chosen[j]],
-                "scores": {classifier.genres[j]: round(float(scores[j]), 4) for j in order},
-            }
+        for row, ranked in zip(valid, classifier.rank([row.lyrics for row in valid], args.threshold, args.top_k)):
+            results[row.row] = _record(ranked)
     for row in rows:
         record = {"row": row.row, **row.fields}
         record.update(results.get(row.row) or {"genres": None, "scores": None, "error": row.error})

@@ -54,19 +54,15 @@ class BatchRequest(Options):
     songs: list[Song] = Field(min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} songs")
 
 
-def ranked_genres(classifier: GenreClassifier, probabilities, decisions) -> list[dict]:
-    order = probabilities.argsort()[::-1]
-    shown = max(SHOWN_GENRES, int(decisions.sum()))
-    return [
-        {"genre": classifier.genres[j], "score": round(float(probabilities[j]), 4), "predicted": bool(decisions[j])}
-        for j in order[:shown]
-    ]
+def shown_genres(ranked: list[tuple[str, float, bool]]) -> list[dict]:
+    """Every predicted genre and the closest others, at least SHOWN_GENRES, best first."""
+    shown = max(SHOWN_GENRES, sum(predicted for _, _, predicted in ranked))
+    return [{"genre": g, "score": round(p, 4), "predicted": c} for g, p, c in ranked[:shown]]
 
 
 async def classify(classifier: GenreClassifier, texts: list[str], options: Options) -> list[list[dict]]:
-    probabilities = await run_in_threadpool(classifier.predict_proba, texts)
-    decisions = classifier.decide(probabilities, options.threshold, options.top_k)
-    return [ranked_genres(classifier, p, d) for p, d in zip(probabilities, decisions)]
+    ranked = await run_in_threadpool(classifier.rank, texts, options.threshold, options.top_k)
+    return [shown_genres(r) for r in ranked]
 
 
 def create_app(model_path: Path | None = None, threads: int | None = None) -> FastAPI:

@@ -116,13 +116,20 @@ class GenreClassifier:
             mask &= top_k_mask(probabilities, top_k)
         return mask
 
-    def predict(self, texts: list[str], threshold: float | None = None, top_k: int | None = None) -> list[list[str]]:
-        """Predicted genres per text, most confident first."""
+    def rank(
+        self, texts: list[str], threshold: float | None = None, top_k: int | None = None
+    ) -> list[list[tuple[str, float, bool]]]:
+        """Every genre per text as (genre, probability, predicted), most probable first."""
         probabilities = self.predict_proba(texts)
         decisions = self.decide(probabilities, threshold, top_k)
         return [
-            [self.genres[j] for j in np.argsort(-row) if chosen[j]] for row, chosen in zip(probabilities, decisions)
+            [(self.genres[j], float(row[j]), bool(chosen[j])) for j in np.argsort(-row, kind="stable")]
+            for row, chosen in zip(probabilities, decisions)
         ]
+
+    def predict(self, texts: list[str], threshold: float | None = None, top_k: int | None = None) -> list[list[str]]:
+        """Predicted genres per text, most confident first."""
+        return [[genre for genre, _, predicted in ranked if predicted] for ranked in self.rank(texts, threshold, top_k)]
 
 
 def _checked(text) -> str:
