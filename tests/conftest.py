@@ -231,7 +231,15 @@ def raw_folder(tmp_path: Path) -> Path:
     return make_raw_folder(tmp_path)
 
 
-TINY_TRANSFORMER = {"epochs": 1, "batch_size": 8, "max_length": 48, "max_windows": 2, "lr_head": 0.01}
+TINY_TRANSFORMER = {
+    "epochs": 1,
+    "batch_size": 8,
+    "max_length": 48,
+    "max_windows": 2,
+    "predict_length": 64,  # predicts differently from training: the runtime must follow the config
+    "predict_windows": 1,
+    "lr_head": 0.01,
+}
 
 
 @pytest.fixture(scope="session")

@@ -88,3 +88,8 @@ def test_manifest_describes_components(exported):
     assert {c["type"] for c in manifest["components"]} == {"onnx_encoder", "tfidf_linear"}
     assert sum(c["weight"] for c in manifest["components"]) == pytest.approx(1.0)
     assert (exported / "encoder.int8.onnx").stat().st_size < (exported / "encoder.onnx").stat().st_size / 2
+
+
+def test_manifest_carries_the_prediction_windows_not_the_training_ones(exported):
+    (encoder,) = [c for c in json.loads((exported / "manifest.json").read_text())["components"] if "max_length" in c]
+    assert (encoder["max_length"], encoder["max_windows"]) == (64, 1)  # TINY_TRANSFORMER's predict_* keys

@@ -30,3 +30,9 @@ def test_long_songs_keep_evenly_spaced_windows(tokenizer):
 def test_pad_batch():
     ids, mask = pad_batch([[1, 2, 3], [4]])
     assert ids.tolist() == [[1, 2, 3], [4, 0, 0]] and mask.tolist() == [[1, 1, 1], [1, 0, 0]]
+
+
+def test_a_single_window_is_the_start_of_the_song(tokenizer):
+    text = " ".join(f"word{i}" for i in range(2000))
+    (window,) = song_windows(tokenizer, text, max_length=64, max_windows=1)
+    assert window == song_windows(tokenizer, text, max_length=64, max_windows=10_000)[0]

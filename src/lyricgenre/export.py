@@ -135,12 +135,15 @@ def export_transformer(model: GenreModel, out: Path) -> dict:
     """ONNX export of encoder + pooling + head (logits per window), then per-channel int8 quantisation.
 
     Per-channel int8 keeps window embeddings close to fp32 (cosine ~0.99); the default per-tensor
-    setting distorts them (~0.90).
+    setting distorts them (~0.90). The graph is traced with plain ("eager") attention: onnxruntime
+    fuses that pattern, while the scaled-dot-product path traces into ops it leaves unfused (measured:
+    int8 runs 1.7x faster, fp32 1.4x).
     """
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     network = model.network_.eval()
+    network.encoder.set_attn_implementation("eager")
     example = torch.ones((2, 16), dtype=torch.long)
     fp32_path, int8_path = out / "encoder.onnx", out / "encoder.int8.onnx"
     torch.onnx.export(
@@ -163,8 +166,8 @@ def export_transformer(model: GenreModel, out: Path) -> dict:
         "file": "encoder.int8.onnx",
         "fp32_file": "encoder.onnx",
         "tokenizer": "tokenizer.json",
-        "max_length": model.config["max_length"],
-        "max_windows": model.config["max_windows"],
+        "max_length": model.prediction_windows()[0],
+        "max_windows": model.prediction_windows()[1],
     }
 
 

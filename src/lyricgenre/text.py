@@ -23,7 +23,8 @@ def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: 
     body = max_length - 2
     starts = list(range(0, len(ids), body))
     if len(starts) > max_windows:
-        starts = [starts[round(i * (len(starts) - 1) / (max_windows - 1))] for i in range(max_windows)]
+        spacing = (len(starts) - 1) / max(max_windows - 1, 1)
+        starts = [starts[round(i * spacing)] for i in range(max_windows)]
     return [[cls_id, *ids[start : start + body], sep_id] for start in starts]
 
 

@@ -79,7 +79,7 @@ def train_model(
     probabilities = getattr(model, "validation_probabilities_", None)
     if probabilities is None:
         probabilities = model.predict_proba(list(validation["lyrics"]))
-    model.thresholds = tune_thresholds(validation_labels, probabilities)
+    model.thresholds = tune_thresholds(validation_labels, probabilities, groups=validation["artist_key"].to_numpy())
     model.metadata = {
         "training_options": training_options,
         "training": {

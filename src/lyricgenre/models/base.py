@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lyricgenre.decision import Thresholds
 from lyricgenre.errors import UserError
-from lyricgenre.models.thresholds import Thresholds
 
 MODEL_FILE = "model.json"
 

