@@ -62,7 +62,7 @@ def test_missing_column_and_unreadable_file(raw_folder: Path):
     with gzip.open(path, "wt") as handle:
         handle.write("Rank,Song\n1,x\n")
     with pytest.raises(DataError, match="missing column"):
-        sources.read_billboard_1964_2015(raw_folder)
+        sources.read_plain_csv(raw_folder, "billboard-1964-2015")
     path.write_bytes(b"this is not gzip")
     with pytest.raises(DataError, match="cannot be read"):
-        sources.read_billboard_1964_2015(raw_folder)
+        sources.read_plain_csv(raw_folder, "billboard-1964-2015")

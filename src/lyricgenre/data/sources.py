@@ -11,6 +11,7 @@ import ast
 import csv
 import json
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -76,31 +77,32 @@ def _lyrics_frame(source: str, frame: pd.DataFrame, columns: dict[str, str]) -> 
     return out[LYRICS_COLUMNS]
 
 
-def read_billboard_musicbrainz(raw: Path) -> pd.DataFrame:
-    path = raw / "billboard-musicbrainz-tags" / "billboard_1950-2015_lyrics_tags.csv.gz"
-    frame = _read_table(path, ["artist", "title", "year", "lyrics"])
-    columns = {"artist": "artist", "title": "title", "year": "year", "lyrics": "lyrics"}
-    return _lyrics_frame("billboard-musicbrainz-tags", frame, columns)
+# Sources that are one CSV with the lyrics columns under their own names: file, our column -> theirs.
+PLAIN_CSV_SOURCES: dict[str, tuple[str, dict[str, str]]] = {
+    "billboard-musicbrainz-tags": (
+        "billboard_1950-2015_lyrics_tags.csv.gz",
+        {"artist": "artist", "title": "title", "year": "year", "lyrics": "lyrics"},
+    ),
+    "billboard-1964-2015": (
+        "billboard_lyrics_1964-2015.csv.gz",
+        {"artist": "Artist", "title": "Song", "year": "Year", "lyrics": "Lyrics"},
+    ),
+    "spotify-millsongdata-partial": (
+        "spotify_millsongdata_partial.csv.gz",
+        {"artist": "artist", "title": "song", "lyrics": "text"},
+    ),
+    "kaggle-song-lyrics-21-artists": (
+        "song_lyrics_21_artists.csv.gz",
+        {"artist": "Artist", "title": "Title", "year": "Year", "lyrics": "Lyric"},
+    ),
+}
 
 
-def read_billboard_1964_2015(raw: Path) -> pd.DataFrame:
-    path = raw / "billboard-1964-2015" / "billboard_lyrics_1964-2015.csv.gz"
-    frame = _read_table(path, ["Song", "Artist", "Year", "Lyrics"])
-    columns = {"artist": "Artist", "title": "Song", "year": "Year", "lyrics": "Lyrics"}
-    return _lyrics_frame("billboard-1964-2015", frame, columns)
-
-
-def read_millsongdata(raw: Path) -> pd.DataFrame:
-    path = raw / "spotify-millsongdata-partial" / "spotify_millsongdata_partial.csv.gz"
-    frame = _read_table(path, ["artist", "song", "text"])
-    return _lyrics_frame("spotify-millsongdata-partial", frame, {"artist": "artist", "title": "song", "lyrics": "text"})
-
-
-def read_kaggle_21_artists(raw: Path) -> pd.DataFrame:
-    path = raw / "kaggle-song-lyrics-21-artists" / "song_lyrics_21_artists.csv.gz"
-    frame = _read_table(path, ["Artist", "Title", "Year", "Lyric"])
-    columns = {"artist": "Artist", "title": "Title", "year": "Year", "lyrics": "Lyric"}
-    return _lyrics_frame("kaggle-song-lyrics-21-artists", frame, columns)
+def read_plain_csv(raw: Path, source: str) -> pd.DataFrame:
+    """One of `PLAIN_CSV_SOURCES`: read its file and rename its columns."""
+    file, columns = PLAIN_CSV_SOURCES[source]
+    frame = _read_table(raw / source / file, columns.values())
+    return _lyrics_frame(source, frame, columns)
 
 
 def read_poplyrics(raw: Path) -> pd.DataFrame:
@@ -147,10 +149,15 @@ LYRICS_SOURCES: dict[str, Callable[[Path], pd.DataFrame]] = {
     # Listed by preference when the same song appears in several sources: raw-text sources first.
     "poplyrics-1k": read_poplyrics,
     "musicoset": read_musicoset,
-    "billboard-musicbrainz-tags": read_billboard_musicbrainz,
-    "spotify-millsongdata-partial": read_millsongdata,
-    "kaggle-song-lyrics-21-artists": read_kaggle_21_artists,
-    "billboard-1964-2015": read_billboard_1964_2015,
+    **{
+        source: partial(read_plain_csv, source=source)
+        for source in (
+            "billboard-musicbrainz-tags",
+            "spotify-millsongdata-partial",
+            "kaggle-song-lyrics-21-artists",
+            "billboard-1964-2015",
+        )
+    },
 }
 
 
