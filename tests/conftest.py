@@ -264,3 +264,11 @@ def exported_baseline(trained, tmp_path_factory):
     out = tmp_path_factory.mktemp("serve") / "baseline"
     export_model(trained["baseline"], out)
     return out
+
+
+@pytest.fixture(scope="session")
+def exported(trained, tmp_path_factory) -> Path:
+    """The tiny ensemble exported: ONNX encoder (fp32 + int8) and TF-IDF arrays."""
+    out = tmp_path_factory.mktemp("artifact") / "ensemble"
+    export_model(trained["ensemble"], out)
+    return out

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,13 +12,6 @@ from lyricgenre.export import export_model
 from lyricgenre.models import load_model
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.training import load_dataset
-
-
-@pytest.fixture(scope="session")
-def exported(trained, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("artifact") / "ensemble"
-    export_model(trained["ensemble"], out)
-    return out
 
 
 def _texts(dataset, n=12):

@@ -1,0 +1,43 @@
+"""The benchmark scripts run end to end on the tiny exported model and print what the README quotes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _run(script: str, *args: str) -> str:
+    command = [sys.executable, str(BENCHMARKS / script), *args]
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
+
+
+def test_bench_runtime_reports_every_goal(exported, dataset):
+    line = _run(
+        "bench_runtime.py",
+        "--model",
+        str(exported),
+        "--data",
+        str(dataset),
+        "--songs",
+        "16",
+        "--single",
+        "10",
+        "--batch-size",
+        "8",
+        "--json",
+    )
+    result = json.loads(line)
+    for key in ("int8_vs_fp32_speedup", "songs_per_s", "p50_ms", "p95_ms", "model_mb", "rss_mb"):
+        assert result[key] > 0, key
+
+
+def test_windows_tradeoff_scores_each_setting_on_validation(exported, dataset):
+    rows = json.loads(
+        _run(
+            "windows_tradeoff.py", "--model", str(exported), "--data", str(dataset), "--settings", "64x1,32x2", "--json"
+        )
+    )
+    assert [row["setting"] for row in rows] == ["64x1", "32x2"]
+    assert all(0 <= row["f1_micro"] <= 1 and row["songs_per_s"] > 0 for row in rows)
