@@ -1,6 +1,7 @@
 """Each model kind trained end to end on a tiny synthetic dataset: save, load, thresholds, genre order."""
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -80,4 +81,20 @@ def test_cli_train_rejects_bad_input(dataset, tmp_path, capsys):
     assert main([*arguments, "--config", str(config)]) == 2
     assert "must be a JSON object" in capsys.readouterr().err
     assert main(["evaluate", "--model", str(tmp_path)]) == 2
+    assert "not a trained model folder" in capsys.readouterr().err
+
+
+def test_cli_tune_rewrites_only_the_decision_rules(dataset, trained, tmp_path, capsys):
+    folder = tmp_path / "baseline"
+    shutil.copytree(trained["baseline"], folder)
+    description = json.loads((folder / "model.json").read_text())
+    description["thresholds"]["strategy"], description["thresholds"]["validation_scores"] = "top_k", {}
+    (folder / "model.json").write_text(json.dumps(description))
+    weights = (folder / "tfidf.joblib").read_bytes()
+    assert main(["tune", "--model", str(folder), "--data", str(dataset)]) == 0
+    assert "validation F1 micro" in capsys.readouterr().out
+    tuned = json.loads((folder / "model.json").read_text())
+    assert set(tuned["thresholds"]["validation_scores"]) == {"global", "per_genre", "top_k"}
+    assert (folder / "tfidf.joblib").read_bytes() == weights
+    assert main(["tune", "--model", str(tmp_path / "nothing")]) == 2
     assert "not a trained model folder" in capsys.readouterr().err

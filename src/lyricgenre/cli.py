@@ -112,6 +112,24 @@ def _run_train(args: argparse.Namespace) -> None:
     )
 
 
+def _add_tune_command(subcommands: argparse._SubParsersAction) -> None:
+    tune = subcommands.add_parser("tune", help="re-tune a trained model's decision rules on validation")
+    tune.add_argument("--model", type=Path, required=True, help="trained model folder")
+    tune.add_argument("--data", type=Path, help="dataset (default: the one the model was trained on)")
+    tune.set_defaults(handler=_run_tune)
+
+
+def _run_tune(args: argparse.Namespace) -> None:
+    from lyricgenre.training import tune_model
+
+    result = tune_model(args.model, args.data)
+    metrics = result["validation_metrics"]
+    print(
+        f"rewrote {args.model}/model.json: validation F1 micro {metrics['f1_micro']:.4f}, "
+        f"macro {metrics['f1_macro']:.4f} ({result['thresholds']['strategy']} thresholds)"
+    )
+
+
 def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
     evaluate = subcommands.add_parser("evaluate", help="score trained models and write reports")
     evaluate.add_argument(
@@ -232,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", required=True)
     _add_data_commands(subcommands)
     _add_train_command(subcommands)
+    _add_tune_command(subcommands)
     _add_evaluate_command(subcommands)
     _add_export_command(subcommands)
     _add_predict_command(subcommands)

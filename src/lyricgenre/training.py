@@ -1,4 +1,7 @@
-"""`lyricgenre train`: fit a model on the train split, tune its thresholds on validation, save it."""
+"""`lyricgenre train`: fit a model on the train split, tune its thresholds on validation, save it.
+
+`lyricgenre tune` redoes only the second half (the decision rules) for an already trained model.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import pandas as pd
 
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.metrics import summary
-from lyricgenre.models import model_class
+from lyricgenre.models import load_model, model_class
 from lyricgenre.models.thresholds import tune_thresholds
 
 
@@ -79,7 +82,6 @@ def train_model(
     probabilities = getattr(model, "validation_probabilities_", None)
     if probabilities is None:
         probabilities = model.predict_proba(list(validation["lyrics"]))
-    model.thresholds = tune_thresholds(validation_labels, probabilities, groups=validation["artist_key"].to_numpy())
     model.metadata = {
         "training_options": training_options,
         "training": {
@@ -90,7 +92,27 @@ def train_model(
             "validation_split": validation_split,
             "seconds": round(training_seconds, 1),
         },
-        "validation_metrics": summary(validation_labels, model.thresholds.apply(probabilities)),
     }
+    _tune(model, validation, validation_labels, probabilities)
     model.save(out)
     return {"kind": kind, "out": str(out), **model.metadata, "thresholds": model.thresholds.to_dict()}
+
+
+def _tune(model, validation: pd.DataFrame, labels: np.ndarray, probabilities: np.ndarray) -> None:
+    """Decision rules from the validation songs (the default one chosen across validation artists)."""
+    model.thresholds = tune_thresholds(labels, probabilities, groups=validation["artist_key"].to_numpy())
+    model.metadata["validation_metrics"] = summary(labels, model.thresholds.apply(probabilities))
+
+
+def tune_model(folder: Path, data: Path | None = None) -> dict:
+    """Re-tune a trained model's decision rules on its validation split; only `model.json` is rewritten."""
+    model = load_model(Path(folder))
+    training = model.metadata.get("training", {})
+    songs, _ = load_dataset(Path(data or training.get("data", "data/build/songs.parquet")))
+    validation = songs[songs["split"] == training.get("validation_split", "validation")]
+    if validation.empty:
+        raise UserError(f"{folder}: its validation split is empty in the dataset")
+    labels = label_matrix(validation["genres"], model.genres)
+    _tune(model, validation, labels, model.predict_proba(list(validation["lyrics"])))
+    model.save_description(folder)
+    return {"out": str(folder), **model.metadata, "thresholds": model.thresholds.to_dict()}

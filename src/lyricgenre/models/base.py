@@ -55,6 +55,10 @@ class GenreModel(ABC):
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self._save_weights(folder)
+        self.save_description(folder)
+
+    def save_description(self, folder: Path) -> None:
+        """Rewrite `model.json` only (kind, config, genres, thresholds, metadata); weights untouched."""
         description = {
             "kind": self.kind,
             "config": self.config,
@@ -62,7 +66,7 @@ class GenreModel(ABC):
             "thresholds": self.thresholds.to_dict() if self.thresholds else None,
             **self.metadata,
         }
-        (folder / MODEL_FILE).write_text(json.dumps(description, indent=1) + "\n", encoding="utf-8")
+        (Path(folder) / MODEL_FILE).write_text(json.dumps(description, indent=1) + "\n", encoding="utf-8")
 
 
 def read_description(folder: Path) -> dict:
