@@ -53,7 +53,7 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
     components = "\n".join(
         f"- `{c['type']}` (weight {c['weight']})"
         + (
-            f": all-MiniLM-L6-v2 fine-tuned, {c['max_windows']} windows of {c['max_length']} tokens, int8 ONNX"
+            f": all-MiniLM-L6-v2 fine-tuned, int8 ONNX, reads {_windows_phrase(c['max_length'], c['max_windows'])}"
             if c["type"] == "onnx_encoder"
             else ": TF-IDF n-grams + one-vs-rest logistic regression"
         )
@@ -76,7 +76,8 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         "not each song; data is skewed toward US/UK pop, rock, R&B and rap of 1950-2020.",
         "",
         "## Decision rule",
-        f"`{thresholds['strategy']}` (tuned on the artist-disjoint validation split); global threshold "
+        f"`{thresholds['strategy']}` (every rule tuned on the artist-disjoint validation split, the default one "
+        "chosen by cross-validation over its artists); global threshold "
         f"{thresholds['global_threshold']}, top-k {thresholds['top_k']}.",
         "",
         "## Metrics",
@@ -103,6 +104,12 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         "copyrighted and are not shipped; only learned weights are.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _windows_phrase(length: int, windows: int) -> str:
+    if windows == 1:
+        return f"the first {length} tokens of a song"
+    return f"up to {windows} evenly spaced windows of {length} tokens (logits averaged)"
 
 
 def _export_component(model: GenreModel, weight: float, out: Path) -> dict:

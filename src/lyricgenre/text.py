@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 from tokenizers import Tokenizer
 
-WINDOW_BATCH = 32  # windows per encoder call at prediction time
+# Windows per encoder call at prediction time. Small batches of length-sorted windows carry almost no
+# padding and stay in cache: on 2 cores, int8, 256-token windows, 4 per call ran 66 songs/s, 32 per call 54.
+WINDOW_BATCH = 4
 
 
 def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
