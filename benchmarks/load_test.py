@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import httpx
 
@@ -59,14 +60,14 @@ def start_server(port: int, model: str | None, threads: int) -> subprocess.Popen
     raise SystemExit("the server did not become ready within 60 s")
 
 
-async def run_load(url: str, total: int, concurrency: int, deadline_s: float) -> tuple[list[float], int]:
+async def run_load(url: str, total: int, concurrency: int, deadline_s: float) -> tuple[list[float], Counter]:
+    """Latencies of the requests sent, and the failures counted by kind (HTTP status or exception name)."""
     latencies: list[float] = []
-    errors = 0
+    errors: Counter = Counter()
     remaining = iter(range(total))
     stop_at = time.monotonic() + deadline_s
 
     async def client(session: httpx.AsyncClient) -> None:
-        nonlocal errors
         for _ in remaining:
             if time.monotonic() > stop_at:
                 return
@@ -74,9 +75,9 @@ async def run_load(url: str, total: int, concurrency: int, deadline_s: float) ->
             try:
                 answer = await session.post(url, json={"lyrics": LYRICS})
                 if answer.status_code != 200:
-                    errors += 1
-            except httpx.HTTPError:
-                errors += 1
+                    errors[f"HTTP {answer.status_code}"] += 1
+            except httpx.HTTPError as error:
+                errors[type(error).__name__] += 1
             latencies.append((time.perf_counter() - started) * 1000)
 
     limits = httpx.Limits(max_connections=concurrency)
@@ -112,7 +113,8 @@ def main() -> None:
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies), 1),
         "p99_ms": round(statistics.quantiles(latencies, n=100)[98], 1),
-        "errors": errors,
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
     }
     print(json.dumps(result) if args.json else "\n".join(f"{k:>16}: {v}" for k, v in result.items()))
 

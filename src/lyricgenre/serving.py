@@ -184,4 +184,6 @@ def render_page(
 def serve(host: str, port: int, model_path: Path | None, threads: int | None) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(model_path, threads), host=host, port=port, log_level="info")
+    # Keep-alive longer than uvicorn's 5 s: pooled API clients reuse connections, and a close racing a
+    # reused connection fails that request (3 of 10,000 in the load test with the default).
+    uvicorn.run(create_app(model_path, threads), host=host, port=port, log_level="info", timeout_keep_alive=30)
