@@ -76,7 +76,7 @@ def _markdown(name: str, result: dict) -> str:
 
 Protocol: **{result["protocol"]}** — {PROTOCOLS[result["protocol"]]}.
 Split `{result["split"]}` of `{result["data"]}`: {result["songs"]} songs, {result["genres_present"]} genres present.
-Thresholds: `{result["strategy"]}` (tuned on validation).
+Thresholds: `{result["strategy"]}` (tuned on validation; the default rule chosen across validation artists).
 
 | metric | value |
 |---|---|
