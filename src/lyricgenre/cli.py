@@ -104,11 +104,18 @@ def _run_train(args: argparse.Namespace) -> None:
     from lyricgenre.training import train_model
 
     result = train_model(args.data, args.model, args.out, _read_config(args.config))
-    metrics = result["validation_metrics"]
     print(
         f"wrote {args.out}: {args.model} trained on {result['training']['train_songs']} songs in "
-        f"{result['training']['seconds'] / 60:.1f} min; validation F1 micro {metrics['f1_micro']:.4f}, "
-        f"macro {metrics['f1_macro']:.4f} ({result['thresholds']['strategy']} thresholds)"
+        f"{result['training']['seconds'] / 60:.1f} min; {_validation_summary(result)}"
+    )
+
+
+def _validation_summary(result: dict) -> str:
+    """One line on what a trained or re-tuned model scores on validation, and under which rule."""
+    metrics = result["validation_metrics"]
+    return (
+        f"validation F1 micro {metrics['f1_micro']:.4f}, macro {metrics['f1_macro']:.4f} "
+        f"({result['thresholds']['strategy']} thresholds)"
     )
 
 
@@ -123,11 +130,7 @@ def _run_tune(args: argparse.Namespace) -> None:
     from lyricgenre.training import tune_model
 
     result = tune_model(args.model, args.data)
-    metrics = result["validation_metrics"]
-    print(
-        f"rewrote {args.model}/model.json: validation F1 micro {metrics['f1_micro']:.4f}, "
-        f"macro {metrics['f1_macro']:.4f} ({result['thresholds']['strategy']} thresholds)"
-    )
+    print(f"rewrote {args.model}/model.json: {_validation_summary(result)}")
 
 
 def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
