@@ -2,12 +2,13 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from lyricgenre.cli import main
-from lyricgenre.evaluation.run import evaluate_models
+from lyricgenre.evaluation.run import evaluate_models, evaluate_random_split
 from lyricgenre.models import load_model
 from lyricgenre.training import label_matrix, load_dataset
 
@@ -70,6 +71,14 @@ def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
     output = capsys.readouterr().out
     assert "artist-disjoint" in output and "random-split" in output
     assert "leaky" in (tmp_path / "baseline-random-split" / "report.md").read_text()
+
+
+def test_random_split_retrains_an_ensembles_members(trained, tmp_path):
+    result = evaluate_random_split(trained["ensemble"], None, tmp_path / "reports", tmp_path / "work")
+    members = json.loads((tmp_path / "work" / "model" / "members.json").read_text())
+    assert [Path(m).parent for m in members] == [tmp_path / "work"] * 2  # not the artist-split members
+    assert {load_model(Path(m)).kind for m in members} == {"baseline", "transformer"}
+    assert result["protocol"] == "random-split" and 0 <= result["summary"]["f1_micro"] <= 1
 
 
 def test_cli_train_rejects_bad_input(dataset, tmp_path, capsys):

@@ -10,6 +10,7 @@ import pandas as pd
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.report import evaluate_probabilities, write_report
 from lyricgenre.models import load_model
+from lyricgenre.models.base import read_description
 from lyricgenre.training import label_matrix, load_dataset, train_model
 
 RANDOM_SPLIT_SEED = 13
@@ -32,8 +33,7 @@ def evaluate_models(model_folders: list[Path], data: Path | None, split: str, re
 
 def evaluate_random_split(model_folder: Path, data: Path | None, reports: Path, work: Path) -> dict:
     """The original design's protocol: re-split songs at random, retrain the same kind and config, score."""
-    model = load_model(model_folder)
-    dataset = Path(data or model.metadata["training"]["data"])
+    dataset = Path(data or read_description(model_folder)["training"]["data"])
     songs, vocabulary = load_dataset(dataset)
     shuffled = np.random.default_rng(RANDOM_SPLIT_SEED).permutation(len(songs))
     songs = songs.assign(
@@ -43,10 +43,25 @@ def evaluate_random_split(model_folder: Path, data: Path | None, reports: Path, 
     random_data = work / "songs.parquet"
     songs.to_parquet(random_data, index=False)
     (work / "vocabulary.json").write_text(pd.Series(vocabulary).to_json(orient="values"), encoding="utf-8")
-    config = {**model.config, **model.metadata.get("training_options", {})}
-    train_model(random_data, model.kind, work / "model", config)
+    retrained = retrain(model_folder, random_data, work / "model")
     name = f"{Path(model_folder).name}-random-split"
-    return _score(load_model(work / "model"), songs, random_data, "test", "random-split", reports / name)
+    return _score(load_model(retrained), songs, random_data, "test", "random-split", reports / name)
+
+
+def retrain(model_folder: Path, data: Path, out: Path) -> Path:
+    """Train the same kind with the same settings on `data`; an ensemble's members are retrained first.
+
+    Reusing an ensemble's trained members would score them on songs they were trained on.
+    """
+    description = read_description(model_folder)
+    config = {**description["config"], **description.get("training_options", {})}
+    if description["kind"] == "ensemble":
+        config["members"] = [
+            str(retrain(Path(member), data, out.with_name(f"{out.name}-member{i}")))
+            for i, member in enumerate(config["members"])
+        ]
+    train_model(data, description["kind"], out, config)
+    return out
 
 
 def _score(model, songs: pd.DataFrame, dataset: Path, split: str, protocol: str, folder: Path) -> dict:
