@@ -20,11 +20,10 @@ import numpy as np
 import pandas as pd
 
 from lyricgenre.evaluation.metrics import f1_macro, f1_micro
+from lyricgenre.models.thresholds import GRID
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.runtime.classifier import MANIFEST
 from lyricgenre.training import label_matrix
-
-THRESHOLDS = np.round(np.arange(0.03, 0.6, 0.01), 2)
 
 
 def parse_settings(text: str) -> list[tuple[int, int]]:
@@ -32,7 +31,8 @@ def parse_settings(text: str) -> list[tuple[int, int]]:
 
 
 def best_global_threshold(truth: np.ndarray, probabilities: np.ndarray) -> dict:
-    scores = [(f1_micro(truth, probabilities >= t), f1_macro(truth, probabilities >= t), t) for t in THRESHOLDS]
+    """The threshold on training's grid that is best for micro + macro, the objective rules are chosen by."""
+    scores = [(f1_micro(truth, probabilities >= t), f1_macro(truth, probabilities >= t), t) for t in GRID]
     micro, macro, threshold = max(scores, key=lambda s: s[0] + s[1])
     return {"f1_micro": round(micro, 4), "f1_macro": round(macro, 4), "threshold": float(threshold)}
 
