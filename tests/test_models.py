@@ -71,6 +71,9 @@ def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
     output = capsys.readouterr().out
     assert "artist-disjoint" in output and "random-split" in output
     assert "leaky" in (tmp_path / "baseline-random-split" / "report.md").read_text()
+    comparison = (tmp_path / "comparison.md").read_text()
+    assert "| baseline | baseline | artist-disjoint |" in comparison
+    assert "| baseline-random-split | baseline | random-split |" in comparison
 
 
 def test_random_split_retrains_an_ensembles_members(trained, tmp_path):

@@ -154,13 +154,9 @@ def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
 
 
 def _run_evaluate(args: argparse.Namespace) -> None:
-    from lyricgenre.evaluation.run import evaluate_models, evaluate_random_split
+    from lyricgenre.evaluation.run import evaluate_models
 
-    results = evaluate_models(args.model, args.data, args.split, args.reports)
-    if args.random_split:
-        for folder in args.model:
-            name = f"{folder.name}-random-split"
-            results[name] = evaluate_random_split(folder, args.data, args.reports, args.reports / ".work" / name)
+    results = evaluate_models(args.model, args.data, args.split, args.reports, random_split=args.random_split)
     for name, result in results.items():
         s = result["summary"]
         print(
