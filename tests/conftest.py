@@ -250,6 +250,14 @@ def dataset(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def wide_dataset(tmp_path_factory) -> Path:
+    """More artists, fewer songs each: enough validation artists (7) for the cross-validated rule choice."""
+    root = tmp_path_factory.mktemp("wide")
+    build_dataset(BuildOptions(raw=make_raw_folder(root, artists_per_style=16, songs_per_artist=3), out=root / "d"))
+    return root / "d" / "songs.parquet"
+
+
+@pytest.fixture(scope="session")
 def trained(dataset, tmp_path_factory) -> dict[str, Path]:
     models = tmp_path_factory.mktemp("models")
     train_model(dataset, "baseline", models / "baseline", {"min_df": 1, "n_jobs": 1})

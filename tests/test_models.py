@@ -10,7 +10,7 @@ import pytest
 from lyricgenre.cli import main
 from lyricgenre.evaluation.run import evaluate_models, evaluate_random_split
 from lyricgenre.models import load_model
-from lyricgenre.training import label_matrix, load_dataset
+from lyricgenre.training import label_matrix, load_dataset, train_model
 
 
 @pytest.mark.parametrize("kind", ["baseline", "transformer", "ensemble"])
@@ -74,6 +74,14 @@ def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
     comparison = (tmp_path / "comparison.md").read_text()
     assert "| baseline | baseline | artist-disjoint |" in comparison
     assert "| baseline-random-split | baseline | random-split |" in comparison
+
+
+def test_train_chooses_the_default_rule_across_validation_artists(wide_dataset, tmp_path):
+    result = train_model(wide_dataset, "baseline", tmp_path / "m", {"min_df": 1, "n_jobs": 1})
+    scores = result["thresholds"]["validation_scores"]
+    judged = {name: s["cross_validated"]["f1_micro"] + s["cross_validated"]["f1_macro"] for name, s in scores.items()}
+    assert set(judged) == {"global", "per_genre", "top_k"}
+    assert result["thresholds"]["strategy"] == max(judged, key=judged.get)
 
 
 def test_random_split_retrains_an_ensembles_members(trained, tmp_path):
