@@ -118,3 +118,13 @@ def test_cli_tune_rewrites_only_the_decision_rules(dataset, trained, tmp_path, c
     assert (folder / "tfidf.joblib").read_bytes() == weights
     assert main(["tune", "--model", str(tmp_path / "nothing")]) == 2
     assert "not a trained model folder" in capsys.readouterr().err
+
+
+def test_rare_genre_weight_up_weights_rare_positives_with_a_cap():
+    from lyricgenre.models.transformer import TransformerModel
+
+    prior = np.array([0.5, 0.01, 0.0001])
+    plain = TransformerModel(["a", "b", "c"])._positive_weights(prior)
+    weighted = TransformerModel(["a", "b", "c"], {"rare_genre_weight": 0.5})._positive_weights(prior)
+    assert plain.tolist() == [1.0, 1.0, 1.0]
+    assert weighted == pytest.approx([1.0, 99**0.5, 10.0], rel=1e-5)

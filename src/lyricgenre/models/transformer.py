@@ -62,6 +62,7 @@ class TransformerModel(GenreModel):
             "lr_head": 2e-3,
             "warmup_fraction": 0.06,
             "weight_decay": 0.01,
+            "rare_genre_weight": 0.0,  # p: positives of genre g weigh min(10, (negatives/positives)^p); 0 = plain BCE
             "threads": 2,
             "seed": 13,
             "log_every": 20,
@@ -94,7 +95,7 @@ class TransformerModel(GenreModel):
         batch_size, epochs = self.config["batch_size"], self.config["epochs"]
         steps_per_epoch = math.ceil(len(texts) / batch_size)
         optimizer, scheduler = self._optimizer(steps_per_epoch * epochs)
-        loss_function = nn.BCEWithLogitsLoss()
+        loss_function = nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(self._positive_weights(prior)))
         self.network_.train()
         started, step = time.monotonic(), 0
         for epoch in range(epochs):
@@ -115,6 +116,10 @@ class TransformerModel(GenreModel):
                     self._log_progress(epoch, step, steps_per_epoch * epochs, loss.item(), started)
         self.network_.eval()
         return self
+
+    def _positive_weights(self, prior: np.ndarray) -> np.ndarray:
+        """Up-weight the positives of rare genres, which plain BCE lets the model ignore (capped at 10x)."""
+        return np.minimum(10.0, ((1 - prior) / prior) ** self.config["rare_genre_weight"]).astype(np.float32)
 
     def _optimizer(self, total_steps: int):
         head = list(self.network_.head.parameters())
