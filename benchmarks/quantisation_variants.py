@@ -26,10 +26,9 @@ from bench_runtime import load_songs
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers import optimizer
 from onnxruntime.transformers.fusion_options import FusionOptions
-from tokenizers import Tokenizer
 
 from lyricgenre.runtime.classifier import MANIFEST
-from lyricgenre.text import WINDOW_BATCH, batch_windows, pad_batch
+from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer
 
 
 def fused_variants(fp32: Path, folder: Path, heads: int, hidden: int) -> dict[str, Path]:
@@ -51,15 +50,13 @@ def fused_variants(fp32: Path, folder: Path, heads: int, hidden: int) -> dict[st
     return paths
 
 
-def encoder_batches(model: Path, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+def song_batches(model: Path, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     """The windows the runtime would feed the encoder for these songs, in its batches."""
     manifest = json.loads((model / MANIFEST).read_text(encoding="utf-8"))
     spec = next(c for c in manifest["components"] if c["type"] == "onnx_encoder")
-    tokenizer = Tokenizer.from_file(str(model / spec["tokenizer"]))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
+    tokenizer = load_tokenizer(model / spec["tokenizer"])
     windows, _, order = batch_windows(tokenizer, texts, spec["max_length"], spec["max_windows"])
-    return [pad_batch([windows[i] for i in order[f : f + WINDOW_BATCH]]) for f in range(0, len(order), WINDOW_BATCH)]
+    return [(ids, mask) for _, ids, mask in encoder_batches(windows, order)]
 
 
 def time_variants(paths: dict[str, Path], batches, threads: int, repeats: int) -> dict[str, dict]:
@@ -96,7 +93,7 @@ def main() -> None:
     args = parser.parse_args()
 
     texts = load_songs(args.data, args.songs)
-    batches = encoder_batches(args.model, texts)
+    batches = song_batches(args.model, texts)
     with tempfile.TemporaryDirectory() as scratch:
         paths = {"fp32": args.model / "encoder.onnx", "int8": args.model / "encoder.int8.onnx"}
         paths |= fused_variants(paths["fp32"], Path(scratch), args.heads, args.hidden)

@@ -14,6 +14,14 @@ from tokenizers import Tokenizer
 WINDOW_BATCH = 4
 
 
+def load_tokenizer(path) -> Tokenizer:
+    """A word-piece tokenizer that neither pads nor truncates: windows are cut by `song_windows`."""
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
 def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
     """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each.
 
@@ -50,6 +58,13 @@ def batch_windows(tokenizer: Tokenizer, texts: list[str], max_length: int, max_w
             owners.append(song)
     order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
     return windows, np.asarray(owners, dtype=np.int64), order
+
+
+def encoder_batches(windows: list[list[int]], order: list[int]):
+    """Yield (window indices, input_ids, attention_mask) for `WINDOW_BATCH` windows at a time, in `order`."""
+    for first in range(0, len(order), WINDOW_BATCH):
+        chunk = order[first : first + WINDOW_BATCH]
+        yield (chunk, *pad_batch([windows[i] for i in chunk]))
 
 
 def song_probabilities(window_logits: np.ndarray, owners: np.ndarray, n_songs: int) -> np.ndarray:

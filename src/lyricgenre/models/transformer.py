@@ -17,12 +17,18 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tokenizers import Tokenizer
 from torch import nn
 from transformers import AutoModel
 
 from lyricgenre.models.base import GenreModel
-from lyricgenre.text import WINDOW_BATCH, batch_windows, pad_batch, song_probabilities, song_windows
+from lyricgenre.text import (
+    batch_windows,
+    encoder_batches,
+    load_tokenizer,
+    pad_batch,
+    song_probabilities,
+    song_windows,
+)
 
 
 def pretrained_minilm_path() -> Path:
@@ -69,9 +75,7 @@ class TransformerModel(GenreModel):
         }
 
     def _load_pretrained(self, source: Path) -> None:
-        self.tokenizer_ = Tokenizer.from_file(str(source / "tokenizer.json"))
-        self.tokenizer_.no_padding()
-        self.tokenizer_.no_truncation()
+        self.tokenizer_ = load_tokenizer(source / "tokenizer.json")
         self.network_ = MeanPooledClassifier(AutoModel.from_pretrained(str(source)), len(self.genres))
 
     def _windows(self, text: str) -> list[list[int]]:
@@ -151,9 +155,7 @@ class TransformerModel(GenreModel):
         texts = list(texts)
         windows, owners, order = batch_windows(self.tokenizer_, texts, *self.prediction_windows())
         logits = np.zeros((len(windows), len(self.genres)), dtype=np.float32)
-        for first in range(0, len(order), WINDOW_BATCH):
-            chunk = order[first : first + WINDOW_BATCH]
-            input_ids, attention = pad_batch([windows[i] for i in chunk])
+        for chunk, input_ids, attention in encoder_batches(windows, order):
             logits[chunk] = self.network_(torch.from_numpy(input_ids), torch.from_numpy(attention)).numpy()
         return song_probabilities(logits, owners, len(texts))
 

@@ -16,7 +16,7 @@ import numpy as np
 from lyricgenre.decision import Thresholds, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.runtime.tfidf import LinearTfidfScorer
-from lyricgenre.text import WINDOW_BATCH, batch_windows, pad_batch, song_probabilities
+from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer, song_probabilities
 
 MANIFEST = "manifest.json"
 
@@ -30,7 +30,6 @@ class OnnxEncoderScorer:
 
     def __init__(self, folder: Path, spec: dict, threads: int | None, precision: str):
         import onnxruntime
-        from tokenizers import Tokenizer
 
         file = spec["fp32_file"] if precision == "fp32" else spec["file"]
         if not (folder / file).is_file():
@@ -39,17 +38,13 @@ class OnnxEncoderScorer:
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(str(folder / file), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(folder / spec["tokenizer"]))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
+        self.tokenizer = load_tokenizer(folder / spec["tokenizer"])
         self.max_length, self.max_windows = spec["max_length"], spec["max_windows"]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         windows, owners, order = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
         logits = None
-        for first in range(0, len(order), WINDOW_BATCH):
-            chunk = order[first : first + WINDOW_BATCH]
-            input_ids, attention = pad_batch([windows[i] for i in chunk])
+        for chunk, input_ids, attention in encoder_batches(windows, order):
             (batch_logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention})
             if logits is None:
                 logits = np.zeros((len(windows), batch_logits.shape[1]), dtype=np.float32)
