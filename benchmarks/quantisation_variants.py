@@ -5,7 +5,10 @@
 Why the shipped int8 encoder is not ≥ 2x faster than fp32: this builds the alternatives from the
 export's `encoder.onnx` and times every variant on the same test-split windows, alternating between
 them so machine noise hits all alike (best of `--repeats`). Variants:
-- `fp32`, `int8` — the exported files (dynamic per-channel int8 is what ships);
+- `fp32`, `int8` — the exported files (dynamic per-channel int8 is what ships), run with the
+  runtime's session settings (onnxruntime's SkipLayerNormalization fusion off);
+- `int8-skip-ln-fused` — the shipped int8 file with that fusion on (onnxruntime's default), which
+  shows why the runtime turns it off;
 - `fused-fp32`, `fused-int8` — onnxruntime's offline transformer fusion (MultiHeadAttention,
   SkipLayerNormalization, BiasGelu) first, then the same dynamic int8 of the matrix products.
 Prints ms per song and the largest logit difference from fp32. Needs the `[train]` extras (onnx).
@@ -27,7 +30,7 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers import optimizer
 from onnxruntime.transformers.fusion_options import FusionOptions
 
-from lyricgenre.runtime.classifier import MANIFEST
+from lyricgenre.runtime.classifier import DISABLED_OPTIMIZERS, MANIFEST
 from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer
 
 
@@ -60,12 +63,17 @@ def song_batches(model: Path, texts: list[str]) -> list[tuple[np.ndarray, np.nda
 
 
 def time_variants(paths: dict[str, Path], batches, threads: int, repeats: int) -> dict[str, dict]:
+    """Paths' variants with the runtime's session settings, plus the int8 file with all fusions on."""
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
-    sessions = {
-        name: onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        for name, path in paths.items()
-    }
+
+    def session(path: Path, disabled: list[str]) -> onnxruntime.InferenceSession:
+        return onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=disabled
+        )
+
+    sessions = {name: session(path, DISABLED_OPTIMIZERS) for name, path in paths.items()}
+    sessions["int8-skip-ln-fused"] = session(paths["int8"], [])
     best, logits = dict.fromkeys(sessions, float("inf")), {}
     for _ in range(repeats):
         for name, session in sessions.items():

@@ -19,6 +19,10 @@ from lyricgenre.runtime.tfidf import LinearTfidfScorer
 from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer, song_probabilities
 
 MANIFEST = "manifest.json"
+# onnxruntime's SkipLayerNormalization fusion (residual Add + LayerNorm in one kernel) made the int8
+# encoder ~8% slower on 2 CPU cores (onnxruntime 1.32, see benchmarks/quantisation_variants.py); the
+# fp32 graph does not get that fusion either way. Both precisions run with it off.
+DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
 
 
 def default_model_path() -> Path:
@@ -37,7 +41,9 @@ class OnnxEncoderScorer:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(str(folder / file), options, providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(
+            str(folder / file), options, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
+        )
         self.tokenizer = load_tokenizer(folder / spec["tokenizer"])
         self.max_length, self.max_windows = spec["max_length"], spec["max_windows"]
 
