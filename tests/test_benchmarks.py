@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
@@ -51,3 +53,22 @@ def test_quantisation_variants_time_every_recipe_against_fp32(exported, dataset)
     assert result["fused-fp32"]["max_logit_diff"] < 0.01  # fusion alone must not change the model
     assert abs(result["int8-skip-ln-fused"]["max_logit_diff"] - result["int8"]["max_logit_diff"]) < 0.05
     assert all(row["ms_per_song"] > 0 for row in result.values())
+
+
+def test_recipe_search_trains_and_judges_each_recipe_with_the_member(dataset, trained, tmp_path):
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps({"epochs": 1, "batch_size": 8, "max_length": 48, "max_windows": 2}))
+    grid = tmp_path / "grid.json"
+    grid.write_text(json.dumps({"seed-1": {"seed": 1}, "seed-2-lr": {"seed": 2, "lr_encoder": 1e-4}}))
+    arguments = ["--grid", str(grid), "--member", str(trained["baseline"]), "--out", str(tmp_path / "search")]
+    arguments += ["--data", str(dataset), "--base-config", str(base), "--workers", "2", "--set", "threads=1"]
+    output = _run("recipe_search.py", *arguments).splitlines()  # training progress lines, then one per recipe
+    lines = [json.loads(line) for line in output if line.startswith('{"recipe"')]
+    saved = json.loads((tmp_path / "search" / "results.json").read_text())
+    assert [row["recipe"] for row in saved] == ["seed-1", "seed-2-lr"]  # grid order; printed as they finish
+    assert sorted(lines, key=lambda row: row["recipe"]) == saved
+    assert saved[1]["settings"]["lr_encoder"] == 1e-4 and saved[1]["settings"]["threads"] == 1
+    for row in saved:
+        assert sum(row["ensemble_weights"]) == pytest.approx(1.0)
+        assert 0 <= row["ensemble"]["f1_micro"] <= 1 and 0 <= row["transformer"]["f1_macro"] <= 1
+        assert (tmp_path / "search" / f"{row['recipe']}-ensemble" / "model.json").is_file()

