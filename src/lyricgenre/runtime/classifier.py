@@ -20,7 +20,7 @@ from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer, song
 
 MANIFEST = "manifest.json"
 # onnxruntime's SkipLayerNormalization fusion (residual Add + LayerNorm in one kernel) made the int8
-# encoder ~8% slower on 2 CPU cores (onnxruntime 1.32, see benchmarks/quantisation_variants.py); the
+# encoder 8–13% slower on 2 CPU cores (onnxruntime 1.32, see benchmarks/quantisation_variants.py); the
 # fp32 graph does not get that fusion either way. Both precisions run with it off.
 DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
 
