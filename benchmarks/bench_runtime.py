@@ -1,10 +1,12 @@
 """Runtime benchmark: int8 vs fp32 of the same exported model, side by side in one run.
 
     python benchmarks/bench_runtime.py --model models/export/NAME [--data data/build/songs.parquet] [--json]
+        [--torch-model models/NAME]
 
 Prints songs/s (batched), single-song p50/p95 latency, the int8/fp32 speed ratio, the size of the
 shipped (int8) model files and the peak resident memory. Needs an export folder that still holds the
-fp32 encoder (`lyricgenre export` writes both).
+fp32 encoder (`lyricgenre export` writes both). With `--torch-model` (the trained model the export came
+from; needs the `[train]` extras) it also times that PyTorch/scikit-learn model in the same run.
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ def songs_per_second(classifier: GenreClassifier, texts: list[str], batch_size: 
     return len(texts) / (time.perf_counter() - started)
 
 
+def torch_songs_per_second(model, texts: list[str]) -> float:
+    """The training-time model (PyTorch encoder, scikit-learn TF-IDF) on the same songs."""
+    model.predict_proba(texts[:16])  # warm-up
+    started = time.perf_counter()
+    model.predict_proba(texts)
+    return len(texts) / (time.perf_counter() - started)
+
+
 def single_song_latency_ms(classifier: GenreClassifier, texts: list[str]) -> tuple[float, float]:
     timings = []
     for text in texts:
@@ -59,6 +69,7 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=100, help="single-song calls for the latency")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--torch-model", type=Path, help="trained model folder to time as well ([train] extras)")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
 
@@ -68,11 +79,17 @@ def main() -> None:
     songs_per_second(int8, texts, args.batch_size)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # peak with the int8 model only
     fp32 = GenreClassifier.load(args.model, threads=args.threads, precision="fp32")
+    if args.torch_model:
+        from lyricgenre.models import load_model
+
+        torch_model = load_model(args.torch_model)  # threads: its own config's (2 in configs/transformer.json)
     # Alternate the two so that machine noise hits both alike; keep the best of each.
-    int8_rates, fp32_rates = [], []
+    int8_rates, fp32_rates, torch_rates = [], [], []
     for _ in range(2):
         int8_rates.append(songs_per_second(int8, texts, args.batch_size))
         fp32_rates.append(songs_per_second(fp32, texts, args.batch_size))
+        if args.torch_model:
+            torch_rates.append(torch_songs_per_second(torch_model, texts))
     shipped = [p for p in args.model.iterdir() if p.is_file() and p.name != "encoder.onnx"]
     result = {
         "int8_vs_fp32_speedup": round(max(int8_rates) / max(fp32_rates), 3),
@@ -85,6 +102,9 @@ def main() -> None:
         "threads": args.threads,
         "songs": len(texts),
     }
+    if torch_rates:
+        result["torch_fp32_songs_per_s"] = round(max(torch_rates), 1)
+        result["int8_vs_torch_fp32_speedup"] = round(max(int8_rates) / max(torch_rates), 3)
     if args.json:
         print(json.dumps(result))
     else:

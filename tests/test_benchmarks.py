@@ -15,7 +15,7 @@ def _run(script: str, *args: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
 
 
-def test_bench_runtime_reports_every_goal(exported, dataset):
+def test_bench_runtime_reports_every_goal(exported, dataset, trained):
     line = _run(
         "bench_runtime.py",
         "--model",
@@ -28,10 +28,13 @@ def test_bench_runtime_reports_every_goal(exported, dataset):
         "10",
         "--batch-size",
         "8",
+        "--torch-model",
+        str(trained["ensemble"]),
         "--json",
     )
     result = json.loads(line)
-    for key in ("int8_vs_fp32_speedup", "songs_per_s", "p50_ms", "p95_ms", "model_mb", "rss_mb"):
+    goals = ("int8_vs_fp32_speedup", "songs_per_s", "p50_ms", "p95_ms", "model_mb", "rss_mb")
+    for key in (*goals, "int8_vs_torch_fp32_speedup", "torch_fp32_songs_per_s"):
         assert result[key] > 0, key
 
 
