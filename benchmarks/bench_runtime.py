@@ -17,6 +17,8 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from lyricgenre.runtime import GenreClassifier
@@ -36,18 +38,11 @@ def load_songs(data: Path | None, count: int) -> list[str]:
     ]
 
 
-def songs_per_second(classifier: GenreClassifier, texts: list[str], batch_size: int) -> float:
-    classifier.predict_proba(texts[:batch_size])  # warm-up
+def songs_per_second(predict_proba: Callable[[list[str]], object], texts: list[str], warm_up: int) -> float:
+    """Songs per second of one batched call, after a warm-up call on the first `warm_up` songs."""
+    predict_proba(texts[:warm_up])
     started = time.perf_counter()
-    classifier.predict_proba(texts, batch_size=batch_size)
-    return len(texts) / (time.perf_counter() - started)
-
-
-def torch_songs_per_second(model, texts: list[str]) -> float:
-    """The training-time model (PyTorch encoder, scikit-learn TF-IDF) on the same songs."""
-    model.predict_proba(texts[:16])  # warm-up
-    started = time.perf_counter()
-    model.predict_proba(texts)
+    predict_proba(texts)
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -76,20 +71,21 @@ def main() -> None:
     texts = load_songs(args.data, args.songs)
     int8 = GenreClassifier.load(args.model, threads=args.threads)
     p50, p95 = single_song_latency_ms(int8, texts[: args.single])
-    songs_per_second(int8, texts, args.batch_size)
+    songs_per_second(partial(int8.predict_proba, batch_size=args.batch_size), texts, args.batch_size)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # peak with the int8 model only
     fp32 = GenreClassifier.load(args.model, threads=args.threads, precision="fp32")
     if args.torch_model:
         from lyricgenre.models import load_model
 
         torch_model = load_model(args.torch_model)  # threads: its own config's (2 in configs/transformer.json)
-    # Alternate the two so that machine noise hits both alike; keep the best of each.
+    # Alternate the models so that machine noise hits all alike; keep the best of each.
     int8_rates, fp32_rates, torch_rates = [], [], []
     for _ in range(2):
-        int8_rates.append(songs_per_second(int8, texts, args.batch_size))
-        fp32_rates.append(songs_per_second(fp32, texts, args.batch_size))
+        warm_up = args.batch_size
+        int8_rates.append(songs_per_second(partial(int8.predict_proba, batch_size=args.batch_size), texts, warm_up))
+        fp32_rates.append(songs_per_second(partial(fp32.predict_proba, batch_size=args.batch_size), texts, warm_up))
         if args.torch_model:
-            torch_rates.append(torch_songs_per_second(torch_model, texts))
+            torch_rates.append(songs_per_second(torch_model.predict_proba, texts, warm_up))
     shipped = [p for p in args.model.iterdir() if p.is_file() and p.name != "encoder.onnx"]
     result = {
         "int8_vs_fp32_speedup": round(max(int8_rates) / max(fp32_rates), 3),
