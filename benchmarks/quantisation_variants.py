@@ -24,13 +24,12 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime
 from bench_runtime import load_songs
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers import optimizer
 from onnxruntime.transformers.fusion_options import FusionOptions
 
-from lyricgenre.runtime.classifier import DISABLED_OPTIMIZERS, MANIFEST
+from lyricgenre.runtime.classifier import MANIFEST, encoder_session
 from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer
 
 
@@ -64,16 +63,8 @@ def song_batches(model: Path, texts: list[str]) -> list[tuple[np.ndarray, np.nda
 
 def time_variants(paths: dict[str, Path], batches, threads: int, repeats: int) -> dict[str, dict]:
     """Paths' variants with the runtime's session settings, plus the int8 file with all fusions on."""
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
-
-    def session(path: Path, disabled: list[str]) -> onnxruntime.InferenceSession:
-        return onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=disabled
-        )
-
-    sessions = {name: session(path, DISABLED_OPTIMIZERS) for name, path in paths.items()}
-    sessions["int8-skip-ln-fused"] = session(paths["int8"], [])
+    sessions = {name: encoder_session(path, threads) for name, path in paths.items()}
+    sessions["int8-skip-ln-fused"] = encoder_session(paths["int8"], threads, disabled_optimizers=())
     best, logits = dict.fromkeys(sessions, float("inf")), {}
     for _ in range(repeats):
         for name, session in sessions.items():

@@ -22,7 +22,19 @@ MANIFEST = "manifest.json"
 # onnxruntime's SkipLayerNormalization fusion (residual Add + LayerNorm in one kernel) made the int8
 # encoder 8–13% slower on 2 CPU cores (onnxruntime 1.32, see benchmarks/quantisation_variants.py); the
 # fp32 graph does not get that fusion either way. Both precisions run with it off.
-DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
+DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
+
+
+def encoder_session(path: Path, threads: int | None, disabled_optimizers: tuple[str, ...] = DISABLED_OPTIMIZERS):
+    """An onnxruntime CPU session for an encoder file, with the runtime's thread and graph settings."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(
+        str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(disabled_optimizers)
+    )
 
 
 def default_model_path() -> Path:
@@ -33,17 +45,10 @@ class OnnxEncoderScorer:
     """Windows of each song through the ONNX encoder + head; logits averaged over the song's windows."""
 
     def __init__(self, folder: Path, spec: dict, threads: int | None, precision: str):
-        import onnxruntime
-
         file = spec["fp32_file"] if precision == "fp32" else spec["file"]
         if not (folder / file).is_file():
             raise UserError(f"{folder / file}: model file not found (precision {precision})")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            str(folder / file), options, providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS
-        )
+        self.session = encoder_session(folder / file, threads)
         self.tokenizer = load_tokenizer(folder / spec["tokenizer"])
         self.max_length, self.max_windows = spec["max_length"], spec["max_windows"]
 
