@@ -145,3 +145,30 @@ def test_transformer_trains_from_a_copy_of_the_base_weights_and_refuses_a_missin
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(UserError, match="no GPU"):
         train_model(dataset, "transformer", tmp_path / "gpu", {**config, "device": "cuda"})
+
+
+def test_training_windows_split_or_crop():
+    """Training: "split" draws one of the song's windows (possibly a short tail); "crop" a full-length random span."""
+    import random
+
+    from lyricgenre.errors import UserError
+    from lyricgenre.models.transformer import TransformerModel, pretrained_minilm_path
+    from lyricgenre.text import load_tokenizer
+
+    text = " ".join(f"word{i % 50} night" for i in range(300))
+    rng = random.Random(0)
+    models = {}
+    for mode in ("split", "crop"):
+        models[mode] = TransformerModel(["a"], {"max_length": 64, "max_windows": 8, "train_windows": mode})
+        models[mode].tokenizer_ = load_tokenizer(pretrained_minilm_path() / "tokenizer.json")
+    split_windows = models["split"]._training_windows(text)
+    crop_tokens = models["crop"]._training_windows(text)
+    assert len(split_windows) > 2 and len(split_windows[-1]) < 64
+    assert crop_tokens[0] == models["crop"].tokenizer_.encode(text, add_special_tokens=False).ids
+    crops = [models["crop"]._sample_window(crop_tokens, rng) for _ in range(200)]
+    assert {len(c) for c in crops} == {64}
+    assert len({tuple(c) for c in crops}) > 20  # random starts, not one fixed window
+    assert models["split"]._sample_window(split_windows, rng) in split_windows
+    models["crop"].config["train_windows"] = "middle"
+    with pytest.raises(UserError, match="train_windows"):
+        models["crop"]._training_windows(text)

@@ -22,6 +22,11 @@ def load_tokenizer(path) -> Tokenizer:
     return tokenizer
 
 
+def song_tokens(tokenizer: Tokenizer, text: str) -> list[int]:
+    """The song's word-piece ids without [CLS]/[SEP] ([UNK] alone for text with no tokens)."""
+    return tokenizer.encode(text, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
+
+
 def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
     """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each.
 
@@ -29,7 +34,7 @@ def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: 
     whole song (start, middle, end) is represented.
     """
     cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    ids = tokenizer.encode(text, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
+    ids = song_tokens(tokenizer, text)
     body = max_length - 2
     starts = list(range(0, len(ids), body))
     if len(starts) > max_windows:

@@ -30,6 +30,7 @@ from lyricgenre.text import (
     load_tokenizer,
     pad_batch,
     song_probabilities,
+    song_tokens,
     song_windows,
 )
 
@@ -63,6 +64,7 @@ class TransformerModel(GenreModel):
         return {
             "max_length": 256,
             "max_windows": 4,
+            "train_windows": "split",  # per song and epoch: one of its windows ("split") or a random span ("crop")
             "predict_length": None,  # None: as in training
             "predict_windows": None,
             "epochs": 2,
@@ -99,6 +101,25 @@ class TransformerModel(GenreModel):
     def _windows(self, text: str) -> list[list[int]]:
         return song_windows(self.tokenizer_, text, self.config["max_length"], self.config["max_windows"])
 
+    def _training_windows(self, text: str) -> list[list[int]]:
+        """What `_sample_window` draws from: the song's windows, or ("crop") all its tokens as one list."""
+        if self.config["train_windows"] == "crop":
+            return [song_tokens(self.tokenizer_, text)]
+        if self.config["train_windows"] != "split":
+            raise UserError(f"train_windows must be 'split' or 'crop', got {self.config['train_windows']!r}")
+        return self._windows(text)
+
+    def _sample_window(self, windows: list[list[int]], rng: random.Random) -> list[int]:
+        """One training window. "split" draws one of the song's consecutive windows, whose last one can be a
+        short tail (a fifth of them under 128 tokens); "crop" takes `max_length` tokens from a random start,
+        so every sample is a full-length window and over the epochs the whole song is seen."""
+        if self.config["train_windows"] == "split":
+            return rng.choice(windows)
+        (ids,) = windows
+        body = self.config["max_length"] - 2
+        start = rng.randrange(max(1, len(ids) - body + 1))
+        return [self.tokenizer_.token_to_id("[CLS]"), *ids[start : start + body], self.tokenizer_.token_to_id("[SEP]")]
+
     def prediction_windows(self) -> tuple[int, int]:
         """(tokens per window, windows per song) at prediction time."""
         config = self.config
@@ -115,7 +136,7 @@ class TransformerModel(GenreModel):
         prior = labels.mean(axis=0).clip(1e-4, 1 - 1e-4)
         with torch.no_grad():  # start from the label priors, not from 0.5 for every genre
             self.network_.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior))))
-        windows = [self._windows(text) for text in texts]
+        windows = [self._training_windows(text) for text in texts]
         batch_size, epochs = self.config["batch_size"], self.config["epochs"]
         steps_per_epoch = math.ceil(len(texts) / batch_size)
         optimizer, scheduler = self._optimizer(steps_per_epoch * epochs)
@@ -128,7 +149,7 @@ class TransformerModel(GenreModel):
             rng.shuffle(order)
             for first in range(0, len(order), batch_size):
                 batch = order[first : first + batch_size]
-                input_ids, attention = pad_batch([rng.choice(windows[i]) for i in batch])
+                input_ids, attention = pad_batch([self._sample_window(windows[i], rng) for i in batch])
                 logits = self.network_(torch.from_numpy(input_ids).to(device), torch.from_numpy(attention).to(device))
                 loss = loss_function(logits, targets[batch])
                 optimizer.zero_grad()
