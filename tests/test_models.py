@@ -172,3 +172,17 @@ def test_training_windows_split_or_crop():
     models["crop"].config["train_windows"] = "middle"
     with pytest.raises(UserError, match="train_windows"):
         models["crop"]._training_windows(text)
+
+
+def test_freeze_embeddings_keeps_the_pretrained_token_embeddings(dataset, tmp_path):
+    import torch
+    from transformers import AutoModel
+
+    from lyricgenre.models.transformer import pretrained_minilm_path
+
+    config = {"epochs": 1, "batch_size": 8, "max_length": 48, "max_windows": 2, "freeze_embeddings": True}
+    train_model(dataset, "transformer", tmp_path / "model", config)
+    before = AutoModel.from_pretrained(str(pretrained_minilm_path())).float().state_dict()
+    after = load_model(tmp_path / "model").network_.encoder.state_dict()
+    assert torch.equal(after["embeddings.word_embeddings.weight"], before["embeddings.word_embeddings.weight"])
+    assert not torch.equal(after["encoder.layer.0.output.dense.weight"], before["encoder.layer.0.output.dense.weight"])

@@ -73,6 +73,7 @@ class TransformerModel(GenreModel):
             "lr_head": 2e-3,
             "warmup_fraction": 0.06,
             "weight_decay": 0.01,
+            "freeze_embeddings": False,  # keep the pretrained token embeddings (half the weights) fixed
             "rare_genre_weight": 0.0,  # p: positives of genre g weigh min(10, (negatives/positives)^p); 0 = plain BCE
             "threads": 2,
             "device": "cpu",  # or "cuda"
@@ -169,7 +170,9 @@ class TransformerModel(GenreModel):
 
     def _optimizer(self, total_steps: int):
         head = list(self.network_.head.parameters())
-        encoder = list(self.network_.encoder.parameters())
+        if self.config["freeze_embeddings"]:  # words of the training artists alone then cannot drift
+            self.network_.encoder.embeddings.requires_grad_(False)
+        encoder = [weight for weight in self.network_.encoder.parameters() if weight.requires_grad]
         optimizer = torch.optim.AdamW(
             [{"params": encoder, "lr": self.config["lr_encoder"]}, {"params": head, "lr": self.config["lr_head"]}],
             weight_decay=self.config["weight_decay"],
