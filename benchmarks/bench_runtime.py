@@ -80,8 +80,8 @@ def main() -> None:
         torch_model = load_model(args.torch_model)  # threads: its own config's (2 in configs/transformer.json)
     # Alternate the models so that machine noise hits all alike; keep the best of each.
     int8_rates, fp32_rates, torch_rates = [], [], []
+    warm_up = args.batch_size
     for _ in range(2):
-        warm_up = args.batch_size
         int8_rates.append(songs_per_second(partial(int8.predict_proba, batch_size=args.batch_size), texts, warm_up))
         fp32_rates.append(songs_per_second(partial(fp32.predict_proba, batch_size=args.batch_size), texts, warm_up))
         if args.torch_model:

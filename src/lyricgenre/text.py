@@ -27,20 +27,24 @@ def song_tokens(tokenizer: Tokenizer, text: str) -> list[int]:
     return tokenizer.encode(text, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
 
 
+def framed(tokenizer: Tokenizer, ids: list[int]) -> list[int]:
+    """One encoder window: [CLS] ids [SEP]."""
+    return [tokenizer.token_to_id("[CLS]"), *ids, tokenizer.token_to_id("[SEP]")]
+
+
 def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
     """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each.
 
     When a song is longer than `max_windows` windows, evenly spaced windows are kept so that the
     whole song (start, middle, end) is represented.
     """
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     ids = song_tokens(tokenizer, text)
     body = max_length - 2
     starts = list(range(0, len(ids), body))
     if len(starts) > max_windows:
         spacing = (len(starts) - 1) / max(max_windows - 1, 1)
         starts = [starts[round(i * spacing)] for i in range(max_windows)]
-    return [[cls_id, *ids[start : start + body], sep_id] for start in starts]
+    return [framed(tokenizer, ids[start : start + body]) for start in starts]
 
 
 def pad_batch(windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

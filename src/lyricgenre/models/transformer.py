@@ -27,6 +27,7 @@ from lyricgenre.models.base import GenreModel
 from lyricgenre.text import (
     batch_windows,
     encoder_batches,
+    framed,
     load_tokenizer,
     pad_batch,
     song_probabilities,
@@ -119,7 +120,7 @@ class TransformerModel(GenreModel):
         (ids,) = windows
         body = self.config["max_length"] - 2
         start = rng.randrange(max(1, len(ids) - body + 1))
-        return [self.tokenizer_.token_to_id("[CLS]"), *ids[start : start + body], self.tokenizer_.token_to_id("[SEP]")]
+        return framed(self.tokenizer_, ids[start : start + body])
 
     def prediction_windows(self) -> tuple[int, int]:
         """(tokens per window, windows per song) at prediction time."""
@@ -133,6 +134,8 @@ class TransformerModel(GenreModel):
         self._load_pretrained(self._base_weights())
         device = self._device()
         self.network_.to(device)
+        if self.config["freeze_embeddings"]:  # words of the training artists alone then cannot drift
+            self.network_.encoder.embeddings.requires_grad_(False)
         labels = np.asarray(labels, dtype=np.float32)
         prior = labels.mean(axis=0).clip(1e-4, 1 - 1e-4)
         with torch.no_grad():  # start from the label priors, not from 0.5 for every genre
@@ -170,8 +173,6 @@ class TransformerModel(GenreModel):
 
     def _optimizer(self, total_steps: int):
         head = list(self.network_.head.parameters())
-        if self.config["freeze_embeddings"]:  # words of the training artists alone then cannot drift
-            self.network_.encoder.embeddings.requires_grad_(False)
         encoder = [weight for weight in self.network_.encoder.parameters() if weight.requires_grad]
         optimizer = torch.optim.AdamW(
             [{"params": encoder, "lr": self.config["lr_encoder"]}, {"params": head, "lr": self.config["lr_head"]}],
