@@ -10,7 +10,10 @@ them so machine noise hits all alike (best of `--repeats`). Variants:
 - `int8-skip-ln-fused` — the shipped int8 file with that fusion on (onnxruntime's default), which
   shows why the runtime turns it off;
 - `fused-fp32`, `fused-int8` — onnxruntime's offline transformer fusion (MultiHeadAttention,
-  SkipLayerNormalization, BiasGelu) first, then the same dynamic int8 of the matrix products.
+  SkipLayerNormalization, BiasGelu) first, then the same dynamic int8 of the matrix products;
+- with `--trained models/NAME`: `masked-add-fp32`, `masked-add-int8` — its transformer exported again
+  with transformers' plain attention, which adds the padding mask to the scores in every layer
+  (what the export did before `lyricgenre.models.key_padding_attention`).
 Prints ms per song and the largest logit difference from fp32. Needs the `[train]` extras (onnx).
 """
 
@@ -52,6 +55,16 @@ def fused_variants(fp32: Path, folder: Path, heads: int, hidden: int) -> dict[st
     return paths
 
 
+def masked_add_variants(trained: Path, folder: Path) -> dict[str, Path]:
+    from lyricgenre.export import export_transformer
+    from lyricgenre.models import load_model
+
+    model = load_model(trained)
+    transformer = next(m for m in getattr(model, "members_", [model]) if m.kind == "transformer")
+    spec = export_transformer(transformer, folder, attention="eager")
+    return {"masked-add-fp32": folder / spec["fp32_file"], "masked-add-int8": folder / spec["file"]}
+
+
 def song_batches(model: Path, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     """The windows the runtime would feed the encoder for these songs, in its batches."""
     manifest = json.loads((model / MANIFEST).read_text(encoding="utf-8"))
@@ -88,6 +101,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--heads", type=int, default=12, help="attention heads of the encoder (MiniLM: 12)")
     parser.add_argument("--hidden", type=int, default=384, help="hidden size of the encoder (MiniLM: 384)")
+    parser.add_argument("--trained", type=Path, help="the trained model the export came from ([train] extras)")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
 
@@ -96,6 +110,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         paths = {"fp32": args.model / "encoder.onnx", "int8": args.model / "encoder.int8.onnx"}
         paths |= fused_variants(paths["fp32"], Path(scratch), args.heads, args.hidden)
+        if args.trained:
+            paths |= masked_add_variants(args.trained, Path(scratch))
         timings = time_variants(paths, batches, args.threads, args.repeats)
     fp32_seconds = timings["fp32"]["seconds"]
     result = {
@@ -110,7 +126,7 @@ def main() -> None:
         print(json.dumps(result))
         return
     for name, row in result.items():
-        print(f"{name:>11}  " + "  ".join(f"{key} {value}" for key, value in row.items()))
+        print(f"{name:>18}  " + "  ".join(f"{key} {value}" for key, value in row.items()))
 
 
 if __name__ == "__main__":
