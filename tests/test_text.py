@@ -1,14 +1,12 @@
 import pytest
 
 from lyricgenre.models.transformer import pretrained_minilm_path
-from lyricgenre.text import pad_batch, song_windows
-
-tokenizers = pytest.importorskip("tokenizers")
+from lyricgenre.text import batch_windows, load_tokenizer, pad_batch, song_tokens, song_windows, songs_tokens
 
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    return tokenizers.Tokenizer.from_file(str(pretrained_minilm_path() / "tokenizer.json"))
+    return load_tokenizer(pretrained_minilm_path() / "tokenizer.json")
 
 
 def test_windows_cover_the_whole_song(tokenizer):
@@ -36,3 +34,12 @@ def test_a_single_window_is_the_start_of_the_song(tokenizer):
     text = " ".join(f"word{i}" for i in range(2000))
     (window,) = song_windows(tokenizer, text, max_length=64, max_windows=1)
     assert window == song_windows(tokenizer, text, max_length=64, max_windows=10_000)[0]
+
+
+def test_batch_tokenising_matches_one_song_at_a_time(tokenizer):
+    texts = ["first line of a song", "", "!!!", " ".join(f"word{i}" for i in range(400))]
+    assert songs_tokens(tokenizer, texts) == [song_tokens(tokenizer, text) for text in texts]
+    assert song_tokens(tokenizer, "") == [tokenizer.token_to_id("[UNK]")]
+    windows, owners, _ = batch_windows(tokenizer, texts, max_length=64, max_windows=100)
+    assert windows == [w for text in texts for w in song_windows(tokenizer, text, max_length=64, max_windows=100)]
+    assert owners.tolist() == [i for i, text in enumerate(texts) for _ in song_windows(tokenizer, text, 64, 100)]

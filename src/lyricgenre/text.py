@@ -22,9 +22,18 @@ def load_tokenizer(path) -> Tokenizer:
     return tokenizer
 
 
+def songs_tokens(tokenizer: Tokenizer, texts: list[str]) -> list[list[int]]:
+    """Each song's word-piece ids without [CLS]/[SEP] ([UNK] alone for text with no tokens).
+
+    One `encode_batch` call tokenises the songs in parallel (half the time of one-by-one on 2 cores).
+    """
+    unknown = tokenizer.token_to_id("[UNK]")
+    return [encoding.ids or [unknown] for encoding in tokenizer.encode_batch(texts, add_special_tokens=False)]
+
+
 def song_tokens(tokenizer: Tokenizer, text: str) -> list[int]:
-    """The song's word-piece ids without [CLS]/[SEP] ([UNK] alone for text with no tokens)."""
-    return tokenizer.encode(text, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
+    """One song's word-piece ids, as `songs_tokens`."""
+    return songs_tokens(tokenizer, [text])[0]
 
 
 def framed(tokenizer: Tokenizer, ids: list[int]) -> list[int]:
@@ -33,12 +42,16 @@ def framed(tokenizer: Tokenizer, ids: list[int]) -> list[int]:
 
 
 def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
-    """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each.
+    """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each."""
+    return token_windows(tokenizer, song_tokens(tokenizer, text), max_length, max_windows)
+
+
+def token_windows(tokenizer: Tokenizer, ids: list[int], max_length: int, max_windows: int) -> list[list[int]]:
+    """A song's ids (from `songs_tokens`) cut into windows as `song_windows` describes.
 
     When a song is longer than `max_windows` windows, evenly spaced windows are kept so that the
     whole song (start, middle, end) is represented.
     """
-    ids = song_tokens(tokenizer, text)
     body = max_length - 2
     starts = list(range(0, len(ids), body))
     if len(starts) > max_windows:
@@ -61,8 +74,8 @@ def pad_batch(windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
 def batch_windows(tokenizer: Tokenizer, texts: list[str], max_length: int, max_windows: int):
     """All windows of all songs, the song each belongs to, and batches of window indices of similar length."""
     windows, owners = [], []
-    for song, text in enumerate(texts):
-        for window in song_windows(tokenizer, text, max_length, max_windows):
+    for song, ids in enumerate(songs_tokens(tokenizer, texts)):
+        for window in token_windows(tokenizer, ids, max_length, max_windows):
             windows.append(window)
             owners.append(song)
     order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
