@@ -48,12 +48,14 @@ def test_windows_tradeoff_scores_each_setting_on_validation(exported, dataset):
     assert all(0 <= row["f1_micro"] <= 1 and row["songs_per_s"] > 0 for row in rows)
 
 
-def test_quantisation_variants_time_every_recipe_against_fp32(exported, dataset):
+def test_quantisation_variants_time_every_recipe_against_fp32(exported, trained, dataset):
     arguments = ["--model", str(exported), "--data", str(dataset), "--songs", "8", "--repeats", "1", "--json"]
-    result = json.loads(_run("quantisation_variants.py", *arguments))
-    assert set(result) == {"fp32", "int8", "fused-fp32", "fused-int8", "int8-skip-ln-fused"}
+    result = json.loads(_run("quantisation_variants.py", *arguments, "--trained", str(trained["ensemble"])))
+    masked_add = {"masked-add-fp32", "masked-add-int8"}
+    assert set(result) == {"fp32", "int8", "fused-fp32", "fused-int8", "int8-skip-ln-fused"} | masked_add
     assert result["fp32"]["speedup_vs_fp32"] == 1.0 and result["fp32"]["max_logit_diff"] == 0.0
     assert result["fused-fp32"]["max_logit_diff"] < 0.01  # fusion alone must not change the model
+    assert result["masked-add-fp32"]["max_logit_diff"] < 1e-4  # where the mask goes must not either
     assert abs(result["int8-skip-ln-fused"]["max_logit_diff"] - result["int8"]["max_logit_diff"]) < 0.05
     assert all(row["ms_per_song"] > 0 for row in result.values())
 
