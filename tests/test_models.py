@@ -161,8 +161,8 @@ def test_training_windows_split_or_crop():
     for mode in ("split", "crop"):
         models[mode] = TransformerModel(["a"], {"max_length": 64, "max_windows": 8, "train_windows": mode})
         models[mode].tokenizer_ = load_tokenizer(pretrained_minilm_path() / "tokenizer.json")
-    split_windows = models["split"]._training_windows(text)
-    crop_tokens = models["crop"]._training_windows(text)
+    (split_windows,) = models["split"]._training_windows([text])
+    (crop_tokens,) = models["crop"]._training_windows([text])
     assert len(split_windows) > 2 and len(split_windows[-1]) < 64
     assert crop_tokens[0] == models["crop"].tokenizer_.encode(text, add_special_tokens=False).ids
     crops = [models["crop"]._sample_window(crop_tokens, rng) for _ in range(200)]
@@ -171,7 +171,7 @@ def test_training_windows_split_or_crop():
     assert models["split"]._sample_window(split_windows, rng) in split_windows
     models["crop"].config["train_windows"] = "middle"
     with pytest.raises(UserError, match="train_windows"):
-        models["crop"]._training_windows(text)
+        models["crop"]._training_windows([text])
 
 
 def test_freeze_embeddings_keeps_the_pretrained_token_embeddings(dataset, tmp_path):

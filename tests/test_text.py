@@ -1,12 +1,17 @@
 import pytest
 
 from lyricgenre.models.transformer import pretrained_minilm_path
-from lyricgenre.text import batch_windows, load_tokenizer, pad_batch, song_tokens, song_windows, songs_tokens
+from lyricgenre.text import batch_windows, load_tokenizer, pad_batch, songs_tokens, token_windows
 
 
 @pytest.fixture(scope="module")
 def tokenizer():
     return load_tokenizer(pretrained_minilm_path() / "tokenizer.json")
+
+
+def song_windows(tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
+    (ids,) = songs_tokens(tokenizer, [text])
+    return token_windows(tokenizer, ids, max_length, max_windows)
 
 
 def test_windows_cover_the_whole_song(tokenizer):
@@ -41,7 +46,7 @@ def test_batch_tokenising_matches_one_song_at_a_time(tokenizer):
     unknown = tokenizer.token_to_id("[UNK]")
     one_by_one = [tokenizer.encode(text, add_special_tokens=False).ids or [unknown] for text in texts]
     assert songs_tokens(tokenizer, texts) == one_by_one
-    assert song_tokens(tokenizer, "") == [unknown]
+    assert songs_tokens(tokenizer, [""]) == [[unknown]]
     windows, owners, _ = batch_windows(tokenizer, texts, max_length=64, max_windows=100)
     assert windows == [w for text in texts for w in song_windows(tokenizer, text, max_length=64, max_windows=100)]
     assert owners.tolist() == [i for i, text in enumerate(texts) for _ in song_windows(tokenizer, text, 64, 100)]

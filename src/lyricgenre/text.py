@@ -15,7 +15,7 @@ WINDOW_BATCH = 4
 
 
 def load_tokenizer(path) -> Tokenizer:
-    """A word-piece tokenizer that neither pads nor truncates: windows are cut by `song_windows`."""
+    """A word-piece tokenizer that neither pads nor truncates: windows are cut by `token_windows`."""
     tokenizer = Tokenizer.from_file(str(path))
     tokenizer.no_padding()
     tokenizer.no_truncation()
@@ -31,23 +31,14 @@ def songs_tokens(tokenizer: Tokenizer, texts: list[str]) -> list[list[int]]:
     return [encoding.ids or [unknown] for encoding in tokenizer.encode_batch(texts, add_special_tokens=False)]
 
 
-def song_tokens(tokenizer: Tokenizer, text: str) -> list[int]:
-    """One song's word-piece ids, as `songs_tokens`."""
-    return songs_tokens(tokenizer, [text])[0]
-
-
 def framed(tokenizer: Tokenizer, ids: list[int]) -> list[int]:
     """One encoder window: [CLS] ids [SEP]."""
     return [tokenizer.token_to_id("[CLS]"), *ids, tokenizer.token_to_id("[SEP]")]
 
 
-def song_windows(tokenizer: Tokenizer, text: str, max_length: int, max_windows: int) -> list[list[int]]:
-    """Token ids of up to `max_windows` windows of at most `max_length` tokens, [CLS] … [SEP] each."""
-    return token_windows(tokenizer, song_tokens(tokenizer, text), max_length, max_windows)
-
-
 def token_windows(tokenizer: Tokenizer, ids: list[int], max_length: int, max_windows: int) -> list[list[int]]:
-    """A song's ids (from `songs_tokens`) cut into windows as `song_windows` describes.
+    """A song's ids (from `songs_tokens`) as up to `max_windows` windows of at most `max_length` tokens,
+    [CLS] … [SEP] each.
 
     When a song is longer than `max_windows` windows, evenly spaced windows are kept so that the
     whole song (start, middle, end) is represented.

@@ -31,8 +31,8 @@ from lyricgenre.text import (
     load_tokenizer,
     pad_batch,
     song_probabilities,
-    song_tokens,
-    song_windows,
+    songs_tokens,
+    token_windows,
 )
 
 
@@ -100,16 +100,16 @@ class TransformerModel(GenreModel):
             return torch.device("cpu")
         return torch.device(device)
 
-    def _windows(self, text: str) -> list[list[int]]:
-        return song_windows(self.tokenizer_, text, self.config["max_length"], self.config["max_windows"])
-
-    def _training_windows(self, text: str) -> list[list[int]]:
-        """What `_sample_window` draws from: the song's windows, or ("crop") all its tokens as one list."""
-        if self.config["train_windows"] == "crop":
-            return [song_tokens(self.tokenizer_, text)]
-        if self.config["train_windows"] != "split":
-            raise UserError(f"train_windows must be 'split' or 'crop', got {self.config['train_windows']!r}")
-        return self._windows(text)
+    def _training_windows(self, texts: list[str]) -> list[list[list[int]]]:
+        """Per song, what `_sample_window` draws from: its windows, or ("crop") all its tokens as one list."""
+        mode = self.config["train_windows"]
+        if mode not in ("split", "crop"):
+            raise UserError(f"train_windows must be 'split' or 'crop', got {mode!r}")
+        songs = songs_tokens(self.tokenizer_, texts)
+        if mode == "crop":
+            return [[ids] for ids in songs]
+        length, windows = self.config["max_length"], self.config["max_windows"]
+        return [token_windows(self.tokenizer_, ids, length, windows) for ids in songs]
 
     def _sample_window(self, windows: list[list[int]], rng: random.Random) -> list[int]:
         """One training window. "split" draws one of the song's consecutive windows, whose last one can be a
@@ -140,7 +140,7 @@ class TransformerModel(GenreModel):
         prior = labels.mean(axis=0).clip(1e-4, 1 - 1e-4)
         with torch.no_grad():  # start from the label priors, not from 0.5 for every genre
             self.network_.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior))))
-        windows = [self._training_windows(text) for text in texts]
+        windows = self._training_windows(texts)
         batch_size, epochs = self.config["batch_size"], self.config["epochs"]
         steps_per_epoch = math.ceil(len(texts) / batch_size)
         optimizer, scheduler = self._optimizer(steps_per_epoch * epochs)
