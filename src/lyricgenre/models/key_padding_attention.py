@@ -3,7 +3,7 @@
 Plain ("eager") attention adds a (windows, 1, tokens, tokens) mask to the (windows, heads, tokens,
 tokens) scores in every layer: an extra pass over the largest tensor of the network, in fp32 for
 both the fp32 and the int8 encoder. Here each query gets one more feature fixed at 1 and each key
-one more feature holding its mask bias (0, or -1e9 / scaling for padding), so `q·k` already
+one more feature holding its mask bias (0, or -1e9 for padding), so `q·k` already
 includes the mask and that pass disappears: the scores are bit-identical (adding 0 changes no
 float; padding keys still get exactly zero weight), the encoder runs ~5% faster in int8 and ~1%
 in fp32 on 2 cores (`benchmarks/quantisation_variants.py --trained`). Training keeps PyTorch's own attention.
@@ -15,7 +15,7 @@ import torch
 from transformers import AttentionInterface, AttentionMaskInterface, PreTrainedConfig
 
 KEY_PADDING_ATTENTION = "lyricgenre_key_padding"
-PADDING_SCORE = -1e9  # after scaling: exp() of it is exactly 0 next to any real score
+PADDING_SCORE = -1e9  # even after scaling by 1/sqrt(head size), exp() of it is exactly 0 next to any real score
 
 
 def key_padding_bias(
@@ -27,16 +27,14 @@ def key_padding_bias(
     config: PreTrainedConfig | None = None,
     **kwargs,
 ) -> torch.Tensor | None:
-    """(windows, heads, tokens, 1): the score bias of each key, before scaling; None without a mask.
+    """(windows, heads, tokens, 1): the score bias of each key; None without a mask.
 
     Built once per forward pass from the (windows, tokens) padding mask, in place of the 4D mask.
     """
     if attention_mask is None:
         return None
-    heads = config.num_attention_heads
-    scaling = (config.hidden_size // heads) ** -0.5
     padding = 1.0 - attention_mask[:, None, :, None].to(dtype)
-    return (padding * (PADDING_SCORE / scaling)).expand(-1, heads, -1, 1)
+    return (padding * PADDING_SCORE).expand(-1, config.num_attention_heads, -1, 1)
 
 
 def key_padding_attention(
