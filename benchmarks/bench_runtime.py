@@ -1,9 +1,10 @@
 """Runtime benchmark: int8 vs fp32 of the same exported model, side by side in one run.
 
     python benchmarks/bench_runtime.py --model models/export/NAME [--data data/build/songs.parquet] [--json]
-        [--torch-model models/NAME]
+        [--torch-model models/NAME] [--rounds 3]
 
-Prints songs/s (batched), single-song p50/p95 latency, the int8/fp32 speed ratio, the size of the
+Prints songs/s (batched), single-song p50/p95 latency, the int8/fp32 speed ratio (best against best, and
+per round of back-to-back int8 and fp32 runs, to show how steady it is on a noisy machine), the size of the
 shipped (int8) model files and the peak resident memory. Needs an export folder that still holds the
 fp32 encoder (`lyricgenre export` writes both). With `--torch-model` (the trained model the export came
 from; needs the `[train]` extras) it also times that PyTorch/scikit-learn model in the same run.
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=100, help="single-song calls for the latency")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating int8/fp32 rounds (>= 1)")
     parser.add_argument("--torch-model", type=Path, help="trained model folder to time as well ([train] extras)")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
@@ -78,10 +80,11 @@ def main() -> None:
         from lyricgenre.models import load_model
 
         torch_model = load_model(args.torch_model)  # threads: its own config's (2 in configs/transformer.json)
-    # Alternate the models so that machine noise hits all alike; keep the best of each.
+    # Alternate the models so that machine noise hits all alike; keep the best of each, and the ratio of
+    # each round (int8 and fp32 timed back to back) to show how steady the speed-up is.
     int8_rates, fp32_rates, torch_rates = [], [], []
     warm_up = args.batch_size
-    for _ in range(2):
+    for _ in range(max(args.rounds, 1)):
         int8_rates.append(songs_per_second(partial(int8.predict_proba, batch_size=args.batch_size), texts, warm_up))
         fp32_rates.append(songs_per_second(partial(fp32.predict_proba, batch_size=args.batch_size), texts, warm_up))
         if args.torch_model:
@@ -89,6 +92,7 @@ def main() -> None:
     shipped = [p for p in args.model.iterdir() if p.is_file() and p.name != "encoder.onnx"]
     result = {
         "int8_vs_fp32_speedup": round(max(int8_rates) / max(fp32_rates), 3),
+        "speedup_per_round": [round(i / f, 3) for i, f in zip(int8_rates, fp32_rates)],
         "songs_per_s": round(max(int8_rates), 1),
         "fp32_songs_per_s": round(max(fp32_rates), 1),
         "p50_ms": round(p50, 2),

@@ -30,9 +30,12 @@ def test_bench_runtime_reports_every_goal(exported, dataset, trained):
         "8",
         "--torch-model",
         str(trained["ensemble"]),
+        "--rounds",
+        "2",
         "--json",
     )
     result = json.loads(line)
+    assert len(result["speedup_per_round"]) == 2 and min(result["speedup_per_round"]) > 0
     goals = ("int8_vs_fp32_speedup", "songs_per_s", "p50_ms", "p95_ms", "model_mb", "rss_mb")
     for key in (*goals, "int8_vs_torch_fp32_speedup", "torch_fp32_songs_per_s"):
         assert result[key] > 0, key
