@@ -65,10 +65,12 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=100, help="single-song calls for the latency")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating int8/fp32 rounds (>= 1)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating int8/fp32 rounds")
     parser.add_argument("--torch-model", type=Path, help="trained model folder to time as well ([train] extras)")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
 
     texts = load_songs(args.data, args.songs)
     int8 = GenreClassifier.load(args.model, threads=args.threads)
@@ -84,7 +86,7 @@ def main() -> None:
     # each round (int8 and fp32 timed back to back) to show how steady the speed-up is.
     int8_rates, fp32_rates, torch_rates = [], [], []
     warm_up = args.batch_size
-    for _ in range(max(args.rounds, 1)):
+    for _ in range(args.rounds):
         int8_rates.append(songs_per_second(partial(int8.predict_proba, batch_size=args.batch_size), texts, warm_up))
         fp32_rates.append(songs_per_second(partial(fp32.predict_proba, batch_size=args.batch_size), texts, warm_up))
         if args.torch_model:

@@ -41,6 +41,12 @@ def test_bench_runtime_reports_every_goal(exported, dataset, trained):
         assert result[key] > 0, key
 
 
+def test_bench_runtime_rejects_zero_rounds(exported):
+    command = [sys.executable, str(BENCHMARKS / "bench_runtime.py"), "--model", str(exported), "--rounds", "0"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--rounds must be at least 1" in result.stderr
+
+
 def test_windows_tradeoff_scores_each_setting_on_validation(exported, dataset):
     rows = json.loads(
         _run(
