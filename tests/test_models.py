@@ -9,6 +9,7 @@ import pytest
 
 from lyricgenre.cli import main
 from lyricgenre.evaluation.run import evaluate_models, evaluate_random_split
+from lyricgenre.export import export_model
 from lyricgenre.models import load_model
 from lyricgenre.training import label_matrix, load_dataset, train_model
 
@@ -118,6 +119,32 @@ def test_cli_tune_rewrites_only_the_decision_rules(dataset, trained, tmp_path, c
     assert (folder / "tfidf.joblib").read_bytes() == weights
     assert main(["tune", "--model", str(tmp_path / "nothing")]) == 2
     assert "not a trained model folder" in capsys.readouterr().err
+
+
+def test_cli_refit_trains_again_on_train_and_validation_keeping_what_was_tuned(dataset, trained, tmp_path, capsys):
+    out = tmp_path / "ensemble-refit"
+    assert main(["refit", "--model", str(trained["ensemble"]), "--out", str(out), "--data", str(dataset)]) == 0
+    assert "refitted on" in capsys.readouterr().out
+    tuned, refit = load_model(trained["ensemble"]), load_model(out)
+    songs, _ = load_dataset(dataset)
+    train_and_validation = int(songs["split"].isin(["train", "validation"]).sum())
+    assert train_and_validation > int((songs["split"] == "train").sum())
+    assert refit.genres == tuned.genres and refit.thresholds == tuned.thresholds
+    assert refit.config["weights"] == tuned.config["weights"]
+    for member, tuned_member in zip(refit.members_, tuned.members_):
+        training = member.metadata["training"]
+        assert training["train_split"] == "train+validation" and training["train_songs"] == train_and_validation
+        assert member.thresholds == tuned_member.thresholds and member.config == tuned_member.config
+    assert [Path(m).parent for m in refit.config["members"]] == [out / "members"] * 2
+    texts = list(songs.loc[songs["split"] == "test", "lyrics"])
+    assert not np.allclose(refit.members_[0].predict_proba(texts), tuned.members_[0].predict_proba(texts))
+    export_model(out, tmp_path / "artifact")
+    card = (tmp_path / "artifact" / "MODEL_CARD.md").read_text()
+    assert f"{train_and_validation} training songs (train+validation split)" in card and "lyricgenre refit" in card
+    assert main(["tune", "--model", str(out)]) == 2
+    assert "cannot tune it" in capsys.readouterr().err
+    assert main(["refit", "--model", str(out), "--out", str(tmp_path / "again")]) == 2
+    assert "already refitted" in capsys.readouterr().err
 
 
 def test_rare_genre_weight_up_weights_rare_positives_with_a_cap():

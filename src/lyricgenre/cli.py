@@ -133,6 +133,25 @@ def _run_tune(args: argparse.Namespace) -> None:
     print(f"rewrote {args.model}/model.json: {_validation_summary(result)}")
 
 
+def _add_refit_command(subcommands: argparse._SubParsersAction) -> None:
+    refit = subcommands.add_parser("refit", help="train a tuned model again on train + validation (final fit)")
+    refit.add_argument("--model", type=Path, required=True, help="trained and tuned model folder")
+    refit.add_argument("--out", type=Path, required=True, help="model folder to write, e.g. models/ensemble-refit")
+    refit.add_argument("--data", type=Path, help="dataset (default: the one the model was trained on)")
+    refit.set_defaults(handler=_run_refit)
+
+
+def _run_refit(args: argparse.Namespace) -> None:
+    from lyricgenre.training import refit_model
+
+    result = refit_model(args.model, args.out, args.data)
+    training = result["training"]
+    print(
+        f"wrote {args.out}: {result['kind']} refitted on {training['train_songs']} {training['train_split']} songs "
+        f"in {training['seconds'] / 60:.1f} min; rules and weights kept from {args.model}"
+    )
+
+
 def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
     evaluate = subcommands.add_parser("evaluate", help="score trained models and write reports")
     evaluate.add_argument(
@@ -250,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_commands(subcommands)
     _add_train_command(subcommands)
     _add_tune_command(subcommands)
+    _add_refit_command(subcommands)
     _add_evaluate_command(subcommands)
     _add_export_command(subcommands)
     _add_predict_command(subcommands)

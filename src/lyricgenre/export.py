@@ -61,6 +61,13 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
     )
     validation = manifest.get("validation_metrics") or {}
     thresholds = manifest["thresholds"]
+    training = manifest.get("training") or {}
+    refit = (
+        f" Trained again on train + validation (`lyricgenre refit` of `{training['refit_from']}`) after the "
+        "decision rule and the weights were tuned on validation; they were kept, not re-tuned."
+        if training.get("refit_from")
+        else ""
+    )
     lines = [
         f"# Model card: {manifest['name']}",
         "",
@@ -71,9 +78,9 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         "",
         "## Training data",
         f"`lyricgenre data build` over the public sources in `shared/data/raw` (see DATACARD.md there): "
-        f"{manifest['training'] and manifest['training'].get('train_songs')} training songs, "
+        f"{training.get('train_songs')} training songs ({training.get('train_split', 'train')} split), "
         f"{len(manifest['genres'])} genres. Labels are the ARTIST's Spotify genres, so they describe the artist, "
-        "not each song; data is skewed toward US/UK pop, rock, R&B and rap of 1950-2020.",
+        f"not each song; data is skewed toward US/UK pop, rock, R&B and rap of 1950-2020.{refit}",
         "",
         "## Decision rule",
         f"`{thresholds['strategy']}` (every rule tuned on the artist-disjoint validation split, the default one "
@@ -81,7 +88,8 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         f"{thresholds['global_threshold']}, top-k {thresholds['top_k']}.",
         "",
         "## Metrics",
-        f"- validation (artist-disjoint): F1 micro {validation.get('f1_micro', float('nan')):.4f}, "
+        f"- validation (artist-disjoint{', the tuned model before the refit' if refit else ''}): "
+        f"F1 micro {validation.get('f1_micro', float('nan')):.4f}, "
         f"macro {validation.get('f1_macro', float('nan')):.4f}",
     ]
     if test_metrics:
