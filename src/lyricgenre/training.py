@@ -15,8 +15,11 @@ import pandas as pd
 
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.metrics import summary
-from lyricgenre.models import load_model, model_class
+from lyricgenre.models import load_description, load_model, model_class
 from lyricgenre.models.thresholds import tune_thresholds
+
+DEFAULT_DATA = "data/build/songs.parquet"
+CAP_SEED = 13  # the same songs per artist are kept by `train` and by `refit`
 
 
 def load_dataset(path: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -69,7 +72,7 @@ def train_model(
     if train.empty or validation.empty:
         raise UserError(f"{data}: the {train_split!r} or {validation_split!r} split is empty")
     training_options = {"max_songs_per_artist": config.pop("max_songs_per_artist", None)}
-    train = cap_songs_per_artist(train, training_options["max_songs_per_artist"], seed=13)
+    train = cap_songs_per_artist(train, training_options["max_songs_per_artist"], seed=CAP_SEED)
     genres = [g for g in vocabulary if any(g in song_genres for song_genres in train["genres"])]
     model = model_class(kind)(genres, config)
     started = time.monotonic()
@@ -117,7 +120,7 @@ def tune_model(folder: Path, data: Path | None = None) -> dict:
     training = model.metadata.get("training", {})
     if training.get("refit_from"):
         raise UserError(f"{folder}: refitted on its validation songs, which therefore cannot tune it")
-    songs, _ = load_dataset(Path(data or training.get("data", "data/build/songs.parquet")))
+    songs, _ = load_dataset(Path(data or training.get("data", DEFAULT_DATA)))
     validation = songs[songs["split"] == training.get("validation_split", "validation")]
     if validation.empty:
         raise UserError(f"{folder}: its validation split is empty in the dataset")
@@ -136,11 +139,11 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
     `out/members/`. Evaluate the result on the test split only.
     """
     started = time.monotonic()
-    tuned = load_model(Path(folder))
+    tuned = load_description(Path(folder))  # what was tuned; its weights are not needed
     training = dict(tuned.metadata.get("training", {}))
     if training.get("refit_from"):
         raise UserError(f"{folder}: already refitted on train + validation")
-    data = Path(data or training.get("data", "data/build/songs.parquet"))
+    data = Path(data or training.get("data", DEFAULT_DATA))
     songs, _ = load_dataset(data)
     splits = [training.get("train_split", "train"), training.get("validation_split", "validation")]
     train = songs[songs["split"].isin(splits)]
@@ -150,7 +153,7 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
         model = model_class("ensemble")(tuned.genres, {**tuned.config, "members": members})  # saving needs no members
     else:
         cap = tuned.metadata.get("training_options", {}).get("max_songs_per_artist")
-        train = cap_songs_per_artist(train, cap, seed=13)
+        train = cap_songs_per_artist(train, cap, seed=CAP_SEED)
         model = model_class(tuned.kind)(tuned.genres, tuned.config)
         model.fit(list(train["lyrics"]), label_matrix(train["genres"], tuned.genres))
     model.thresholds = tuned.thresholds

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lyricgenre.errors import UserError
-from lyricgenre.models.base import GenreModel, read_description, restore
+from lyricgenre.models.base import GenreModel, described, read_description, restore
 
 
 def model_class(kind: str) -> type[GenreModel]:
@@ -31,3 +31,9 @@ MODEL_KINDS = ("baseline", "transformer", "ensemble")
 def load_model(folder: Path) -> GenreModel:
     description = read_description(folder)
     return restore(model_class(description["kind"]), Path(folder), description)
+
+
+def load_description(folder: Path) -> GenreModel:
+    """A trained model's settings, genres, rules and metadata, its weights left on disk."""
+    description = read_description(folder)
+    return described(model_class(description["kind"]), description)

@@ -76,10 +76,16 @@ def read_description(folder: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def restore(model_class: type[GenreModel], folder: Path, description: dict) -> GenreModel:
+def described(model_class: type[GenreModel], description: dict) -> GenreModel:
+    """A model as `model.json` describes it (config, genres, thresholds, metadata), without its weights."""
     model = model_class(description["genres"], description["config"])
     if description.get("thresholds"):
         model.thresholds = Thresholds.from_dict(description["thresholds"])
     model.metadata = {k: v for k, v in description.items() if k not in ("kind", "config", "genres", "thresholds")}
+    return model
+
+
+def restore(model_class: type[GenreModel], folder: Path, description: dict) -> GenreModel:
+    model = described(model_class, description)
     model._load_weights(Path(folder))
     return model
