@@ -213,3 +213,45 @@ def test_freeze_embeddings_keeps_the_pretrained_token_embeddings(dataset, tmp_pa
     after = load_model(tmp_path / "model").network_.encoder.state_dict()
     assert torch.equal(after["embeddings.word_embeddings.weight"], before["embeddings.word_embeddings.weight"])
     assert not torch.equal(after["encoder.layer.0.output.dense.weight"], before["encoder.layer.0.output.dense.weight"])
+
+
+def test_length_groups_split_a_batch_into_runs_of_similar_length():
+    from lyricgenre.models.transformer import length_groups
+
+    lengths = [256, 40, 256, 38, 120, 256, 41]
+    groups = length_groups(lengths, call_cost=64)
+    assert sorted(k for group in groups for k in group) == list(range(len(lengths)))
+    assert [sorted(lengths[k] for k in group) for group in groups] == [[38, 40, 41], [120], [256, 256, 256]]
+    assert length_groups(lengths, call_cost=10_000) == [[3, 1, 6, 4, 0, 2, 5]]  # calls dearer than padding: one
+
+
+def test_training_gradients_from_length_groups_equal_one_padded_batch():
+    """Padding is masked out, so sub-batches of similar length give the gradients of the whole padded batch."""
+    import torch
+
+    from lyricgenre.models.transformer import TransformerModel, length_groups, pretrained_minilm_path
+    from lyricgenre.text import pad_batch
+
+    model = TransformerModel(["a", "b"])
+    model._load_pretrained(pretrained_minilm_path())
+    model.network_.eval()  # no dropout: both ways see the same network
+    samples = [[101, *range(1000, 1000 + n), 102] for n in (250, 5, 240, 7)]
+    assert len(length_groups([len(s) for s in samples])) == 2
+    targets = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    loss_function = torch.nn.BCEWithLogitsLoss()
+
+    def gradients() -> dict[str, torch.Tensor]:
+        grads = {name: w.grad.clone() for name, w in model.network_.named_parameters() if w.grad is not None}
+        model.network_.zero_grad(set_to_none=True)
+        return grads
+
+    loss = model._backward(samples, targets, loss_function)
+    grouped = gradients()
+    input_ids, attention = pad_batch(samples)
+    padded_loss = loss_function(model.network_(torch.from_numpy(input_ids), torch.from_numpy(attention)), targets)
+    padded_loss.backward()
+    assert loss == pytest.approx(padded_loss.item(), rel=1e-5)
+    padded = gradients()
+    assert grouped.keys() == padded.keys() and "head.weight" in grouped
+    for name, gradient in grouped.items():
+        torch.testing.assert_close(gradient, padded[name], rtol=1e-4, atol=1e-6)

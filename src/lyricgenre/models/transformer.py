@@ -57,6 +57,32 @@ class MeanPooledClassifier(nn.Module):
         return self.head(pooled)
 
 
+# The price of one more forward + backward call, in padded tokens (a round setting, not tuned): on the
+# training split's random batches of 16 it leaves 89% of computed tokens real, in 2.2 calls per batch on
+# average (74% in one call); lower prices split finer into smaller, less efficient calls.
+CALL_COST_TOKENS = 256
+
+
+def length_groups(lengths: list[int], call_cost: int = CALL_COST_TOKENS) -> list[list[int]]:
+    """Positions of a batch's windows split into runs of similar length, each padded only to its longest.
+
+    The split minimises padded tokens + `call_cost` per run (exact, over the windows sorted by length):
+    random training batches mix full 256-token windows with short song tails.
+    """
+    order = sorted(range(len(lengths)), key=lambda k: lengths[k])
+    best, cut = [0] + [math.inf] * len(order), [0] * (len(order) + 1)
+    for end in range(1, len(order) + 1):
+        for start in range(end):
+            cost = best[start] + lengths[order[end - 1]] * (end - start) + call_cost
+            if cost < best[end]:
+                best[end], cut[end] = cost, start
+    groups, end = [], len(order)
+    while end:
+        groups.append(order[cut[end] : end])
+        end = cut[end]
+    return groups[::-1]
+
+
 class TransformerModel(GenreModel):
     kind = "transformer"
 
@@ -153,19 +179,34 @@ class TransformerModel(GenreModel):
             rng.shuffle(order)
             for first in range(0, len(order), batch_size):
                 batch = order[first : first + batch_size]
-                input_ids, attention = pad_batch([self._sample_window(windows[i], rng) for i in batch])
-                logits = self.network_(torch.from_numpy(input_ids).to(device), torch.from_numpy(attention).to(device))
-                loss = loss_function(logits, targets[batch])
                 optimizer.zero_grad()
-                loss.backward()
+                loss = self._backward(
+                    [self._sample_window(windows[i], rng) for i in batch], targets[batch], loss_function
+                )
                 nn.utils.clip_grad_norm_(self.network_.parameters(), 1.0)
                 optimizer.step()
                 scheduler.step()
                 step += 1
                 if step % self.config["log_every"] == 0 or step == steps_per_epoch * epochs:
-                    self._log_progress(epoch, step, steps_per_epoch * epochs, loss.item(), started)
+                    self._log_progress(epoch, step, steps_per_epoch * epochs, loss, started)
         self.network_.eval()
         return self
+
+    def _backward(self, samples: list[list[int]], targets: torch.Tensor, loss_function: nn.Module) -> float:
+        """Gradients of the batch's mean loss, summed over runs of similar-length windows (`length_groups`).
+
+        The same gradients as one padded batch (padding is masked out of attention and pooling) without the
+        padded tokens: a quarter of a random batch's tokens. Returns the batch's loss.
+        """
+        device = targets.device
+        total = 0.0
+        for group in length_groups([len(window) for window in samples]):
+            input_ids, attention = pad_batch([samples[k] for k in group])
+            logits = self.network_(torch.from_numpy(input_ids).to(device), torch.from_numpy(attention).to(device))
+            loss = loss_function(logits, targets[group]) * (len(group) / len(samples))
+            loss.backward()
+            total += loss.item()
+        return total
 
     def _positive_weights(self, prior: np.ndarray) -> np.ndarray:
         """Up-weight the positives of rare genres, which plain BCE lets the model ignore (capped at 10x)."""
