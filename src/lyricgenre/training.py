@@ -15,7 +15,7 @@ import pandas as pd
 
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.metrics import summary
-from lyricgenre.models import load_description, load_model, model_class
+from lyricgenre.models import GenreModel, load_description, load_model, model_class
 from lyricgenre.models.thresholds import tune_thresholds
 
 DEFAULT_DATA = "data/build/songs.parquet"
@@ -138,18 +138,26 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
     and an ensemble's weights, stay those tuned on validation; an ensemble refits each member into
     `out/members/`. Evaluate the result on the test split only.
     """
-    started = time.monotonic()
     tuned = load_description(Path(folder))  # what was tuned; its weights are not needed
+    data = Path(data or tuned.metadata.get("training", {}).get("data", DEFAULT_DATA))
+    songs, _ = load_dataset(data)
+    return _refit(tuned, Path(folder), Path(out), songs, data)
+
+
+def _refit(tuned: GenreModel, folder: Path, out: Path, songs: pd.DataFrame, data: Path) -> dict:
+    """`refit_model` once the dataset is loaded: an ensemble's members are refitted from the same songs."""
+    started = time.monotonic()
     training = dict(tuned.metadata.get("training", {}))
     if training.get("refit_from"):
         raise UserError(f"{folder}: already refitted on train + validation")
-    data = Path(data or training.get("data", DEFAULT_DATA))
-    songs, _ = load_dataset(data)
     splits = [training.get("train_split", "train"), training.get("validation_split", "validation")]
     train = songs[songs["split"].isin(splits)]
     if tuned.kind == "ensemble":
         member_folders = [Path(member) for member in tuned.config["members"]]
-        members = [refit_model(member, Path(out) / "members" / member.name, data)["out"] for member in member_folders]
+        members = [
+            _refit(load_description(member), member, out / "members" / member.name, songs, data)["out"]
+            for member in member_folders
+        ]
         model = model_class("ensemble")(tuned.genres, {**tuned.config, "members": members})  # saving needs no members
     else:
         cap = tuned.metadata.get("training_options", {}).get("max_songs_per_artist")
@@ -168,5 +176,5 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
             "refit_from": str(folder),
         },
     }
-    model.save(Path(out))
+    model.save(out)
     return {"kind": model.kind, "out": str(out), **model.metadata, "thresholds": model.thresholds.to_dict()}
