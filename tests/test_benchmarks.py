@@ -1,10 +1,12 @@
 """The benchmark scripts run end to end on the tiny exported model and print what the README quotes."""
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -36,9 +38,34 @@ def test_bench_runtime_reports_every_goal(exported, dataset, trained):
     )
     result = json.loads(line)
     assert len(result["speedup_per_round"]) == 2 and min(result["speedup_per_round"]) > 0
+    low, high = result["speedup_ci95"]
+    assert 0 < low <= high
     goals = ("int8_vs_fp32_speedup", "songs_per_s", "p50_ms", "p95_ms", "model_mb", "rss_mb")
     for key in (*goals, "int8_vs_torch_fp32_speedup", "torch_fp32_songs_per_s"):
         assert result[key] > 0, key
+
+
+def _bench_runtime_module():
+    spec = importlib.util.spec_from_file_location("bench_runtime", BENCHMARKS / "bench_runtime.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_paired_rounds_run_each_batch_through_every_model_in_turning_order():
+    calls = []
+    models = [lambda batch, name=name: calls.append((name, batch[0])) for name in ("int8", "fp32")]
+    totals = _bench_runtime_module().paired_rounds(models, [["a"], ["b"]], rounds=2)
+    assert totals.shape == (2, 2) and (totals >= 0).all()
+    assert calls[2:] == [("int8", "a"), ("fp32", "a"), ("fp32", "b"), ("int8", "b")] * 2  # after the warm-up
+
+
+def test_speedup_interval_brackets_the_ratio_and_is_exact_without_noise():
+    interval = _bench_runtime_module().speedup_interval
+    fast = np.array([1.0, 1.0, 1.0, 1.0])
+    assert interval(fast, 2 * fast) == (2.0, 2.0)
+    low, high = interval(fast, np.array([1.8, 2.2, 1.9, 2.1]))
+    assert low < 2.0 < high and high - low < 0.4
 
 
 def test_bench_runtime_rejects_zero_rounds(exported):
