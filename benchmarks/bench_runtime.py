@@ -44,6 +44,7 @@ def load_songs(data: Path | None, count: int) -> list[str]:
 
 
 def seconds(predict_proba: Callable[[list[str]], object], texts: list[str]) -> float:
+    """Wall-clock seconds of one call."""
     started = time.perf_counter()
     predict_proba(texts)
     return time.perf_counter() - started
@@ -78,11 +79,7 @@ def speedup_interval(fast: np.ndarray, slow: np.ndarray, draws: int = 2000) -> t
 
 
 def single_song_latency_ms(classifier: GenreClassifier, texts: list[str]) -> tuple[float, float]:
-    timings = []
-    for text in texts:
-        started = time.perf_counter()
-        classifier.predict_proba([text])
-        timings.append((time.perf_counter() - started) * 1000)
+    timings = [seconds(classifier.predict_proba, [text]) * 1000 for text in texts]
     quantiles = statistics.quantiles(timings, n=20)
     return statistics.median(timings), quantiles[18]
 
