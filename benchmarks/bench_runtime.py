@@ -54,18 +54,17 @@ def paired_rounds(models: list[Callable[[list[str]], object]], batches: list[lis
     """Seconds per (round, model): every batch runs through all models back to back, the order turning each time.
 
     Interleaving at the batch level (a few hundred ms) lets machine noise hit the models alike, which
-    whole-run alternation (several seconds each) does not.
+    whole-run alternation (several seconds each) does not. The order turns from batch to batch and from
+    round to round, so each batch goes first through each model equally often (over an even number of rounds).
     """
     for model in models:  # warm-up: first-call allocations are not part of the speed
         model(batches[0])
     totals = np.zeros((rounds, len(models)))
-    turn = 0
     for round_index in range(rounds):
-        for batch in batches:
-            order = range(len(models)) if turn % 2 == 0 else reversed(range(len(models)))
-            for index in order:
+        for batch_index, batch in enumerate(batches):
+            forward = (round_index + batch_index) % 2 == 0
+            for index in range(len(models)) if forward else reversed(range(len(models))):
                 totals[round_index, index] += seconds(models[index], batch)
-            turn += 1
     return totals
 
 
