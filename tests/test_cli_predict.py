@@ -2,6 +2,8 @@
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,12 @@ def test_bad_single_song_and_options(model, capsys):
     assert code == 2 and "give either lyrics" in err
     code, _, err = run(capsys, "la la", "--model", str(Path(model).parent))
     assert code == 2 and "not an exported lyricgenre model" in err
+
+
+def test_output_reader_going_away_stops_quietly(model):
+    """`lyricgenre predict … | head`: no traceback when the pipe closes, and an exit code that says so."""
+    command = [sys.executable, "-m", "lyricgenre.cli", "predict", synthetic_lyrics("pop", 3), "--model", model]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # the reader is gone long before the model has loaded and the table is printed
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 141 and err == ""

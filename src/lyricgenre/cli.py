@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
 
 
 def _fractions(text: str) -> tuple[float, float, float]:
@@ -286,6 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"lyricgenre: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader of stdout went away (`lyricgenre predict … | head`): stop without a traceback. Python
+        # flushes stdout again at exit, so point it at /dev/null first; the exit code says output was cut short.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return 0
 
 
