@@ -94,6 +94,40 @@ def test_txt_file_and_folder_of_txt_and_lrc(model, tmp_path, capsys):
     assert code == 0 and json.loads(out)["id"] == "a.txt"
 
 
+def test_pool_artist_tags_each_artists_songs_together(model, tmp_path, capsys):
+    source = tmp_path / "library.csv"
+    with source.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["artist", "lyrics"])
+        rows = [("The Rockers", "rock", 1), ("Rap Crew", "rap", 2), ("the  rockers", "country", 3), ("", "pop", 4)]
+        for artist, style, seed in rows:
+            writer.writerow([artist, synthetic_lyrics(style, seed)])
+        writer.writerow(["The Rockers", ""])
+    code, out, err = run(capsys, "--input", str(source), "--model", model)
+    alone = [json.loads(line) for line in out.splitlines()]
+    output = tmp_path / "pooled.csv"
+    code, _, err = run(capsys, "--input", str(source), "--model", model, "--pool-artist", "--output", str(output))
+    pooled = list(csv.DictReader(output.open()))
+    assert code == 2 and "1 row(s) could not be classified" in err and pooled[4]["error"] == "empty lyrics"
+    assert [r["artist_songs"] for r in pooled] == ["2", "1", "2", "1", ""]
+    scores = [json.loads(r["scores"]) for r in pooled[:4]]
+    assert scores[0] == scores[2] and pooled[0]["genres"] == pooled[2]["genres"]
+    for genre in ("rock", "country"):  # the mean of the two songs' own scores (rounded to 4 places)
+        assert scores[0][genre] == pytest.approx((alone[0]["scores"][genre] + alone[2]["scores"][genre]) / 2, abs=2e-4)
+    assert scores[1] == alone[1]["scores"] and scores[3] == alone[3]["scores"]  # alone: pooled with nobody
+
+
+def test_pool_artist_needs_artists_and_an_input_file(model, tmp_path, capsys):
+    source = tmp_path / "songs.csv"
+    source.write_text("lyrics\n" + json.dumps(synthetic_lyrics("rock", 1)) + "\n")
+    output = tmp_path / "out.jsonl"
+    output.write_text("previous results\n")
+    code, _, err = run(capsys, "--input", str(source), "--model", model, "--pool-artist", "--output", str(output))
+    assert code == 2 and "--pool-artist needs artists" in err and output.read_text() == "previous results\n"
+    code, _, err = run(capsys, "la la la", "--model", model, "--pool-artist")
+    assert code == 2 and "give --input" in err
+
+
 def test_lrc_parsing():
     text, tags = parse_lrc("[ti:Song]\n[00:12.34]Hello there\n[01:02]again")
     assert text == "Hello there\nagain" and tags == {"title": "Song"}

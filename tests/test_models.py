@@ -6,8 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.metrics import f1_score
 
 from lyricgenre.cli import main
+from lyricgenre.decision import pool_by_artist
 from lyricgenre.evaluation.run import evaluate_models, evaluate_random_split
 from lyricgenre.export import export_model
 from lyricgenre.models import load_model
@@ -75,6 +77,20 @@ def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
     comparison = (tmp_path / "comparison.md").read_text()
     assert "| baseline | baseline | artist-disjoint |" in comparison
     assert "| baseline-random-split | baseline | random-split |" in comparison
+
+
+def test_evaluate_pool_artist_scores_the_artist_pooled_probabilities(dataset, trained, tmp_path, capsys):
+    assert main(["evaluate", "--model", str(trained["baseline"]), "--reports", str(tmp_path), "--pool-artist"]) == 0
+    assert "artist-pooled" in capsys.readouterr().out
+    pooled = json.loads((tmp_path / "baseline-artist-pooled" / "metrics.json").read_text())
+    assert pooled["protocol"] == "artist-disjoint, artist-pooled"
+    assert "averaged over its artist's songs" in (tmp_path / "baseline-artist-pooled" / "report.md").read_text()
+    songs, _ = load_dataset(dataset)
+    test = songs[songs["split"] == "test"]
+    model = load_model(trained["baseline"])
+    predicted = model.thresholds.apply(pool_by_artist(model.predict_proba(list(test["lyrics"])), list(test["artist"])))
+    truth = label_matrix(test["genres"], model.genres)
+    assert pooled["summary"]["f1_micro"] == pytest.approx(f1_score(truth, predicted, average="micro"))
 
 
 def test_train_chooses_the_default_rule_across_validation_artists(wide_dataset, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from lyricgenre.errors import UserError
 from lyricgenre.export import export_model
 from lyricgenre.models import load_model
-from lyricgenre.runtime import GenreClassifier
+from lyricgenre.runtime import GenreClassifier, artist_groups, pool_by_artist
 from lyricgenre.training import load_dataset
 
 
@@ -52,6 +52,30 @@ def test_predict_uses_tuned_rules_and_overrides(dataset, exported):
     probabilities = classifier.predict_proba(texts)
     top = classifier.predict(texts, threshold=0.0, top_k=1)
     assert [g[0] for g in top] == [classifier.genres[int(np.argmax(p))] for p in probabilities]
+
+
+def test_pool_by_artist_averages_each_artists_songs_ignoring_case_and_spacing():
+    probabilities = np.array([[0.2, 0.8], [0.4, 0.6], [0.9, 0.1], [0.5, 0.5], [0.3, 0.3]], dtype=np.float32)
+    artists = ["ABBA", "  abba ", "Queen", None, "   "]
+    pooled = pool_by_artist(probabilities, artists)
+    np.testing.assert_allclose(pooled[:2], [[0.3, 0.7]] * 2, atol=1e-6)
+    np.testing.assert_array_equal(pooled[2:], probabilities[2:])  # a lone artist, no artist, a blank artist
+    assert list(artist_groups(artists)) == [0, 0, 1, 2, 3]
+    with pytest.raises(ValueError, match="2 artists for 5 songs"):
+        pool_by_artist(probabilities, artists[:2])
+
+
+def test_classifier_pools_by_artist_when_given_artists(dataset, exported):
+    classifier = GenreClassifier.load(exported, threads=1)
+    texts = _texts(dataset, 4)
+    artists = ["A", "B", "a", None]
+    alone = classifier.predict_proba(texts)
+    pooled = classifier.predict_proba(texts, artists=artists)
+    np.testing.assert_allclose(pooled[[0, 2]], [(alone[0] + alone[2]) / 2] * 2, atol=1e-6)
+    np.testing.assert_array_equal(pooled[[1, 3]], alone[[1, 3]])
+    assert classifier.predict(texts, artists=artists)[0] == classifier.predict(texts, artists=artists)[2]
+    with pytest.raises(UserError, match="3 artists for 4 songs"):
+        classifier.predict(texts, artists=artists[:3])
 
 
 def test_bad_inputs_raise_clear_errors(exported, tmp_path):

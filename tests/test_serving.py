@@ -37,6 +37,20 @@ def test_batch_keeps_ids_and_order(client):
     assert answer.status_code == 200 and [s["id"] for s in answer.json()["songs"]] == [0, 1, 2]
 
 
+def test_batch_pool_artist_tags_each_artists_songs_together(client):
+    styles = [("Band A", "rock", 1), ("Band B", "rap", 2), ("band a", "country", 3)]
+    songs = [
+        {"id": i, "artist": artist, "lyrics": synthetic_lyrics(style, seed)}
+        for i, (artist, style, seed) in enumerate(styles)
+    ]
+    alone = client.post("/api/v1/classify/batch", json={"songs": songs}).json()["songs"]
+    pooled = client.post("/api/v1/classify/batch", json={"songs": songs, "pool_artist": True}).json()["songs"]
+    assert pooled[0]["genres"] == pooled[2]["genres"] != alone[0]["genres"]
+    assert pooled[1] == alone[1]  # an artist with one song is tagged as it was alone
+    no_artists = client.post("/api/v1/classify/batch", json={"songs": [{"lyrics": "la la"}], "pool_artist": True})
+    assert no_artists.status_code == 422 and "needs songs with an artist" in no_artists.json()["error"]
+
+
 def test_genres_health_ready_and_docs(client):
     assert "rock" in client.get("/api/v1/genres").json()["genres"]
     assert client.get("/healthz").json() == {"status": "ok"}

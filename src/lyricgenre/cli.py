@@ -171,17 +171,24 @@ def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also run the original design's leaky random song split (retrains each model)",
     )
+    evaluate.add_argument(
+        "--pool-artist",
+        action="store_true",
+        help="also score each model with its probabilities averaged over each artist's songs in the split",
+    )
     evaluate.set_defaults(handler=_run_evaluate)
 
 
 def _run_evaluate(args: argparse.Namespace) -> None:
     from lyricgenre.evaluation.run import evaluate_models
 
-    results = evaluate_models(args.model, args.data, args.split, args.reports, random_split=args.random_split)
+    results = evaluate_models(
+        args.model, args.data, args.split, args.reports, random_split=args.random_split, pool_artist=args.pool_artist
+    )
     for name, result in results.items():
         s = result["summary"]
         print(
-            f"{name:<32} {result['protocol']:<16} F1 micro {s['f1_micro']:.4f}  macro {s['f1_macro']:.4f}  "
+            f"{name:<32} {result['protocol']:<30} F1 micro {s['f1_micro']:.4f}  macro {s['f1_macro']:.4f}  "
             f"samples {s['f1_samples']:.4f}  -> {args.reports / name}/report.md"
         )
 
@@ -229,6 +236,11 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
     predict.add_argument("--threshold", type=float, help="global probability threshold instead of the tuned ones")
     predict.add_argument("--format", choices=["table", "json"], default="table", help="single-song output")
     predict.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
+    predict.add_argument(
+        "--pool-artist",
+        action="store_true",
+        help="tag the songs of each artist together (--input with an artist column or [ar:] tags)",
+    )
     predict.set_defaults(handler=_run_predict)
 
 
@@ -242,6 +254,8 @@ def _run_predict(args: argparse.Namespace) -> None:
         raise UserError(f"--top-k must be at least 1, got {args.top_k}")
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise UserError(f"--threshold must be between 0 and 1, got {args.threshold}")
+    if args.pool_artist and args.input is None:
+        raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
     if args.input is not None:
         failed = predict_file(args)
         if failed:

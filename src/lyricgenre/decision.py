@@ -1,11 +1,12 @@
-"""Decision rules that turn genre probabilities into predicted genres (numpy only).
+"""Decision rules that turn genre probabilities into predicted genres, and artist pooling (numpy only).
 
-Shared by training (which tunes them, `lyricgenre.models.thresholds`) and the runtime (which applies
-the stored ones), so neither imports the other's stage.
+Shared by training (which tunes the rules, `lyricgenre.models.thresholds`), evaluation and the runtime
+(which apply them), so none imports another's stage.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -45,3 +46,32 @@ def top_k_mask(probabilities: np.ndarray, k: int) -> np.ndarray:
     mask = np.zeros_like(probabilities, dtype=bool)
     np.put_along_axis(mask, order, True, axis=1)
     return mask
+
+
+def artist_groups(artists: Sequence[str | None]) -> np.ndarray:
+    """A group number per song, shared by songs whose artist names match ignoring case and spacing.
+
+    A song without an artist (None or blank) is a group of its own.
+    """
+    numbers: dict[str, int] = {}
+    groups = np.empty(len(artists), dtype=np.int64)
+    for song, artist in enumerate(artists):
+        key = " ".join(artist.casefold().split()) if isinstance(artist, str) else ""
+        groups[song] = numbers.setdefault(key or f"\0song {song}", len(numbers))
+    return groups
+
+
+def pool_by_artist(probabilities: np.ndarray, artists: Sequence[str | None]) -> np.ndarray:
+    """Each song's probabilities replaced by their mean over the songs by the same artist (`artist_groups`).
+
+    The genres are artists' genres, so the songs of one artist are evidence for the same labels: pooled,
+    each song gets what all of them say.
+    """
+    if len(artists) != len(probabilities):
+        raise ValueError(f"{len(artists)} artists for {len(probabilities)} songs")
+    if len(artists) == 0:
+        return probabilities.copy()
+    groups = artist_groups(artists)
+    sums = np.zeros((groups.max() + 1, probabilities.shape[1]), dtype=np.float64)
+    np.add.at(sums, groups, probabilities)
+    return (sums / np.bincount(groups)[:, None])[groups].astype(probabilities.dtype)

@@ -146,8 +146,9 @@ def _row(number: int, lyrics, record: dict, missing: str = "empty lyrics") -> So
 class PredictionWriter:
     """Writes records to a temporary file beside the output, renamed into place only when complete."""
 
-    def __init__(self, output: Path | None, stdout):
+    def __init__(self, output: Path | None, stdout, extra_columns: tuple[str, ...] = ()):
         self.output = Path(output) if output else None
+        self.extra_columns = extra_columns  # CSV columns after `scores`, e.g. `artist_songs`
         if self.output and self.output.suffix.lower() not in OUTPUT_SUFFIXES:
             raise UserError(f"{self.output}: unsupported output type; use .jsonl or .csv")
         self.is_csv = bool(self.output and self.output.suffix.lower() == ".csv")
@@ -169,7 +170,7 @@ class PredictionWriter:
             "scores": json.dumps(record.get("scores")) if record.get("scores") else "",
         }
         if self.csv_writer is None:
-            columns = ["row", *KEPT_FIELDS, "genres", "scores", "error"]
+            columns = ["row", *KEPT_FIELDS, "genres", "scores", *self.extra_columns, "error"]
             self.csv_writer = csv.DictWriter(self.handle, fieldnames=columns, extrasaction="ignore")
             self.csv_writer.writeheader()
         self.csv_writer.writerow(flat)

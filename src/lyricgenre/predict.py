@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterable, Iterator
+
+import numpy as np
 
 from lyricgenre.errors import UserError
 from lyricgenre.files import PredictionWriter, SongRow, read_songs
-from lyricgenre.runtime import GenreClassifier
+from lyricgenre.runtime import GenreClassifier, artist_groups, pool_by_artist
 
 BATCH = 64
 BAR_WIDTH = 24
@@ -59,20 +62,12 @@ def predict_file(args) -> int:
     if args.output and args.output.resolve() == args.input.resolve():
         raise UserError(f"{args.output}: the output would overwrite the input")
     classifier = _classifier(args)
-    writer = PredictionWriter(args.output, sys.stdout)
+    writer = PredictionWriter(args.output, sys.stdout, extra_columns=("artist_songs",) if args.pool_artist else ())
     progress = _Progress()
-    failed, success = 0, False
+    success = False
     try:
-        batch: list[SongRow] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == BATCH:
-                failed += _classify_batch(classifier, batch, args, writer)
-                progress.update(len(batch))
-                batch = []
-        if batch:
-            failed += _classify_batch(classifier, batch, args, writer)
-            progress.update(len(batch))
+        classify = _classify_pooled if args.pool_artist else _classify_streaming
+        failed = classify(classifier, rows, args, writer, progress)
         success = True
     finally:
         writer.close(success)
@@ -80,17 +75,57 @@ def predict_file(args) -> int:
     return failed
 
 
-def _classify_batch(classifier: GenreClassifier, rows: list[SongRow], args, writer: PredictionWriter) -> int:
+def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], args, writer, progress) -> int:
+    """Batch by batch: each batch is written as soon as it is classified."""
+    failed = 0
+    for batch in _batches(rows):
+        valid = [row for row in batch if row.error is None]
+        ranked = classifier.rank([row.lyrics for row in valid], args.threshold, args.top_k) if valid else []
+        failed += _write(batch, {row.row: _record(r) for row, r in zip(valid, ranked)}, writer)
+        progress.update(len(batch))
+    return failed
+
+
+def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args, writer, progress) -> int:
+    """Every song first, then each artist's songs averaged (`pool_by_artist`), then all written in input order."""
+    rows = list(rows)
     valid = [row for row in rows if row.error is None]
-    results = {}
+    artists = [row.fields.get("artist") for row in valid]
+    if valid and not any(isinstance(artist, str) and artist.strip() for artist in artists):
+        raise UserError("--pool-artist needs artists: an 'artist' column or field, or [ar:] tags in .lrc files")
+    parts = []
+    for batch in _batches(valid):
+        parts.append(classifier.predict_proba([row.lyrics for row in batch]))
+        progress.update(len(batch))
+    records = {}
     if valid:
-        for row, ranked in zip(valid, classifier.rank([row.lyrics for row in valid], args.threshold, args.top_k)):
-            results[row.row] = _record(ranked)
+        pooled = pool_by_artist(np.concatenate(parts), artists)
+        groups = artist_groups(artists)
+        songs_per_group = np.bincount(groups)
+        ranked = classifier.rank_probabilities(pooled, args.threshold, args.top_k)
+        for row, row_ranked, group in zip(valid, ranked, groups):
+            records[row.row] = {**_record(row_ranked), "artist_songs": int(songs_per_group[group])}
+    return _write(rows, records, writer)
+
+
+def _batches(rows: Iterable[SongRow]) -> Iterator[list[SongRow]]:
+    batch: list[SongRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write(rows: list[SongRow], records: dict[int, dict], writer: PredictionWriter) -> int:
+    """One output record per input row, in order; rows without a result keep their error. Returns how many."""
     for row in rows:
         record = {"row": row.row, **row.fields}
-        record.update(results.get(row.row) or {"genres": None, "scores": None, "error": row.error})
+        record.update(records.get(row.row) or {"genres": None, "scores": None, "error": row.error})
         writer.write(record)
-    return len(rows) - len(valid)
+    return sum(row.row not in records for row in rows)
 
 
 class _Progress:

@@ -47,11 +47,15 @@ class ClassifyRequest(Options):
 
 class Song(BaseModel):
     id: str | int | None = None
+    artist: str | None = Field(default=None, max_length=500, description="the song's artist (for pool_artist)")
     lyrics: Lyrics
 
 
 class BatchRequest(Options):
     songs: list[Song] = Field(min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} songs")
+    pool_artist: bool = Field(
+        default=False, description="tag the songs of each artist together: each gets its artist's mean scores"
+    )
 
 
 def shown_genres(ranked: list[tuple[str, float, bool]]) -> list[dict]:
@@ -60,8 +64,10 @@ def shown_genres(ranked: list[tuple[str, float, bool]]) -> list[dict]:
     return [{"genre": g, "score": round(p, 4), "predicted": c} for g, p, c in ranked[:shown]]
 
 
-async def classify(classifier: GenreClassifier, texts: list[str], options: Options) -> list[list[dict]]:
-    ranked = await run_in_threadpool(classifier.rank, texts, options.threshold, options.top_k)
+async def classify(
+    classifier: GenreClassifier, texts: list[str], options: Options, artists: list[str | None] | None = None
+) -> list[list[dict]]:
+    ranked = await run_in_threadpool(classifier.rank, texts, options.threshold, options.top_k, artists)
     return [shown_genres(r) for r in ranked]
 
 
@@ -104,7 +110,10 @@ def create_app(model_path: Path | None = None, threads: int | None = None) -> Fa
     @app.post("/api/v1/classify/batch")
     async def classify_batch(request: BatchRequest, http: Request) -> dict:
         classifier = http.app.state.classifier
-        results = await classify(classifier, [song.lyrics for song in request.songs], request)
+        artists = [song.artist for song in request.songs] if request.pool_artist else None
+        if artists is not None and not any(artist and artist.strip() for artist in artists):
+            raise UserError("pool_artist needs songs with an artist")
+        results = await classify(classifier, [song.lyrics for song in request.songs], request, artists)
         songs = [{"id": song.id, "genres": genres} for song, genres in zip(request.songs, results)]
         return {"songs": songs, "model": classifier.info}
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lyricgenre.decision import pool_by_artist
 from lyricgenre.errors import UserError
-from lyricgenre.evaluation.report import evaluate_probabilities, write_report
+from lyricgenre.evaluation.report import ARTIST_POOLED, evaluate_probabilities, write_report
 from lyricgenre.models import load_model
 from lyricgenre.models.base import read_description
 from lyricgenre.training import label_matrix, load_dataset, train_model
@@ -17,21 +18,31 @@ RANDOM_SPLIT_SEED = 13
 
 
 def evaluate_models(
-    model_folders: list[Path], data: Path | None, split: str, reports: Path, random_split: bool = False
+    model_folders: list[Path],
+    data: Path | None,
+    split: str,
+    reports: Path,
+    random_split: bool = False,
+    pool_artist: bool = False,
 ) -> dict[str, dict]:
     """Artist-disjoint protocol: each model on `split` of the dataset it was trained on (or `data`).
 
+    With `pool_artist`, each model is also scored with every song's probabilities averaged over its
+    artist's songs in the split (`pool_by_artist`, as `lyricgenre predict --pool-artist` tags a library).
     With `random_split`, each model is also retrained and scored under the original design's protocol;
-    `comparison.md` then lists both protocols, labelled.
+    `comparison.md` then lists the protocols, labelled.
     """
     results = {}
     for folder in model_folders:
         model = load_model(folder)
         dataset = Path(data or model.metadata["training"]["data"])
         songs, _ = load_dataset(dataset)
-        results[Path(folder).name] = _score(
-            model, songs, dataset, split, "artist-disjoint", reports / Path(folder).name
-        )
+        name = Path(folder).name
+        results[name] = _score(model, songs, dataset, split, "artist-disjoint", reports / name)
+        if pool_artist:
+            results[f"{name}-artist-pooled"] = _score(
+                model, songs, dataset, split, ARTIST_POOLED, reports / f"{name}-artist-pooled", pool=True
+            )
     if random_split:
         for folder in model_folders:
             name = f"{Path(folder).name}-random-split"
@@ -74,12 +85,17 @@ def retrain(model_folder: Path, data: Path, out: Path) -> Path:
     return out
 
 
-def _score(model, songs: pd.DataFrame, dataset: Path, split: str, protocol: str, folder: Path) -> dict:
+def _score(
+    model, songs: pd.DataFrame, dataset: Path, split: str, protocol: str, folder: Path, pool: bool = False
+) -> dict:
     subset = songs[songs["split"] == split]
     if subset.empty:
         raise UserError(f"{dataset}: split {split!r} is empty")
     truth = label_matrix(subset["genres"], model.genres)
-    result = evaluate_probabilities(truth, model.predict_proba(list(subset["lyrics"])), model.thresholds, model.genres)
+    probabilities = model.predict_proba(list(subset["lyrics"]))
+    if pool:
+        probabilities = pool_by_artist(probabilities, list(subset["artist"]))
+    result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres)
     result.update(
         protocol=protocol,
         split=split,
@@ -96,8 +112,10 @@ def comparison_markdown(results: dict[str, dict]) -> str:
     lines = [
         "# Model comparison, one run",
         "",
-        "Protocols: artist-disjoint (no test artist in training; primary) and random-split (songs re-split at",
-        "random, artists leak across splits; only for comparison with the original design).",
+        "Protocols: artist-disjoint (no test artist in training; primary); artist-disjoint, artist-pooled (the",
+        "same songs, each song's probabilities averaged over its artist's songs in the split, as `lyricgenre",
+        "predict --pool-artist` tags a library); random-split (songs re-split at random, artists leak across",
+        "splits; only for comparison with the original design).",
         "",
         "| model | kind | protocol | split | F1 micro | F1 macro | F1 samples | precision | recall |",
         "|---|---|---|---|---|---|---|---|---|",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.decision import Thresholds, top_k_mask
+from lyricgenre.decision import Thresholds, pool_by_artist, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.runtime.tfidf import LinearTfidfScorer
 from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer, song_probabilities
@@ -103,14 +103,22 @@ class GenreClassifier:
             "strategy": self.thresholds.strategy,
         }
 
-    def predict_proba(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """(len(texts), len(genres)) probabilities; long lyrics are windowed exactly as in training."""
+    def predict_proba(
+        self, texts: list[str], batch_size: int = 64, artists: list[str | None] | None = None
+    ) -> np.ndarray:
+        """(len(texts), len(genres)) probabilities; long lyrics are windowed exactly as in training.
+
+        With `artists` (one name or None per text), the songs by the same artist are tagged together: each
+        gets the mean probabilities of that artist's songs in `texts` (`lyricgenre.decision.pool_by_artist`).
+        """
         texts = [_checked(text) for text in texts]
+        if artists is not None and len(artists) != len(texts):
+            raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
         out = np.zeros((len(texts), len(self.genres)), dtype=np.float32)
         for first in range(0, len(texts), batch_size):
             batch = texts[first : first + batch_size]
             out[first : first + len(batch)] = sum(w * s.predict_proba(batch) for w, s in self._components)
-        return out
+        return out if artists is None else pool_by_artist(out, artists)
 
     def decide(self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None):
         """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut."""
@@ -126,19 +134,35 @@ class GenreClassifier:
         return mask
 
     def rank(
-        self, texts: list[str], threshold: float | None = None, top_k: int | None = None
+        self,
+        texts: list[str],
+        threshold: float | None = None,
+        top_k: int | None = None,
+        artists: list[str | None] | None = None,
     ) -> list[list[tuple[str, float, bool]]]:
         """Every genre per text as (genre, probability, predicted), most probable first."""
-        probabilities = self.predict_proba(texts)
+        return self.rank_probabilities(self.predict_proba(texts, artists=artists), threshold, top_k)
+
+    def rank_probabilities(
+        self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None
+    ) -> list[list[tuple[str, float, bool]]]:
+        """`rank` for probabilities already computed by `predict_proba`."""
         decisions = self.decide(probabilities, threshold, top_k)
         return [
             [(self.genres[j], float(row[j]), bool(chosen[j])) for j in np.argsort(-row, kind="stable")]
             for row, chosen in zip(probabilities, decisions)
         ]
 
-    def predict(self, texts: list[str], threshold: float | None = None, top_k: int | None = None) -> list[list[str]]:
-        """Predicted genres per text, most confident first."""
-        return [[genre for genre, _, predicted in ranked if predicted] for ranked in self.rank(texts, threshold, top_k)]
+    def predict(
+        self,
+        texts: list[str],
+        threshold: float | None = None,
+        top_k: int | None = None,
+        artists: list[str | None] | None = None,
+    ) -> list[list[str]]:
+        """Predicted genres per text, most confident first (`artists`: as in `predict_proba`)."""
+        ranked_texts = self.rank(texts, threshold, top_k, artists)
+        return [[genre for genre, _, predicted in ranked if predicted] for ranked in ranked_texts]
 
 
 def _checked(text) -> str:
