@@ -10,7 +10,8 @@ import pytest
 
 from lyricgenre.cli import main
 from lyricgenre.export import export_model
-from lyricgenre.files import parse_lrc
+from lyricgenre.files import count_songs, parse_lrc, read_songs
+from lyricgenre.predict import ProgressBar
 
 from .conftest import synthetic_lyrics
 
@@ -126,6 +127,29 @@ def test_pool_artist_needs_artists_and_an_input_file(model, tmp_path, capsys):
     assert code == 2 and "--pool-artist needs artists" in err and output.read_text() == "previous results\n"
     code, _, err = run(capsys, "la la la", "--model", model, "--pool-artist")
     assert code == 2 and "give --input" in err
+
+
+def test_count_songs_matches_the_rows_read(tmp_path):
+    table = tmp_path / "songs.csv"
+    table.write_text('lyrics,artist\n"line one\nline two",A\n\n"x",B\n" ",C\n')  # a quoted newline, a blank row
+    lines = tmp_path / "songs.jsonl"
+    lines.write_text('{"lyrics": "a"}\n\n{not json\n')
+    folder = tmp_path / "library"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("a.txt", "sub/b.lrc", "cover.jpg"):
+        (folder / name).write_text("la la")
+    for path in (table, lines, folder, folder / "a.txt"):
+        assert count_songs(path) == len(list(read_songs(path))), path
+    assert count_songs(tmp_path / "missing.csv") is None
+
+
+def test_progress_line_shows_the_share_the_rate_and_the_time_left():
+    progress = ProgressBar(200)
+    progress.done = 100
+    assert progress.line(2.0) == f"[{'█' * 15}{'·' * 15}] 100/200 songs  50% · 50 songs/s · 2 s left"
+    unknown = ProgressBar(None)
+    unknown.done = 30
+    assert unknown.line(3.0) == "classified 30 songs (10 songs/s)"
 
 
 def test_lrc_parsing():

@@ -97,8 +97,34 @@ def _read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
         handle.close()
 
 
+def count_songs(path: Path) -> int | None:
+    """How many rows `read_songs` will yield, for a progress bar; None when that cannot be told.
+
+    A quick extra pass over the input that never raises: `read_songs` reports what is wrong with it.
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return len(_song_files(path))
+        suffix = path.suffix.lower()
+        if suffix == ".txt":
+            return 1
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            if suffix == ".jsonl":
+                return sum(1 for _ in handle)
+            if suffix == ".csv":
+                return max(0, sum(1 for row in csv.reader(handle) if row) - 1)  # DictReader skips blank rows
+    except (OSError, csv.Error):
+        pass
+    return None
+
+
+def _song_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SONG_FILE_SUFFIXES)
+
+
 def _read_folder(folder: Path) -> Iterator[SongRow]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SONG_FILE_SUFFIXES)
+    files = _song_files(folder)
     if not files:
         raise UserError(f"{folder}: no .txt or .lrc files in this folder")
     for number, path in enumerate(files, start=1):

@@ -10,11 +10,12 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from lyricgenre.errors import UserError
-from lyricgenre.files import PredictionWriter, SongRow, read_songs
+from lyricgenre.files import PredictionWriter, SongRow, count_songs, read_songs
 from lyricgenre.runtime import GenreClassifier, artist_groups, pool_by_artist
 
 BATCH = 64
 BAR_WIDTH = 24
+PROGRESS_WIDTH = 30
 
 
 def _classifier(args) -> GenreClassifier:
@@ -63,7 +64,7 @@ def predict_file(args) -> int:
         raise UserError(f"{args.output}: the output would overwrite the input")
     classifier = _classifier(args)
     writer = PredictionWriter(args.output, sys.stdout, extra_columns=("artist_songs",) if args.pool_artist else ())
-    progress = _Progress()
+    progress = ProgressBar(count_songs(args.input))
     success = False
     try:
         classify = _classify_pooled if args.pool_artist else _classify_streaming
@@ -93,6 +94,7 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args,
     artists = [row.fields.get("artist") for row in valid]
     if valid and not any(isinstance(artist, str) and artist.strip() for artist in artists):
         raise UserError("--pool-artist needs artists: an 'artist' column or field, or [ar:] tags in .lrc files")
+    progress.total = len(valid)  # only these are scored before anything is written
     parts = []
     for batch in _batches(valid):
         parts.append(classifier.predict_proba([row.lyrics for row in batch]))
@@ -128,17 +130,28 @@ def _write(rows: list[SongRow], records: dict[int, dict], writer: PredictionWrit
     return sum(row.row not in records for row in rows)
 
 
-class _Progress:
-    """A one-line progress bar on stderr (only on a terminal, so logs and pipes stay clean)."""
+class ProgressBar:
+    """A progress bar on stderr, with songs/s and the time left (only on a terminal: logs and pipes stay clean)."""
 
-    def __init__(self):
-        self.done, self.started, self.enabled = 0, time.monotonic(), sys.stderr.isatty()
+    def __init__(self, total: int | None):
+        self.total, self.done, self.started, self.enabled = total, 0, time.monotonic(), sys.stderr.isatty()
 
     def update(self, count: int) -> None:
         self.done += count
         if self.enabled:
-            rate = self.done / max(time.monotonic() - self.started, 1e-9)
-            print(f"\rclassified {self.done} songs ({rate:.0f} songs/s)", end="", file=sys.stderr, flush=True)
+            print(f"\r{self.line(time.monotonic() - self.started)}", end="", file=sys.stderr, flush=True)
+
+    def line(self, elapsed: float) -> str:
+        rate = self.done / max(elapsed, 1e-9)
+        if not self.total:
+            return f"classified {self.done} songs ({rate:.0f} songs/s)"
+        share = min(self.done / self.total, 1.0)
+        filled = round(share * PROGRESS_WIDTH)
+        left = max(self.total - self.done, 0) / rate if rate > 0 else 0.0
+        return (
+            f"[{'█' * filled}{'·' * (PROGRESS_WIDTH - filled)}] {self.done}/{self.total} songs {share:4.0%}"
+            f" · {rate:.0f} songs/s · {left:.0f} s left"
+        )
 
     def finish(self) -> None:
         if self.enabled:
