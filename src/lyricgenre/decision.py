@@ -69,9 +69,13 @@ def pool_by_artist(probabilities: np.ndarray, artists: Sequence[str | None]) -> 
     """
     if len(artists) != len(probabilities):
         raise ValueError(f"{len(artists)} artists for {len(probabilities)} songs")
-    if len(artists) == 0:
+    return pool_groups(probabilities, artist_groups(artists))
+
+
+def pool_groups(probabilities: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """`pool_by_artist` for group numbers already made by `artist_groups`."""
+    if len(groups) == 0:
         return probabilities.copy()
-    groups = artist_groups(artists)
     sums = np.zeros((groups.max() + 1, probabilities.shape[1]), dtype=np.float64)
     np.add.at(sums, groups, probabilities)
     return (sums / np.bincount(groups)[:, None])[groups].astype(probabilities.dtype)

@@ -11,7 +11,7 @@ import numpy as np
 
 from lyricgenre.errors import UserError
 from lyricgenre.files import PredictionWriter, SongRow, count_songs, read_songs
-from lyricgenre.runtime import GenreClassifier, artist_groups, pool_by_artist
+from lyricgenre.runtime import GenreClassifier, artist_groups, pool_groups
 
 BATCH = 64
 BAR_WIDTH = 24
@@ -88,7 +88,7 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], ar
 
 
 def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args, writer, progress) -> int:
-    """Every song first, then each artist's songs averaged (`pool_by_artist`), then all written in input order."""
+    """Every song first, then each artist's songs averaged (`pool_groups`), then all written in input order."""
     rows = list(rows)
     valid = [row for row in rows if row.error is None]
     artists = [row.fields.get("artist") for row in valid]
@@ -101,8 +101,8 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args,
         progress.update(len(batch))
     records = {}
     if valid:
-        pooled = pool_by_artist(np.concatenate(parts), artists)
         groups = artist_groups(artists)
+        pooled = pool_groups(np.concatenate(parts), groups)
         songs_per_group = np.bincount(groups)
         ranked = classifier.rank_probabilities(pooled, args.threshold, args.top_k)
         for row, row_ranked, group in zip(valid, ranked, groups):

@@ -1,6 +1,6 @@
 """Runtime stage: classify lyrics with an exported model (onnxruntime + tokenizers + numpy only)."""
 
-from lyricgenre.decision import artist_groups, pool_by_artist
+from lyricgenre.decision import artist_groups, pool_by_artist, pool_groups
 from lyricgenre.runtime.classifier import GenreClassifier, default_model_path
 
-__all__ = ["GenreClassifier", "artist_groups", "default_model_path", "pool_by_artist"]
+__all__ = ["GenreClassifier", "artist_groups", "default_model_path", "pool_by_artist", "pool_groups"]
