@@ -38,10 +38,12 @@ def evaluate_models(
         dataset = Path(data or model.metadata["training"]["data"])
         songs, _ = load_dataset(dataset)
         name = Path(folder).name
-        results[name] = _score(model, songs, dataset, split, "artist-disjoint", reports / name)
+        subset, probabilities = _predict_split(model, songs, dataset, split)
+        results[name] = _report(model, subset, probabilities, dataset, "artist-disjoint", reports / name)
         if pool_artist:
-            results[f"{name}-artist-pooled"] = _score(
-                model, songs, dataset, split, ARTIST_POOLED, reports / f"{name}-artist-pooled", pool=True
+            pooled = pool_by_artist(probabilities, list(subset["artist"]))
+            results[f"{name}-artist-pooled"] = _report(
+                model, subset, pooled, dataset, ARTIST_POOLED, reports / f"{name}-artist-pooled"
             )
     if random_split:
         for folder in model_folders:
@@ -66,7 +68,9 @@ def evaluate_random_split(model_folder: Path, data: Path | None, reports: Path, 
     (work / "vocabulary.json").write_text(pd.Series(vocabulary).to_json(orient="values"), encoding="utf-8")
     retrained = retrain(model_folder, random_data, work / "model")
     name = f"{Path(model_folder).name}-random-split"
-    return _score(load_model(retrained), songs, random_data, "test", "random-split", reports / name)
+    model = load_model(retrained)
+    subset, probabilities = _predict_split(model, songs, random_data, "test")
+    return _report(model, subset, probabilities, random_data, "random-split", reports / name)
 
 
 def retrain(model_folder: Path, data: Path, out: Path) -> Path:
@@ -85,20 +89,21 @@ def retrain(model_folder: Path, data: Path, out: Path) -> Path:
     return out
 
 
-def _score(
-    model, songs: pd.DataFrame, dataset: Path, split: str, protocol: str, folder: Path, pool: bool = False
-) -> dict:
+def _predict_split(model, songs: pd.DataFrame, dataset: Path, split: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The split's songs and the model's probabilities for them."""
     subset = songs[songs["split"] == split]
     if subset.empty:
         raise UserError(f"{dataset}: split {split!r} is empty")
+    return subset, model.predict_proba(list(subset["lyrics"]))
+
+
+def _report(model, subset: pd.DataFrame, probabilities: np.ndarray, dataset: Path, protocol: str, folder: Path) -> dict:
+    """Every metric of `probabilities` against the songs' genres, written to `folder` under `protocol`."""
     truth = label_matrix(subset["genres"], model.genres)
-    probabilities = model.predict_proba(list(subset["lyrics"]))
-    if pool:
-        probabilities = pool_by_artist(probabilities, list(subset["artist"]))
     result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres)
     result.update(
         protocol=protocol,
-        split=split,
+        split=str(subset["split"].iloc[0]),
         data=str(dataset),
         songs=len(subset),
         strategy=model.thresholds.strategy,
