@@ -74,3 +74,53 @@ def test_rule_is_chosen_on_held_out_artists_not_in_sample():
 def test_top_k_mask_marks_the_k_highest():
     mask = top_k_mask(np.array([[0.1, 0.9, 0.5], [0.3, 0.2, 0.1]]), 2)
     assert mask.tolist() == [[False, True, True], [True, True, False]]
+
+
+@pytest.fixture
+def two_models():
+    rng = np.random.default_rng(3)
+    groups = np.sort(rng.integers(0, 30, 240))
+    artist_labels = rng.random((30, 10)) < 0.25
+    artist_labels[:, 9] = np.arange(30) == groups[0]  # a genre of one artist: absent from some resamples
+    truth = artist_labels[groups]  # songs carry their artist's genres
+    worse = truth ^ (rng.random(truth.shape) < 0.25)
+    better = truth ^ (rng.random(truth.shape) < 0.15)
+    return truth, worse, better, groups
+
+
+def _sklearn_f1(truth, predicted):
+    present = np.flatnonzero(truth.any(axis=0))
+    macro = f1_score(truth, predicted, average="macro", labels=present, zero_division=0)
+    return f1_score(truth, predicted, average="micro", zero_division=0), macro
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_paired_bootstrap_matches_scikit_learn_on_the_resampled_artists(two_models, seed):
+    truth, worse, better, groups = two_models
+    result = metrics.paired_artist_bootstrap(truth, worse, better, groups, resamples=40, seed=seed)
+    artists = np.unique(groups, return_inverse=True)[1]
+    drawn = np.random.default_rng(seed).multinomial(30, [1 / 30] * 30, size=40)
+    differences = []
+    for row in drawn:
+        songs = np.repeat(np.arange(len(truth)), row[artists])  # each song as often as its artist was drawn
+        a, b = _sklearn_f1(truth[songs], worse[songs]), _sklearn_f1(truth[songs], better[songs])
+        differences.append((b[0] - a[0], b[1] - a[1]))
+    expected = np.percentile(differences, [2.5, 97.5], axis=0)
+    assert result["f1_micro"]["ci95"] == pytest.approx(list(expected[:, 0]))
+    assert result["f1_macro"]["ci95"] == pytest.approx(list(expected[:, 1]))
+    point_a, point_b = _sklearn_f1(truth, worse), _sklearn_f1(truth, better)
+    assert result["f1_micro"]["difference"] == pytest.approx(point_b[0] - point_a[0])
+    assert result["f1_macro"]["difference"] == pytest.approx(point_b[1] - point_a[1])
+    assert result["artists"] == 30 and result["resamples"] == 40
+
+
+def test_paired_bootstrap_treats_artists_not_songs_as_the_draws(two_models):
+    truth, worse, better, groups = two_models
+    once = metrics.paired_artist_bootstrap(truth, worse, better, groups, resamples=200)
+    assert once["f1_micro"]["ci95"][0] < once["f1_micro"]["difference"] < once["f1_micro"]["ci95"][1]
+    twice = np.repeat(np.arange(len(truth)), 2)  # every song twice: twice the songs, the same artists
+    doubled = metrics.paired_artist_bootstrap(truth[twice], worse[twice], better[twice], groups[twice], resamples=200)
+    assert doubled["f1_micro"]["ci95"] == pytest.approx(once["f1_micro"]["ci95"])
+    assert doubled["f1_macro"]["ci95"] == pytest.approx(once["f1_macro"]["ci95"])
+    same = metrics.paired_artist_bootstrap(truth, worse, worse, groups, resamples=50)
+    assert same["f1_micro"] == {"difference": 0.0, "ci95": [0.0, 0.0]}

@@ -67,6 +67,12 @@ def test_evaluate_writes_reports_for_each_model(trained, tmp_path):
         assert "artist-disjoint" in (folder / "report.md").read_text()
         assert results[name]["protocol"] == "artist-disjoint"
     assert "| baseline |" in (tmp_path / "comparison.md").read_text()
+    paired = json.loads((tmp_path / "comparison.json").read_text())
+    assert list(paired) == ["ensemble"] and paired["ensemble"]["versus"] == "baseline"
+    for metric in ("f1_micro", "f1_macro"):
+        gain = results["ensemble"]["summary"][metric] - results["baseline"]["summary"][metric]
+        assert paired["ensemble"][metric]["difference"] == pytest.approx(gain)
+    assert "| ensemble | baseline |" in (tmp_path / "comparison.md").read_text()
 
 
 def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
@@ -77,6 +83,7 @@ def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
     comparison = (tmp_path / "comparison.md").read_text()
     assert "| baseline | baseline | artist-disjoint |" in comparison
     assert "| baseline-random-split | baseline | random-split |" in comparison
+    assert "versus" not in comparison  # one model per protocol: nothing to compare
 
 
 def test_evaluate_pool_artist_scores_the_artist_pooled_probabilities(dataset, trained, tmp_path, capsys):
@@ -102,7 +109,7 @@ def test_train_chooses_the_default_rule_across_validation_artists(wide_dataset, 
 
 
 def test_random_split_retrains_an_ensembles_members(trained, tmp_path):
-    result = evaluate_random_split(trained["ensemble"], None, tmp_path / "reports", tmp_path / "work")
+    result = evaluate_random_split(trained["ensemble"], None, tmp_path / "reports", tmp_path / "work").result
     members = json.loads((tmp_path / "work" / "model" / "members.json").read_text())
     assert [Path(m).parent for m in members] == [tmp_path / "work"] * 2  # not the artist-split members
     assert {load_model(Path(m)).kind for m in members} == {"baseline", "transformer"}

@@ -180,7 +180,7 @@ def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
 
 
 def _run_evaluate(args: argparse.Namespace) -> None:
-    from lyricgenre.evaluation.run import evaluate_models
+    from lyricgenre.evaluation.run import evaluate_models, interval_text
 
     results = evaluate_models(
         args.model, args.data, args.split, args.reports, random_split=args.random_split, pool_artist=args.pool_artist
@@ -191,6 +191,13 @@ def _run_evaluate(args: argparse.Namespace) -> None:
             f"{name:<32} {result['protocol']:<30} F1 micro {s['f1_micro']:.4f}  macro {s['f1_macro']:.4f}  "
             f"samples {s['f1_samples']:.4f}  -> {args.reports / name}/report.md"
         )
+        if "paired_difference" in result:
+            d = result["paired_difference"]
+            micro, macro = d["f1_micro"], d["f1_macro"]
+            print(
+                f"{'':<32} minus {d['versus']}: micro {micro['difference']:+.4f} ({interval_text(micro)}), "
+                f"macro {macro['difference']:+.4f} ({interval_text(macro)}); 95% intervals, artists resampled"
+            )
 
 
 def _add_export_command(subcommands: argparse._SubParsersAction) -> None:

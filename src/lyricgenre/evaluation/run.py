@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lyricgenre.decision import pool_by_artist
+from lyricgenre.decision import artist_groups, pool_by_artist
 from lyricgenre.errors import UserError
+from lyricgenre.evaluation.metrics import paired_artist_bootstrap
 from lyricgenre.evaluation.report import ARTIST_POOLED, evaluate_probabilities, write_report
 from lyricgenre.models import load_model
 from lyricgenre.models.base import read_description
 from lyricgenre.training import label_matrix, load_dataset, train_model
 
 RANDOM_SPLIT_SEED = 13
+
+
+@dataclass
+class Scored:
+    """One model scored under one protocol: its report, and the per-song decisions for paired comparisons."""
+
+    result: dict
+    songs: pd.Index
+    genres: list[str]
+    artists: np.ndarray
+    truth: np.ndarray
+    predicted: np.ndarray
 
 
 def evaluate_models(
@@ -30,31 +45,54 @@ def evaluate_models(
     With `pool_artist`, each model is also scored with every song's probabilities averaged over its
     artist's songs in the split (`pool_by_artist`, as `lyricgenre predict --pool-artist` tags a library).
     With `random_split`, each model is also retrained and scored under the original design's protocol;
-    `comparison.md` then lists the protocols, labelled.
+    `comparison.md` then lists the protocols, labelled. With several models, each is compared with the
+    first one scored under the same protocol (`paired_differences`): `comparison.md` and `comparison.json`.
     """
-    results = {}
+    scored: dict[str, Scored] = {}
     for folder in model_folders:
         model = load_model(folder)
         dataset = Path(data or model.metadata["training"]["data"])
         songs, _ = load_dataset(dataset)
         name = Path(folder).name
         subset, probabilities = _predict_split(model, songs, dataset, split)
-        results[name] = _report(model, subset, probabilities, dataset, "artist-disjoint", reports / name)
+        scored[name] = _report(model, subset, probabilities, dataset, "artist-disjoint", reports / name)
         if pool_artist:
             pooled = pool_by_artist(probabilities, list(subset["artist"]))
-            results[f"{name}-artist-pooled"] = _report(
+            scored[f"{name}-artist-pooled"] = _report(
                 model, subset, pooled, dataset, ARTIST_POOLED, reports / f"{name}-artist-pooled"
             )
     if random_split:
         for folder in model_folders:
             name = f"{Path(folder).name}-random-split"
-            results[name] = evaluate_random_split(folder, data, reports, reports / ".work" / name)
+            scored[name] = evaluate_random_split(folder, data, reports, reports / ".work" / name)
+    results = {name: s.result for name, s in scored.items()}
     if len(results) > 1:
+        differences = paired_differences(scored)
+        for name, difference in differences.items():
+            results[name]["paired_difference"] = difference
+        (reports / "comparison.json").write_text(json.dumps(differences, indent=1) + "\n", encoding="utf-8")
         (reports / "comparison.md").write_text(comparison_markdown(results), encoding="utf-8")
     return results
 
 
-def evaluate_random_split(model_folder: Path, data: Path | None, reports: Path, work: Path) -> dict:
+def paired_differences(scored: dict[str, Scored]) -> dict[str, dict]:
+    """Each model's F1 minus that of the first model scored under the same protocol on the same songs and
+    genres, with 95% intervals from resampling artists (`paired_artist_bootstrap`)."""
+    references: dict[str, str] = {}
+    differences = {}
+    for name, s in scored.items():
+        reference = references.setdefault(s.result["protocol"], name)
+        r = scored[reference]
+        if reference == name or not (r.songs.equals(s.songs) and r.genres == s.genres):
+            continue
+        differences[name] = {
+            "versus": reference,
+            **paired_artist_bootstrap(r.truth, r.predicted, s.predicted, s.artists),
+        }
+    return differences
+
+
+def evaluate_random_split(model_folder: Path, data: Path | None, reports: Path, work: Path) -> Scored:
     """The original design's protocol: re-split songs at random, retrain the same kind and config, score."""
     dataset = Path(data or read_description(model_folder)["training"]["data"])
     songs, vocabulary = load_dataset(dataset)
@@ -97,7 +135,9 @@ def _predict_split(model, songs: pd.DataFrame, dataset: Path, split: str) -> tup
     return subset, model.predict_proba(list(subset["lyrics"]))
 
 
-def _report(model, subset: pd.DataFrame, probabilities: np.ndarray, dataset: Path, protocol: str, folder: Path) -> dict:
+def _report(
+    model, subset: pd.DataFrame, probabilities: np.ndarray, dataset: Path, protocol: str, folder: Path
+) -> Scored:
     """Every metric of `probabilities` against the songs' genres, written to `folder` under `protocol`."""
     truth = label_matrix(subset["genres"], model.genres)
     result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres)
@@ -110,7 +150,8 @@ def _report(model, subset: pd.DataFrame, probabilities: np.ndarray, dataset: Pat
         kind=model.kind,
     )
     write_report(folder, folder.name, result)
-    return result
+    artists = artist_groups(list(subset.get("artist_key", subset["artist"])))  # the split's unit: primary artist
+    return Scored(result, subset.index, list(model.genres), artists, truth, model.thresholds.apply(probabilities))
 
 
 def comparison_markdown(results: dict[str, dict]) -> str:
@@ -131,4 +172,28 @@ def comparison_markdown(results: dict[str, dict]) -> str:
             f"| {name} | {r['kind']} | {r['protocol']} | {r['split']} | {s['f1_micro']:.4f} | {s['f1_macro']:.4f} | "
             f"{s['f1_samples']:.4f} | {s['precision_micro']:.4f} | {s['recall_micro']:.4f} |"
         )
+    paired = {name: r["paired_difference"] for name, r in results.items() if "paired_difference" in r}
+    if paired:
+        lines += [
+            "",
+            "Differences from the first model scored under the same protocol, on the same songs: F1 of the model",
+            "minus F1 of the reference, with a 95% interval from resampling the split's artists (paired bootstrap;",
+            "songs of one artist share its labels, so artists, not songs, are the independent draws).",
+            "",
+            "| model | versus | artists | F1 micro difference | 95% interval | F1 macro difference | 95% interval |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, d in paired.items():
+            micro, macro = d["f1_micro"], d["f1_macro"]
+            lines.append(
+                f"| {name} | {d['versus']} | {d['artists']} | {micro['difference']:+.4f} | {interval_text(micro)} | "
+                f"{macro['difference']:+.4f} | {interval_text(macro)} |"
+            )
+        lines += ["", f"{next(iter(paired.values()))['resamples']} resamples of the artists each."]
     return "\n".join(lines) + "\n"
+
+
+def interval_text(difference: dict) -> str:
+    """A difference's 95% interval as "-0.0012 to +0.0310"."""
+    low, high = difference["ci95"]
+    return f"{low:+.4f} to {high:+.4f}"
