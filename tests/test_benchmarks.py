@@ -86,6 +86,14 @@ def test_windows_tradeoff_scores_each_setting_on_validation(exported, dataset):
     assert all(0 <= row["f1_micro"] <= 1 and row["songs_per_s"] > 0 for row in rows)
 
 
+def test_excerpt_length_scores_each_excerpt_and_the_whole_songs(exported, dataset):
+    arguments = ["--model", str(exported), "--data", str(dataset), "--words", "1,40", "--json"]
+    rows = json.loads(_run("excerpt_length.py", *arguments))
+    assert [row["words"] for row in rows] == [1, 40, "whole song"]
+    assert all(0 <= row["f1_micro"] <= 1 and 0 <= row["f1_macro"] <= 1 for row in rows)
+    assert rows[0]["f1_micro"] < rows[2]["f1_micro"]  # one word tells the synthetic styles apart less well
+
+
 def test_quantisation_variants_time_every_recipe_against_fp32(exported, trained, dataset):
     arguments = ["--model", str(exported), "--data", str(dataset), "--songs", "8", "--repeats", "1", "--json"]
     result = json.loads(_run("quantisation_variants.py", *arguments, "--trained", str(trained["ensemble"])))

@@ -1,10 +1,5 @@
-from lyricgenre.data.cleaning import (
-    clean_lyrics,
-    is_likely_non_english,
-    is_placeholder,
-    strip_artist_header,
-    word_count,
-)
+from lyricgenre.data.cleaning import clean_lyrics, is_placeholder, strip_artist_header
+from lyricgenre.text import is_likely_non_english, word_count
 
 
 def test_clean_lyrics_drops_markers_boilerplate_and_urls_but_keeps_line_breaks():

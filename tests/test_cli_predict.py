@@ -35,6 +35,15 @@ def test_single_song_table_and_json(model, capsys):
     code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--format", "json", "--top-k", "2")
     record = json.loads(out)
     assert code == 0 and len(record["genres"]) <= 2 and "rap" in record["scores"]
+    assert record["notes"][0].startswith("only 60 words")
+    assert "note:" not in run(capsys, synthetic_lyrics("rap", 1, words=100), "--model", model)[1]
+
+
+def test_single_song_notes_short_lyrics(model, capsys):
+    code, out, _ = run(capsys, synthetic_lyrics("rap", 1, words=10), "--model", model)
+    assert code == 0 and "note: only 10 words: tags from a short excerpt are less reliable" in out
+    code, out, _ = run(capsys, synthetic_lyrics("rap", 1, words=10), "--model", model, "--format", "json")
+    assert json.loads(out)["notes"][0].startswith("only 10 words")
 
 
 def test_stdin(model, capsys, monkeypatch):
@@ -51,7 +60,7 @@ def test_csv_to_jsonl_keeps_order_and_ids(model, tmp_path, capsys):
         writer = csv.writer(handle)
         writer.writerow(["id", "artist", "title", "text"])
         for i, style in enumerate(["rock", "pop", "rap", "country"]):
-            writer.writerow([f"s{i}", "Someone", f"T{i}", synthetic_lyrics(style, i)])
+            writer.writerow([f"s{i}", "Someone", f"T{i}", synthetic_lyrics(style, i, words=20 if i == 3 else 90)])
         writer.writerow(["s4", "Someone", "Empty", "   "])
     output = tmp_path / "out.jsonl"
     code, _, err = run(
@@ -62,6 +71,7 @@ def test_csv_to_jsonl_keeps_order_and_ids(model, tmp_path, capsys):
     assert [r["id"] for r in records] == ["s0", "s1", "s2", "s3", "s4"]
     assert records[4]["error"] == "empty lyrics" and records[4]["genres"] is None
     assert records[0]["title"] == "T0" and isinstance(records[0]["scores"], dict)
+    assert records[0]["notes"] == [] and records[3]["notes"][0].startswith("only 20 words")
 
 
 def test_jsonl_to_csv_reports_malformed_lines(model, tmp_path, capsys):
@@ -77,6 +87,7 @@ def test_jsonl_to_csv_reports_malformed_lines(model, tmp_path, capsys):
     rows = list(csv.DictReader(output.open()))
     assert code == 2 and [r["row"] for r in rows] == ["1", "2", "3"]
     assert rows[1]["error"].startswith("malformed JSON") and rows[2]["title"] == "R" and rows[0]["genres"]
+    assert rows[0]["notes"].startswith("only 60 words") and rows[1]["notes"] == ""
 
 
 def test_txt_file_and_folder_of_txt_and_lrc(model, tmp_path, capsys):

@@ -21,6 +21,9 @@ def test_classify_ranks_genres_and_marks_predictions(client):
     scores = [g["score"] for g in body["genres"]]
     assert scores == sorted(scores, reverse=True) and any(g["predicted"] for g in body["genres"])
     assert body["model"]["name"] == "baseline"
+    assert body["notes"][0].startswith("only 60 words")
+    whole_song = client.post("/api/v1/classify", json={"lyrics": synthetic_lyrics("rap", 3, words=200)}).json()
+    assert whole_song["notes"] == []
 
 
 def test_top_k_and_threshold(client):
@@ -35,6 +38,7 @@ def test_batch_keeps_ids_and_order(client):
     songs = [{"id": i, "lyrics": synthetic_lyrics(style, i)} for i, style in enumerate(["pop", "rock", "rap"])]
     answer = client.post("/api/v1/classify/batch", json={"songs": songs})
     assert answer.status_code == 200 and [s["id"] for s in answer.json()["songs"]] == [0, 1, 2]
+    assert all(s["notes"][0].startswith("only 60 words") for s in answer.json()["songs"])
 
 
 def test_batch_pool_artist_tags_each_artists_songs_together(client):
@@ -96,6 +100,7 @@ def test_page_works_without_javascript(client):
     assert client.get("/static/../serving.py").status_code == 404
     answer = client.post("/", data={"lyrics": synthetic_lyrics("country", 1), "top_k": "3"})
     assert answer.status_code == 200 and "predicted" in answer.text and 'class="genres"' in answer.text
+    assert '<ul class="notes"><li>only 60 words' in answer.text
     error = client.post("/", data={"lyrics": "  "})
     assert error.status_code == 422 and "Paste some lyrics" in error.text
     escaped = client.post("/", data={"lyrics": "<script>alert(1)</script> la la"})

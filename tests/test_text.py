@@ -1,7 +1,17 @@
 import pytest
 
 from lyricgenre.models.transformer import pretrained_minilm_path
-from lyricgenre.text import batch_windows, load_tokenizer, pad_batch, songs_tokens, token_windows
+from lyricgenre.text import (
+    SHORT_LYRICS_WORDS,
+    batch_windows,
+    input_notes,
+    load_tokenizer,
+    pad_batch,
+    songs_tokens,
+    token_windows,
+)
+
+from .conftest import synthetic_lyrics
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +60,12 @@ def test_batch_tokenising_matches_one_song_at_a_time(tokenizer):
     windows, owners, _ = batch_windows(tokenizer, texts, max_length=64, max_windows=100)
     assert windows == [w for text in texts for w in song_windows(tokenizer, text, max_length=64, max_windows=100)]
     assert owners.tolist() == [i for i, text in enumerate(texts) for _ in song_windows(tokenizer, text, 64, 100)]
+
+
+def test_input_notes_say_when_lyrics_are_short_or_not_english():
+    assert input_notes(synthetic_lyrics("rock", 1, words=SHORT_LYRICS_WORDS)) == []
+    (short,) = input_notes(synthetic_lyrics("rock", 1, words=12))
+    assert short.startswith("only 12 words:")
+    spanish = " ".join(["dame tiempo que no estoy en mi mejor momento pero yo mejoro contigo"] * 10)
+    assert input_notes(spanish) == ["few English words: the model learnt from English lyrics"]
+    assert len(input_notes("la la la")) == 2

@@ -194,9 +194,10 @@ class PredictionWriter:
             **record,
             "genres": "|".join(record.get("genres") or []),
             "scores": json.dumps(record.get("scores")) if record.get("scores") else "",
+            "notes": "; ".join(record.get("notes") or []),
         }
         if self.csv_writer is None:
-            columns = ["row", *KEPT_FIELDS, "genres", "scores", *self.extra_columns, "error"]
+            columns = ["row", *KEPT_FIELDS, "genres", "scores", "notes", *self.extra_columns, "error"]
             self.csv_writer = csv.DictWriter(self.handle, fieldnames=columns, extrasaction="ignore")
             self.csv_writer.writeheader()
         self.csv_writer.writerow(flat)

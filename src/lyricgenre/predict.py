@@ -11,7 +11,7 @@ import numpy as np
 
 from lyricgenre.errors import UserError
 from lyricgenre.files import PredictionWriter, SongRow, count_songs, read_songs
-from lyricgenre.runtime import GenreClassifier, artist_groups, pool_groups
+from lyricgenre.runtime import GenreClassifier, artist_groups, input_notes, pool_groups
 
 BATCH = 64
 BAR_WIDTH = 24
@@ -31,11 +31,12 @@ def _read_single(lyrics: str) -> str:
         raise UserError(f"standard input is not UTF-8 text ({error.reason})") from error
 
 
-def _record(ranked: list[tuple[str, float, bool]]) -> dict:
-    """Predicted genres (best first) and every genre's probability."""
+def _record(ranked: list[tuple[str, float, bool]], lyrics: str) -> dict:
+    """Predicted genres (best first), every genre's probability, and why the tags may be less reliable."""
     return {
         "genres": [genre for genre, _, predicted in ranked if predicted],
         "scores": {genre: round(score, 4) for genre, score, _ in ranked},
+        "notes": input_notes(lyrics),
     }
 
 
@@ -46,7 +47,7 @@ def predict_one(args) -> None:
     classifier = _classifier(args)
     (ranked,) = classifier.rank([text], args.threshold, args.top_k)
     if args.format == "json":
-        print(json.dumps(_record(ranked), ensure_ascii=False))
+        print(json.dumps(_record(ranked, text), ensure_ascii=False))
         return
     shown = [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5]
     print(f"{'genre':<28} {'score':>5}")
@@ -55,6 +56,8 @@ def predict_one(args) -> None:
         print(f"{genre:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
     if not any(predicted for _, _, predicted in ranked):
         print("(no genre passes the threshold; the closest are shown)")
+    for note in input_notes(text):
+        print(f"note: {note}")
 
 
 def predict_file(args) -> int:
@@ -82,7 +85,7 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], ar
     for batch in _batches(rows):
         valid = [row for row in batch if row.error is None]
         ranked = classifier.rank([row.lyrics for row in valid], args.threshold, args.top_k) if valid else []
-        failed += _write(batch, {row.row: _record(r) for row, r in zip(valid, ranked)}, writer)
+        failed += _write(batch, {row.row: _record(r, row.lyrics) for row, r in zip(valid, ranked)}, writer)
         progress.update(len(batch))
     return failed
 
@@ -106,7 +109,7 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args,
         songs_per_group = np.bincount(groups)
         ranked = classifier.rank_probabilities(pooled, args.threshold, args.top_k)
         for row, row_ranked, group in zip(valid, ranked, groups):
-            records[row.row] = {**_record(row_ranked), "artist_songs": int(songs_per_group[group])}
+            records[row.row] = {**_record(row_ranked, row.lyrics), "artist_songs": int(songs_per_group[group])}
     return _write(rows, records, writer)
 
 

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, Field
 
 from lyricgenre.errors import UserError
-from lyricgenre.runtime import GenreClassifier
+from lyricgenre.runtime import GenreClassifier, input_notes
 
 MAX_BODY_BYTES = 1_000_000
 MAX_BATCH = 64
@@ -105,7 +105,7 @@ def create_app(model_path: Path | None = None, threads: int | None = None) -> Fa
     async def classify_one(request: ClassifyRequest, http: Request) -> dict:
         classifier = http.app.state.classifier
         (genres,) = await classify(classifier, [request.lyrics], request)
-        return {"genres": genres, "model": classifier.info}
+        return {"genres": genres, "notes": input_notes(request.lyrics), "model": classifier.info}
 
     @app.post("/api/v1/classify/batch")
     async def classify_batch(request: BatchRequest, http: Request) -> dict:
@@ -114,7 +114,10 @@ def create_app(model_path: Path | None = None, threads: int | None = None) -> Fa
         if artists is not None and not any(artist and artist.strip() for artist in artists):
             raise UserError("pool_artist needs songs with an artist")
         results = await classify(classifier, [song.lyrics for song in request.songs], request, artists)
-        songs = [{"id": song.id, "genres": genres} for song, genres in zip(request.songs, results)]
+        songs = [
+            {"id": song.id, "genres": genres, "notes": input_notes(song.lyrics)}
+            for song, genres in zip(request.songs, results)
+        ]
         return {"songs": songs, "model": classifier.info}
 
     @app.get("/api/v1/genres")
@@ -146,7 +149,7 @@ def create_app(model_path: Path | None = None, threads: int | None = None) -> Fa
             (genres,) = await classify(http.app.state.classifier, [lyrics], options)
         except (UserError, ValueError) as error:
             return HTMLResponse(render_page(lyrics, form, error=_message(error)), status_code=422)
-        return HTMLResponse(render_page(lyrics, form, genres=genres))
+        return HTMLResponse(render_page(lyrics, form, genres=genres, notes=input_notes(lyrics)))
 
     @app.get("/static/{name}")
     async def static(name: str) -> Response:
@@ -166,18 +169,24 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
-def render_results(genres: list[dict]) -> str:
+def render_results(genres: list[dict], notes: list[str]) -> str:
+    """The ranked genres as bars, then the notes on how reliable they are."""
     rows = "".join(
         f'<li class="{"predicted" if g["predicted"] else ""}"><span class="name">{html.escape(g["genre"])}</span>'
         f'<span class="bar"><span style="width:{g["score"] * 100:.1f}%"></span></span>'
         f'<span class="score">{g["score"]:.2f}</span>{"<em>predicted</em>" if g["predicted"] else ""}</li>'
         for g in genres
     )
-    return f'<ol class="genres">{rows}</ol>'
+    remarks = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return f'<ol class="genres">{rows}</ol>' + (f'<ul class="notes">{remarks}</ul>' if remarks else "")
 
 
 def render_page(
-    lyrics: str = "", form: dict | None = None, genres: list[dict] | None = None, error: str | None = None
+    lyrics: str = "",
+    form: dict | None = None,
+    genres: list[dict] | None = None,
+    error: str | None = None,
+    notes: list[str] = (),
 ) -> str:
     form = form or {}
     template = (resources.files("lyricgenre") / "web" / "index.html").read_text(encoding="utf-8")
@@ -186,7 +195,7 @@ def render_page(
         .replace("{{top_k}}", html.escape(form.get("top_k", "")))
         .replace("{{threshold}}", html.escape(form.get("threshold", "")))
         .replace("{{error}}", f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "")
-        .replace("{{results}}", render_results(genres) if genres else "")
+        .replace("{{results}}", render_results(genres, notes) if genres else "")
     )
 
 

@@ -21,6 +21,7 @@ from lyricgenre.data import cleaning, sources
 from lyricgenre.data.datacard import compare_with_reference, describe, render_markdown
 from lyricgenre.data.names import normalize_name, normalize_title, primary_artist_key, split_credit
 from lyricgenre.data.split import artist_split
+from lyricgenre.text import is_likely_non_english, word_count
 
 OUTPUT_COLUMNS = [
     "song_id",
@@ -95,7 +96,7 @@ def build_dataset(options: BuildOptions) -> dict:
     songs = _deduplicate(songs, log, frozenset(artist_genres))
     vocabulary = _vocabulary(songs, raw, options.min_genre_songs)
     songs = _restrict_to_vocabulary(songs, log, vocabulary)
-    songs["likely_non_english"] = songs["lyrics"].map(cleaning.is_likely_non_english)
+    songs["likely_non_english"] = songs["lyrics"].map(is_likely_non_english)
     songs["split"] = artist_split(
         songs["artist_key"], songs["genres"], options.fractions, options.seed, options.max_eval_artist_songs
     )
@@ -122,7 +123,7 @@ def _clean(songs: pd.DataFrame, log: DropLog, min_words: int) -> pd.DataFrame:
         cleaning.clean_lyrics(cleaning.strip_artist_header(text, artist))
         for text, artist in zip(songs["lyrics"], songs["artist"])
     ]
-    songs["n_words"] = songs["lyrics"].map(cleaning.word_count)
+    songs["n_words"] = songs["lyrics"].map(word_count)
     return log.keep(songs, songs["n_words"] >= min_words, f"shorter than {min_words} words")
 
 

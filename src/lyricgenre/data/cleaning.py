@@ -1,4 +1,4 @@
-"""Lyrics cleaning and the checks that tell lyrics from placeholders and other languages."""
+"""Lyrics cleaning and the check that tells lyrics from placeholders (the language check: `lyricgenre.text`)."""
 
 from __future__ import annotations
 
@@ -36,14 +36,6 @@ NON_LYRICS_PATTERNS = (
 )
 _NON_LYRICS = re.compile("|".join(NON_LYRICS_PATTERNS), re.IGNORECASE)
 
-# Frequent English function words; lyrics in English use them constantly.
-_ENGLISH_WORDS = frozenset(
-    "the a an and or but i you me my your we our he she it they them his her its is are was were "
-    "be been am do does did don't dont not no yes in on at to of for from with up down out all "
-    "so that this what when where why how can can't cant will won't wont just like love baby "
-    "oh yeah know want get got go gonna wanna one now never there here if im i'm youre you're".split()
-)
-
 
 def strip_artist_header(lyrics: str, artist: str) -> str:
     """Drop a leading "By <artist>" line (LyricWikia pages start with one)."""
@@ -71,20 +63,3 @@ def clean_lyrics(lyrics: str) -> str:
 def is_placeholder(lyrics: str) -> bool:
     """True for texts that stand in for lyrics ("instrumental", "lyrics not available")."""
     return bool(_NON_LYRICS.search(lyrics))
-
-
-def word_count(lyrics: str) -> int:
-    return len(re.findall(r"\w+", lyrics))
-
-
-def english_word_share(lyrics: str) -> float:
-    """Share of the words that are frequent English function words (0 for an empty text)."""
-    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", lyrics.lower())
-    if not words:
-        return 0.0
-    return sum(word in _ENGLISH_WORDS for word in words) / len(words)
-
-
-def is_likely_non_english(lyrics: str, min_share: float = 0.18) -> bool:
-    """Flag lyrics whose share of English function words is far below that of English songs."""
-    return english_word_share(lyrics) < min_share

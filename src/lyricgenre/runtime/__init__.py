@@ -2,5 +2,6 @@
 
 from lyricgenre.decision import artist_groups, pool_by_artist, pool_groups
 from lyricgenre.runtime.classifier import GenreClassifier, default_model_path
+from lyricgenre.text import input_notes
 
-__all__ = ["GenreClassifier", "artist_groups", "default_model_path", "pool_by_artist", "pool_groups"]
+__all__ = ["GenreClassifier", "artist_groups", "default_model_path", "input_notes", "pool_by_artist", "pool_groups"]

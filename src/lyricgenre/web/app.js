@@ -9,12 +9,13 @@ function escapeHtml(text) {
   return div.innerHTML;
 }
 
-function render(genres) {
+function render(genres, notes) {
   const rows = genres.map((g) =>
     `<li class="${g.predicted ? "predicted" : ""}"><span class="name">${escapeHtml(g.genre)}</span>` +
     `<span class="bar"><span style="width:${(g.score * 100).toFixed(1)}%"></span></span>` +
     `<span class="score">${g.score.toFixed(2)}</span>${g.predicted ? "<em>predicted</em>" : ""}</li>`);
-  results.innerHTML = `<ol class="genres">${rows.join("")}</ol>`;
+  const remarks = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("");
+  results.innerHTML = `<ol class="genres">${rows.join("")}</ol>` + (remarks ? `<ul class="notes">${remarks}</ul>` : "");
 }
 
 form.addEventListener("submit", async (event) => {
@@ -32,7 +33,7 @@ form.addEventListener("submit", async (event) => {
     });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.error || `request failed (${response.status})`);
-    render(answer.genres);
+    render(answer.genres, answer.notes);
   } catch (error) {
     errorBox.innerHTML = `<p class="error" role="alert">${escapeHtml(error.message)}</p>`;
   } finally {
