@@ -1,7 +1,9 @@
 """Turning lyrics into model inputs the same way at training and at run time (tokenizers + numpy only).
 
 Lyrics average ~310 word-piece tokens, more than a 256-token window, so a song is cut into
-consecutive windows; a model scores every window and averages the logits over the song.
+consecutive windows; a model scores every window and averages the logits over the song. Also the checks
+on a text both stages share: the dataset's English check and, at run time, `input_notes` on inputs unlike
+the training songs.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ _ENGLISH_WORDS = frozenset(
     "oh yeah know want get got go gonna wanna one now never there here if im i'm youre you're".split()
 )
 
-# Below this many words, `input_notes` says the tags are less reliable: on validation the shipped model's
-# F1 micro falls from 0.41 (whole songs, median 324 words) to 0.36 on the first 80 words, 0.29 on 10.
+# Below this many words, `input_notes` says the tags are less reliable: on validation the shipped recipe
+# (trained on train only) falls from F1 micro 0.41 on whole songs (median 324 words) to 0.36 on their first
+# 80 words and 0.29 on 10 (`benchmarks/excerpt_length.py`).
 SHORT_LYRICS_WORDS = 80
 
 # Windows per encoder call at prediction time. Small batches of length-sorted windows carry almost no
