@@ -5,12 +5,19 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
 from lyricgenre.cli import main
 from lyricgenre.decision import pool_by_artist
-from lyricgenre.evaluation.run import evaluate_models, evaluate_random_split
+from lyricgenre.evaluation.run import (
+    Scored,
+    comparison_markdown,
+    evaluate_models,
+    evaluate_random_split,
+    paired_differences,
+)
 from lyricgenre.export import export_model
 from lyricgenre.models import load_model
 from lyricgenre.training import label_matrix, load_dataset, train_model
@@ -278,3 +285,33 @@ def test_training_gradients_from_length_groups_equal_one_padded_batch():
     assert grouped.keys() == padded.keys() and "head.weight" in grouped
     for name, gradient in grouped.items():
         torch.testing.assert_close(gradient, padded[name], rtol=1e-4, atol=1e-6)
+
+
+def test_paired_differences_compare_only_models_scored_on_the_same_songs_and_genres():
+    truth = np.array([[1, 0], [0, 1], [1, 1], [0, 1]], dtype=bool)
+    artists = np.array([0, 0, 1, 2])
+
+    def scored(protocol, predicted, songs=range(4), genres=("a", "b")):
+        result = {"protocol": protocol}
+        return Scored(result, pd.Index(songs), list(genres), artists, truth, np.array(predicted, dtype=bool))
+
+    differences = paired_differences(
+        {
+            "reference": scored("artist-disjoint", truth),
+            "worse": scored("artist-disjoint", ~truth),
+            "other-songs": scored("artist-disjoint", truth, songs=range(1, 5)),
+            "other-genres": scored("artist-disjoint", truth, genres=("a", "c")),
+            "alone": scored("random-split", truth),
+        }
+    )
+    assert set(differences) == {"worse", "other-songs", "other-genres"}  # "alone" is its protocol's reference
+    assert differences["worse"]["versus"] == "reference" and differences["worse"]["f1_micro"]["difference"] == -1.0
+    assert differences["other-songs"] == {"versus": "reference", "not_compared": "scored on other songs or genres"}
+    assert "not_compared" in differences["other-genres"]
+    summary = dict.fromkeys(("f1_micro", "f1_macro", "f1_samples", "precision_micro", "recall_micro"), 0.5)
+    row = {"kind": "baseline", "protocol": "artist-disjoint", "split": "test", "summary": summary}
+    markdown = comparison_markdown(
+        {"reference": row, **{name: {**row, "paired_difference": d} for name, d in differences.items()}}
+    )
+    assert "| worse | reference | 3 | -1.0000 |" in markdown
+    assert "| other-songs | reference | not compared: scored on other songs or genres |" in markdown

@@ -191,8 +191,10 @@ def _run_evaluate(args: argparse.Namespace) -> None:
             f"{name:<32} {result['protocol']:<30} F1 micro {s['f1_micro']:.4f}  macro {s['f1_macro']:.4f}  "
             f"samples {s['f1_samples']:.4f}  -> {args.reports / name}/report.md"
         )
-        if "paired_difference" in result:
-            d = result["paired_difference"]
+        d = result.get("paired_difference")
+        if d and "not_compared" in d:
+            print(f"{'':<32} not compared with {d['versus']}: {d['not_compared']}")
+        elif d:
             micro, macro = d["f1_micro"], d["f1_macro"]
             print(
                 f"{'':<32} minus {d['versus']}: micro {micro['difference']:+.4f} ({interval_text(micro)}), "

@@ -18,6 +18,7 @@ from lyricgenre.models.base import read_description
 from lyricgenre.training import label_matrix, load_dataset, train_model
 
 RANDOM_SPLIT_SEED = 13
+BOOTSTRAP_RESAMPLES = 2000
 
 
 @dataclass
@@ -77,18 +78,22 @@ def evaluate_models(
 
 def paired_differences(scored: dict[str, Scored]) -> dict[str, dict]:
     """Each model's F1 minus that of the first model scored under the same protocol on the same songs and
-    genres, with 95% intervals from resampling artists (`paired_artist_bootstrap`)."""
+    genres, with 95% intervals from resampling artists (`paired_artist_bootstrap`). A model scored on other
+    songs or genres (another dataset) is listed as not compared, with the reason."""
     references: dict[str, str] = {}
     differences = {}
     for name, s in scored.items():
         reference = references.setdefault(s.result["protocol"], name)
         r = scored[reference]
-        if reference == name or not (r.songs.equals(s.songs) and r.genres == s.genres):
+        if reference == name:
             continue
-        differences[name] = {
-            "versus": reference,
-            **paired_artist_bootstrap(r.truth, r.predicted, s.predicted, s.artists),
-        }
+        if r.songs.equals(s.songs) and r.genres == s.genres:
+            differences[name] = {
+                "versus": reference,
+                **paired_artist_bootstrap(r.truth, r.predicted, s.predicted, s.artists, BOOTSTRAP_RESAMPLES),
+            }
+        else:
+            differences[name] = {"versus": reference, "not_compared": "scored on other songs or genres"}
     return differences
 
 
@@ -184,12 +189,15 @@ def comparison_markdown(results: dict[str, dict]) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for name, d in paired.items():
+            if "not_compared" in d:
+                lines.append(f"| {name} | {d['versus']} | not compared: {d['not_compared']} | | | | |")
+                continue
             micro, macro = d["f1_micro"], d["f1_macro"]
             lines.append(
                 f"| {name} | {d['versus']} | {d['artists']} | {micro['difference']:+.4f} | {interval_text(micro)} | "
                 f"{macro['difference']:+.4f} | {interval_text(macro)} |"
             )
-        lines += ["", f"{next(iter(paired.values()))['resamples']} resamples of the artists each."]
+        lines += ["", f"{BOOTSTRAP_RESAMPLES} resamples of the artists each."]
     return "\n".join(lines) + "\n"
 
 
