@@ -67,6 +67,7 @@ def test_paste_submit_and_see_ranked_genres(browser, server_url, tmp_path):
     assert scores == sorted(scores, reverse=True)
     assert page.locator("#results li.predicted").count() >= 1
     assert page.inner_text("#results .notes").startswith("only 60 words")
+    assert page.evaluate("document.querySelector('#results').firstElementChild.className") == "notes"
     page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
     if os.environ.get("LYRICGENRE_SCREENSHOT"):
         shutil.copy(tmp_path / "page.png", os.environ["LYRICGENRE_SCREENSHOT"])

@@ -170,7 +170,7 @@ def _message(error: Exception) -> str:
 
 
 def render_results(genres: list[dict], notes: list[str]) -> str:
-    """The ranked genres as bars, then the notes on how reliable they are."""
+    """The notes on how reliable the tags are (if any), then the ranked genres as bars."""
     rows = "".join(
         f'<li class="{"predicted" if g["predicted"] else ""}"><span class="name">{html.escape(g["genre"])}</span>'
         f'<span class="bar"><span style="width:{g["score"] * 100:.1f}%"></span></span>'
@@ -178,7 +178,7 @@ def render_results(genres: list[dict], notes: list[str]) -> str:
         for g in genres
     )
     remarks = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
-    return f'<ol class="genres">{rows}</ol>' + (f'<ul class="notes">{remarks}</ul>' if remarks else "")
+    return (f'<ul class="notes">{remarks}</ul>' if remarks else "") + f'<ol class="genres">{rows}</ol>'
 
 
 def render_page(

@@ -15,7 +15,7 @@ function render(genres, notes) {
     `<span class="bar"><span style="width:${(g.score * 100).toFixed(1)}%"></span></span>` +
     `<span class="score">${g.score.toFixed(2)}</span>${g.predicted ? "<em>predicted</em>" : ""}</li>`);
   const remarks = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("");
-  results.innerHTML = `<ol class="genres">${rows.join("")}</ol>` + (remarks ? `<ul class="notes">${remarks}</ul>` : "");
+  results.innerHTML = (remarks ? `<ul class="notes">${remarks}</ul>` : "") + `<ol class="genres">${rows.join("")}</ol>`;
 }
 
 form.addEventListener("submit", async (event) => {
