@@ -108,19 +108,27 @@ def paired_artist_bootstrap(
     """
     groups = np.unique(groups, return_inverse=True)[1]
     artists = int(groups.max()) + 1
-    members = np.zeros((artists, len(groups)))
-    members[groups, np.arange(len(groups))] = 1.0
-    support = members @ truth.astype(float)
-    counts = [tuple(members @ c for c in _song_counts(truth, p)) for p in (predicted_a, predicted_b)]
+    support = _per_artist(truth.astype(float), groups, artists)
+    counts = [
+        tuple(_per_artist(c, groups, artists) for c in _song_counts(truth, p)) for p in (predicted_a, predicted_b)
+    ]
     everyone = np.ones((1, artists))
     drawn = np.random.default_rng(seed).multinomial(artists, np.full(artists, 1 / artists), size=resamples)
+    (point_a, point_b), (spread_a, spread_b) = (
+        [_resampled_f1(w, c, support) for c in counts] for w in (everyone, drawn)
+    )
     result = {"resamples": resamples, "artists": artists}
     for k, metric in enumerate(("f1_micro", "f1_macro")):
-        point = _resampled_f1(everyone, counts[1], support)[k] - _resampled_f1(everyone, counts[0], support)[k]
-        spread = _resampled_f1(drawn, counts[1], support)[k] - _resampled_f1(drawn, counts[0], support)[k]
-        low, high = np.percentile(spread, [2.5, 97.5])
-        result[metric] = {"difference": float(point[0]), "ci95": [float(low), float(high)]}
+        low, high = np.percentile(spread_b[k] - spread_a[k], [2.5, 97.5])
+        result[metric] = {"difference": float(point_b[k][0] - point_a[k][0]), "ci95": [float(low), float(high)]}
     return result
+
+
+def _per_artist(values: np.ndarray, groups: np.ndarray, artists: int) -> np.ndarray:
+    """(artists, genres) sums of (songs, genres) values over each artist's songs."""
+    sums = np.zeros((artists, values.shape[1]))
+    np.add.at(sums, groups, values)
+    return sums
 
 
 def _song_counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
