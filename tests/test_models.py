@@ -17,9 +17,11 @@ from lyricgenre.evaluation.run import (
     evaluate_models,
     evaluate_random_split,
     paired_differences,
+    report_names,
 )
 from lyricgenre.export import export_model
 from lyricgenre.models import load_model
+from lyricgenre.runtime import GenreClassifier
 from lyricgenre.training import label_matrix, load_dataset, train_model
 
 
@@ -315,3 +317,25 @@ def test_paired_differences_compare_only_models_scored_on_the_same_songs_and_gen
     )
     assert "| worse | reference | 3 | -1.0000 |" in markdown
     assert "| other-songs | reference | not compared: scored on other songs or genres |" in markdown
+
+
+def test_evaluate_scores_an_exported_model_as_shipped(dataset, trained, exported_baseline, tmp_path, capsys):
+    arguments = ["evaluate", "--model", str(trained["baseline"]), "--model", str(exported_baseline)]
+    assert main([*arguments, "--data", str(dataset), "--reports", str(tmp_path)]) == 0
+    assert "minus baseline" in capsys.readouterr().out  # the export is compared with its trained model
+    shipped_name = f"{exported_baseline.parent.name}-baseline"  # both folders are named "baseline"
+    report = json.loads((tmp_path / shipped_name / "metrics.json").read_text())
+    assert report["kind"] == "exported baseline, int8" and report["protocol"] == "artist-disjoint"
+    songs, _ = load_dataset(dataset)
+    test = songs[songs["split"] == "test"]
+    classifier = GenreClassifier.load(exported_baseline)
+    predicted = classifier.decide(classifier.predict_proba(list(test["lyrics"])))
+    truth = label_matrix(test["genres"], classifier.genres)
+    assert report["summary"]["f1_micro"] == pytest.approx(f1_score(truth, predicted, average="micro"))
+    assert main([*arguments, "--reports", str(tmp_path), "--random-split"]) == 2
+    assert "not exported ones" in capsys.readouterr().err
+
+
+def test_report_names_stay_apart_when_folders_are_named_alike():
+    folders = [Path("models/baseline"), Path("export/baseline"), Path("export/baseline"), Path("models/ensemble")]
+    assert report_names(folders) == ["baseline", "export-baseline", "export-baseline-2", "ensemble"]

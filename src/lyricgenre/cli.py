@@ -161,7 +161,7 @@ def _add_evaluate_command(subcommands: argparse._SubParsersAction) -> None:
         type=Path,
         action="append",
         required=True,
-        help="trained model folder (repeat to compare models in one run)",
+        help="trained model folder, or an exported one, scored as shipped (repeat to compare models in one run)",
     )
     evaluate.add_argument("--data", type=Path, help="dataset (default: the one each model was trained on)")
     evaluate.add_argument("--split", default="test", help="split to score (default test)")

@@ -1,4 +1,4 @@
-"""Evaluate one or more trained models on a split in one run, and compare them side by side."""
+"""Evaluate one or more trained or exported models on a split in one run, and compare them side by side."""
 
 from __future__ import annotations
 
@@ -15,10 +15,31 @@ from lyricgenre.evaluation.metrics import paired_artist_bootstrap
 from lyricgenre.evaluation.report import ARTIST_POOLED, evaluate_probabilities, write_report
 from lyricgenre.models import load_model
 from lyricgenre.models.base import read_description
+from lyricgenre.runtime import GenreClassifier
+from lyricgenre.runtime.classifier import MANIFEST
 from lyricgenre.training import label_matrix, load_dataset, train_model
 
 RANDOM_SPLIT_SEED = 13
 BOOTSTRAP_RESAMPLES = 2000
+
+
+class ExportedModel:
+    """An exported model scored through the runtime (int8, as `lyricgenre predict` runs it), with the
+    attributes `evaluate_models` reads from a trained model."""
+
+    def __init__(self, folder: Path):
+        self.classifier = GenreClassifier.load(folder)
+        self.genres, self.thresholds = self.classifier.genres, self.classifier.thresholds
+        self.kind = f"exported {self.classifier.manifest['kind']}, int8"
+        self.metadata = {"training": self.classifier.manifest.get("training") or {}}
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return self.classifier.predict_proba(texts)
+
+
+def open_model(folder: Path):
+    """A trained model folder (`models/NAME`) or an exported one (`lyricgenre export`'s output)."""
+    return ExportedModel(folder) if (Path(folder) / MANIFEST).is_file() else load_model(folder)
 
 
 @dataclass
@@ -49,12 +70,14 @@ def evaluate_models(
     `comparison.md` then lists the protocols, labelled. With several models, each is compared with the
     first one scored under the same protocol (`paired_differences`): `comparison.md` and `comparison.json`.
     """
+    if random_split and any((Path(folder) / MANIFEST).is_file() for folder in model_folders):
+        raise UserError("--random-split retrains each model: give trained model folders, not exported ones")
+    names = report_names(model_folders)
     scored: dict[str, Scored] = {}
-    for folder in model_folders:
-        model = load_model(folder)
-        dataset = Path(data or model.metadata["training"]["data"])
+    for folder, name in zip(model_folders, names):
+        model = open_model(folder)
+        dataset = Path(data or _training_data(model, folder))
         songs, _ = load_dataset(dataset)
-        name = Path(folder).name
         subset, probabilities = _predict_split(model, songs, dataset, split)
         scored[name] = _report(model, subset, probabilities, dataset, "artist-disjoint", reports / name)
         if pool_artist:
@@ -63,9 +86,9 @@ def evaluate_models(
                 model, subset, pooled, dataset, ARTIST_POOLED, reports / f"{name}-artist-pooled"
             )
     if random_split:
-        for folder in model_folders:
-            name = f"{Path(folder).name}-random-split"
-            scored[name] = evaluate_random_split(folder, data, reports, reports / ".work" / name)
+        for folder, name in zip(model_folders, names):
+            name = f"{name}-random-split"
+            scored[name] = evaluate_random_split(folder, data, reports / name, reports / ".work" / name)
     results = {name: s.result for name, s in scored.items()}
     if len(results) > 1:
         differences = paired_differences(scored)
@@ -97,7 +120,19 @@ def paired_differences(scored: dict[str, Scored]) -> dict[str, dict]:
     return differences
 
 
-def evaluate_random_split(model_folder: Path, data: Path | None, reports: Path, work: Path) -> Scored:
+def report_names(model_folders: list[Path]) -> list[str]:
+    """Each model's name in reports: its folder's name, with its parent's (then a number) when two are alike."""
+    names: list[str] = []
+    for folder in map(Path, model_folders):
+        name = folder.name if folder.name not in names else f"{folder.parent.name}-{folder.name}"
+        number = 2
+        while name in names:
+            name, number = f"{folder.parent.name}-{folder.name}-{number}", number + 1
+        names.append(name)
+    return names
+
+
+def evaluate_random_split(model_folder: Path, data: Path | None, report: Path, work: Path) -> Scored:
     """The original design's protocol: re-split songs at random, retrain the same kind and config, score."""
     dataset = Path(data or read_description(model_folder)["training"]["data"])
     songs, vocabulary = load_dataset(dataset)
@@ -110,10 +145,9 @@ def evaluate_random_split(model_folder: Path, data: Path | None, reports: Path, 
     songs.to_parquet(random_data, index=False)
     (work / "vocabulary.json").write_text(pd.Series(vocabulary).to_json(orient="values"), encoding="utf-8")
     retrained = retrain(model_folder, random_data, work / "model")
-    name = f"{Path(model_folder).name}-random-split"
     model = load_model(retrained)
     subset, probabilities = _predict_split(model, songs, random_data, "test")
-    return _report(model, subset, probabilities, random_data, "random-split", reports / name)
+    return _report(model, subset, probabilities, random_data, "random-split", report)
 
 
 def retrain(model_folder: Path, data: Path, out: Path) -> Path:
@@ -130,6 +164,13 @@ def retrain(model_folder: Path, data: Path, out: Path) -> Path:
         ]
     train_model(data, description["kind"], out, config)
     return out
+
+
+def _training_data(model, folder: Path) -> str:
+    recorded = model.metadata["training"].get("data")
+    if not recorded:
+        raise UserError(f"{folder}: the model does not record its dataset; give --data")
+    return recorded
 
 
 def _predict_split(model, songs: pd.DataFrame, dataset: Path, split: str) -> tuple[pd.DataFrame, np.ndarray]:
