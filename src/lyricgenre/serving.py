@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -71,95 +71,108 @@ async def classify(
     return [shown_genres(r) for r in ranked]
 
 
+router = APIRouter()
+
+
+@router.post("/api/v1/classify")
+async def classify_one(request: ClassifyRequest, http: Request) -> dict:
+    classifier = http.app.state.classifier
+    (genres,) = await classify(classifier, [request.lyrics], request)
+    return {"genres": genres, "notes": input_notes(request.lyrics), "model": classifier.info}
+
+
+@router.post("/api/v1/classify/batch")
+async def classify_batch(request: BatchRequest, http: Request) -> dict:
+    classifier = http.app.state.classifier
+    artists = [song.artist for song in request.songs] if request.pool_artist else None
+    if artists is not None and not any(artist and artist.strip() for artist in artists):
+        raise UserError("pool_artist needs songs with an artist")
+    results = await classify(classifier, [song.lyrics for song in request.songs], request, artists)
+    songs = [
+        {"id": song.id, "genres": genres, "notes": input_notes(song.lyrics)}
+        for song, genres in zip(request.songs, results)
+    ]
+    return {"songs": songs, "model": classifier.info}
+
+
+@router.get("/api/v1/genres")
+async def genre_list(http: Request) -> dict:
+    return {"genres": http.app.state.classifier.genres}
+
+
+@router.get("/healthz")
+async def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(http: Request) -> JSONResponse:
+    ready = getattr(http.app.state, "classifier", None) is not None
+    return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def page() -> str:
+    return render_page()
+
+
+@router.post("/", response_class=HTMLResponse)
+async def page_submit(http: Request) -> HTMLResponse:
+    """The no-JavaScript path: a plain form POST, answered with the page and its results."""
+    form = {k: v[0] for k, v in parse_qs((await http.body()).decode("utf-8", "replace")).items()}
+    lyrics = form.get("lyrics", "")
+    try:
+        options = Options(top_k=form.get("top_k") or None, threshold=form.get("threshold") or None)
+        if not lyrics.strip():
+            raise UserError("Paste some lyrics first.")
+        (genres,) = await classify(http.app.state.classifier, [lyrics], options)
+    except (UserError, ValueError) as error:
+        return HTMLResponse(render_page(lyrics, form, error=_message(error)), status_code=422)
+    return HTMLResponse(render_page(lyrics, form, genres=genres, notes=input_notes(lyrics)))
+
+
+@router.get("/static/{name}")
+async def static(name: str) -> Response:
+    files = {"app.js": "text/javascript", "style.css": "text/css"}
+    if name not in files:
+        return JSONResponse({"error": "not found"}, status_code=404)
+    return Response((resources.files("lyricgenre") / "web" / name).read_text(encoding="utf-8"), media_type=files[name])
+
+
+async def limit_body_size(request: Request, call_next):
+    """413 for a body over MAX_BODY_BYTES, whether announced by Content-Length or sent in chunks."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
+    if length is None and request.method == "POST":
+        body = await request.body()  # chunked: measure what actually arrived
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
+    return await call_next(request)
+
+
+async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    problems = [f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in error.errors()]
+    return JSONResponse({"error": "; ".join(problems)}, status_code=422)
+
+
+async def bad_input(request: Request, error: UserError) -> JSONResponse:
+    return JSONResponse({"error": str(error)}, status_code=422)
+
+
 def create_app(model_path: Path | None = None, threads: int | None = None) -> FastAPI:
+    """The web page and the API around one classifier, loaded once at start-up."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.classifier = GenreClassifier.load(model_path, threads=threads)
         yield
 
     app = FastAPI(title="lyricgenre", summary="Genres of a song from its lyrics", lifespan=lifespan)
-
-    @app.middleware("http")
-    async def limit_body_size(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
-        if length is None and request.method == "POST":
-            body = await request.body()  # chunked: measure what actually arrived
-            if len(body) > MAX_BODY_BYTES:
-                return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
-        return await call_next(request)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, error: RequestValidationError):
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in error.errors()
-        ]
-        return JSONResponse({"error": "; ".join(problems)}, status_code=422)
-
-    @app.exception_handler(UserError)
-    async def bad_input(request: Request, error: UserError):
-        return JSONResponse({"error": str(error)}, status_code=422)
-
-    @app.post("/api/v1/classify")
-    async def classify_one(request: ClassifyRequest, http: Request) -> dict:
-        classifier = http.app.state.classifier
-        (genres,) = await classify(classifier, [request.lyrics], request)
-        return {"genres": genres, "notes": input_notes(request.lyrics), "model": classifier.info}
-
-    @app.post("/api/v1/classify/batch")
-    async def classify_batch(request: BatchRequest, http: Request) -> dict:
-        classifier = http.app.state.classifier
-        artists = [song.artist for song in request.songs] if request.pool_artist else None
-        if artists is not None and not any(artist and artist.strip() for artist in artists):
-            raise UserError("pool_artist needs songs with an artist")
-        results = await classify(classifier, [song.lyrics for song in request.songs], request, artists)
-        songs = [
-            {"id": song.id, "genres": genres, "notes": input_notes(song.lyrics)}
-            for song, genres in zip(request.songs, results)
-        ]
-        return {"songs": songs, "model": classifier.info}
-
-    @app.get("/api/v1/genres")
-    async def genres(http: Request) -> dict:
-        return {"genres": http.app.state.classifier.genres}
-
-    @app.get("/healthz")
-    async def healthz() -> dict:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    async def readyz(http: Request) -> JSONResponse:
-        ready = getattr(http.app.state, "classifier", None) is not None
-        return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
-
-    @app.get("/", response_class=HTMLResponse)
-    async def page() -> str:
-        return render_page()
-
-    @app.post("/", response_class=HTMLResponse)
-    async def page_submit(http: Request) -> HTMLResponse:
-        """The no-JavaScript path: a plain form POST, answered with the page and its results."""
-        form = {k: v[0] for k, v in parse_qs((await http.body()).decode("utf-8", "replace")).items()}
-        lyrics = form.get("lyrics", "")
-        try:
-            options = Options(top_k=form.get("top_k") or None, threshold=form.get("threshold") or None)
-            if not lyrics.strip():
-                raise UserError("Paste some lyrics first.")
-            (genres,) = await classify(http.app.state.classifier, [lyrics], options)
-        except (UserError, ValueError) as error:
-            return HTMLResponse(render_page(lyrics, form, error=_message(error)), status_code=422)
-        return HTMLResponse(render_page(lyrics, form, genres=genres, notes=input_notes(lyrics)))
-
-    @app.get("/static/{name}")
-    async def static(name: str) -> Response:
-        files = {"app.js": "text/javascript", "style.css": "text/css"}
-        if name not in files:
-            return JSONResponse({"error": "not found"}, status_code=404)
-        return Response(
-            (resources.files("lyricgenre") / "web" / name).read_text(encoding="utf-8"), media_type=files[name]
-        )
-
+    app.middleware("http")(limit_body_size)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(UserError, bad_input)
+    app.include_router(router)
     return app
 
 
