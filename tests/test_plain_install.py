@@ -2,8 +2,11 @@
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +20,7 @@ def run(*command, **options) -> subprocess.CompletedProcess:
     return result
 
 
-def test_plain_install_tags_lyrics_from_the_cli_and_the_python_api(tmp_path):
+def test_plain_install_tags_lyrics_from_the_cli_the_python_api_and_the_server(tmp_path):
     source = tmp_path / "source"  # only what the package is built from, so the checkout is left untouched
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
@@ -41,3 +44,30 @@ def test_plain_install_tags_lyrics_from_the_cli_and_the_python_api(tmp_path):
     )
     answer = json.loads(run(python, "-c", api, input=LYRICS, cwd=tmp_path).stdout)
     assert answer["predicted"] and set(answer["predicted"]) <= set(answer["genres"])
+
+    assert _served_answer(cli, tmp_path)["genres"][0]["score"] > 0  # the README's first command: `lyricgenre serve`
+
+
+def _served_answer(cli: Path, folder: Path) -> dict:
+    """Start `lyricgenre serve` on a free port, classify LYRICS over HTTP once it is ready, stop it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([cli, "serve", "--port", str(port)], cwd=folder, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/readyz", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        request = urllib.request.Request(
+            f"{url}/api/v1/classify", json.dumps({"lyrics": LYRICS}).encode(), {"Content-Type": "application/json"}
+        )
+        return json.loads(urllib.request.urlopen(request, timeout=30).read())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
