@@ -25,6 +25,7 @@ _ENGLISH_WORDS = frozenset(
 # (trained on train only) falls from F1 micro 0.41 on whole songs (median 324 words) to 0.36 on their first
 # 80 words and 0.29 on 10 (`benchmarks/excerpt_length.py`).
 SHORT_LYRICS_WORDS = 80
+LANGUAGE_CHECK_WORDS = 20  # the dataset's shortest songs; its English check was made on songs at least this long
 
 # Windows per encoder call at prediction time. Small batches of length-sorted windows carry almost no
 # padding and stay in cache: on 2 cores, int8, 256-token windows, 4 per call ran 66 songs/s, 32 per call 54.
@@ -125,12 +126,13 @@ def is_likely_non_english(lyrics: str, min_share: float = 0.18) -> bool:
 def input_notes(lyrics: str) -> list[str]:
     """Why tags for these lyrics may be less reliable than the model's measured scores (empty if none).
 
-    The models learnt from whole songs (at least 20 words, median 324) in English.
+    The models learnt from whole songs (at least 20 words, median 324) in English. The language check needs
+    those 20 words too: a short line ("purple rain, purple rain") can hold no English function word.
     """
     notes = []
     words = word_count(lyrics)
     if words < SHORT_LYRICS_WORDS:
         notes.append(f"only {words} words: tags from a short excerpt are less reliable than from a whole song")
-    if is_likely_non_english(lyrics):
+    if words >= LANGUAGE_CHECK_WORDS and is_likely_non_english(lyrics):
         notes.append("few English words: the model learnt from English lyrics")
     return notes
