@@ -11,10 +11,9 @@ trained without the validation split (not a refit): the test split is never used
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-import pandas as pd
+from windows_tradeoff import print_rows, read_validation
 
 from lyricgenre.evaluation.metrics import f1_macro, f1_micro
 from lyricgenre.runtime import GenreClassifier
@@ -34,8 +33,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
 
-    songs = pd.read_parquet(args.data, columns=["lyrics", "genres", "split"])
-    validation = songs[songs["split"] == "validation"]
+    validation = read_validation(args.data)
     classifier = GenreClassifier.load(args.model, threads=args.threads)
     truth = label_matrix(validation["genres"], classifier.genres)
     lengths = [int(n) for n in args.words.split(",")]
@@ -51,11 +49,7 @@ def main() -> None:
                 "genres_per_song": round(float(predicted.sum(axis=1).mean()), 2),
             }
         )
-    if args.json:
-        print(json.dumps(results))
-        return
-    for row in results:
-        print("  ".join(f"{key} {value}" for key, value in row.items()))
+    print_rows(results, args.json)
 
 
 if __name__ == "__main__":

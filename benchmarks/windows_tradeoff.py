@@ -26,6 +26,21 @@ from lyricgenre.runtime.classifier import MANIFEST
 from lyricgenre.training import label_matrix
 
 
+def read_validation(data: Path) -> pd.DataFrame:
+    """The dataset's validation songs (lyrics, genres): benchmarks that judge accuracy never read test."""
+    songs = pd.read_parquet(data, columns=["lyrics", "genres", "split"])
+    return songs[songs["split"] == "validation"]
+
+
+def print_rows(rows: list[dict], as_json: bool) -> None:
+    """One JSON line, or one line of `key value` pairs per row."""
+    if as_json:
+        print(json.dumps(rows))
+        return
+    for row in rows:
+        print("  ".join(f"{key} {value}" for key, value in row.items()))
+
+
 def parse_settings(text: str) -> list[tuple[int, int]]:
     return [tuple(int(part) for part in setting.split("x")) for setting in text.split(",")]
 
@@ -62,8 +77,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
 
-    songs = pd.read_parquet(args.data, columns=["lyrics", "genres", "split"])
-    validation = songs[songs["split"] == "validation"]
+    validation = read_validation(args.data)
     texts = list(validation["lyrics"])
     genres = json.loads((args.model / MANIFEST).read_text(encoding="utf-8"))["genres"]
     truth = label_matrix(validation["genres"], genres)  # the same for every setting
@@ -78,11 +92,7 @@ def main() -> None:
             rate = len(texts) / (time.perf_counter() - started)
             row = {"setting": f"{length}x{windows}", "songs_per_s": round(rate, 1)}
             results.append({**row, **best_global_threshold(truth, probabilities)})
-    if args.json:
-        print(json.dumps(results))
-        return
-    for row in results:
-        print("  ".join(f"{key} {value}" for key, value in row.items()))
+    print_rows(results, args.json)
 
 
 if __name__ == "__main__":
