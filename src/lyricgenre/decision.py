@@ -76,6 +76,11 @@ def pool_groups(probabilities: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """`pool_by_artist` for group numbers already made by `artist_groups`."""
     if len(groups) == 0:
         return probabilities.copy()
-    sums = np.zeros((groups.max() + 1, probabilities.shape[1]), dtype=np.float64)
-    np.add.at(sums, groups, probabilities)
-    return (sums / np.bincount(groups)[:, None])[groups].astype(probabilities.dtype)
+    return (group_sums(probabilities, groups) / np.bincount(groups)[:, None])[groups].astype(probabilities.dtype)
+
+
+def group_sums(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """(groups, columns) float64 sums of the (rows, columns) `values` over each group's rows (groups 0…max)."""
+    sums = np.zeros((groups.max() + 1, values.shape[1]), dtype=np.float64)
+    np.add.at(sums, groups, values)
+    return sums

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lyricgenre.decision import group_sums
+
 
 def _counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     truth, predicted = truth.astype(bool), predicted.astype(bool)
@@ -108,10 +110,8 @@ def paired_artist_bootstrap(
     """
     groups = np.unique(groups, return_inverse=True)[1]
     artists = int(groups.max()) + 1
-    support = _per_artist(truth.astype(float), groups, artists)
-    counts = [
-        tuple(_per_artist(c, groups, artists) for c in _song_counts(truth, p)) for p in (predicted_a, predicted_b)
-    ]
+    support = group_sums(truth.astype(float), groups)
+    counts = [tuple(group_sums(c, groups) for c in _song_counts(truth, p)) for p in (predicted_a, predicted_b)]
     everyone = np.ones((1, artists))
     drawn = np.random.default_rng(seed).multinomial(artists, np.full(artists, 1 / artists), size=resamples)
     (point_a, point_b), (spread_a, spread_b) = (
@@ -122,13 +122,6 @@ def paired_artist_bootstrap(
         low, high = np.percentile(spread_b[k] - spread_a[k], [2.5, 97.5])
         result[metric] = {"difference": float(point_b[k][0] - point_a[k][0]), "ci95": [float(low), float(high)]}
     return result
-
-
-def _per_artist(values: np.ndarray, groups: np.ndarray, artists: int) -> np.ndarray:
-    """(artists, genres) sums of (songs, genres) values over each artist's songs."""
-    sums = np.zeros((artists, values.shape[1]))
-    np.add.at(sums, groups, values)
-    return sums
 
 
 def _song_counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
