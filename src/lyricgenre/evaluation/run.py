@@ -37,9 +37,14 @@ class ExportedModel:
         return self.classifier.predict_proba(texts)
 
 
+def is_exported(folder: Path) -> bool:
+    """True for `lyricgenre export`'s output, False for a trained model folder (`models/NAME`)."""
+    return (Path(folder) / MANIFEST).is_file()
+
+
 def open_model(folder: Path):
-    """A trained model folder (`models/NAME`) or an exported one (`lyricgenre export`'s output)."""
-    return ExportedModel(folder) if (Path(folder) / MANIFEST).is_file() else load_model(folder)
+    """A trained model folder or an exported one, with the same attributes for `evaluate_models`."""
+    return ExportedModel(folder) if is_exported(folder) else load_model(folder)
 
 
 @dataclass
@@ -70,7 +75,7 @@ def evaluate_models(
     `comparison.md` then lists the protocols, labelled. With several models, each is compared with the
     first one scored under the same protocol (`paired_differences`): `comparison.md` and `comparison.json`.
     """
-    if random_split and any((Path(folder) / MANIFEST).is_file() for folder in model_folders):
+    if random_split and any(map(is_exported, model_folders)):
         raise UserError("--random-split retrains each model: give trained model folders, not exported ones")
     names = report_names(model_folders)
     scored: dict[str, Scored] = {}
