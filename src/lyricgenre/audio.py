@@ -1,0 +1,170 @@
+"""Lyrics, artist and title read from audio files' tags, and genres written back without risking the file.
+
+Formats: MP3 (ID3: USLT lyrics, TPE1, TIT2, TCON), FLAC / Ogg Vorbis / Opus (Vorbis comments: LYRICS or
+UNSYNCEDLYRICS, ARTIST, TITLE, GENRE) and M4A (MP4 atoms: ©lyr, ©ART, ©nam, ©gen). Genres go to a field of
+our own (`LYRICGENRE`) by default, so the library's genre tags are untouched unless `genre` is asked for.
+
+Writing never edits the file in place: the tags are written into a copy beside it, the copy is read back and
+checked (the new field holds the genres, lyrics/artist/title are unchanged), and only then renamed over the
+original. A failure at any step leaves the original file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import mutagen
+from mutagen.id3 import ID3, TCON, TXXX
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4, MP4FreeForm
+
+AUDIO_SUFFIXES = (".mp3", ".flac", ".ogg", ".opus", ".m4a")
+TAG_FIELDS = ("lyricgenre", "genre")  # our own field, or the standard genre tag
+OWN_FIELD = "LYRICGENRE"
+_MP4_OWN_FIELD = f"----:com.apple.iTunes:{OWN_FIELD}"
+
+
+class AudioTagError(Exception):
+    """An audio file whose tags cannot be read or written; the message says why."""
+
+
+@dataclass(frozen=True)
+class AudioSong:
+    lyrics: str | None
+    artist: str | None
+    title: str | None
+
+
+class _VorbisFields:
+    """FLAC, Ogg Vorbis and Opus: free-form comment names, each holding a list of strings."""
+
+    names = {"artist": "ARTIST", "title": "TITLE", "genre": "GENRE", "lyricgenre": OWN_FIELD}
+    lyrics_names = ("LYRICS", "UNSYNCEDLYRICS")
+
+    def get(self, tags, name: str) -> list[str]:
+        return list(tags.get(self.names[name], [])) if tags is not None else []
+
+    def lyrics(self, tags) -> list[str]:
+        return [text for name in self.lyrics_names for text in (tags.get(name, []) if tags is not None else [])]
+
+    def set(self, tags, name: str, values: list[str]) -> None:
+        tags[self.names[name]] = values
+
+
+class _ID3Fields:
+    """MP3: ID3 frames; our field is a user text frame (TXXX) with the description LYRICGENRE."""
+
+    frames = {"artist": "TPE1", "title": "TIT2", "genre": "TCON", "lyricgenre": f"TXXX:{OWN_FIELD}"}
+
+    def get(self, tags, name: str) -> list[str]:
+        return [str(text) for frame in (tags.getall(self.frames[name]) if tags else []) for text in frame.text]
+
+    def lyrics(self, tags) -> list[str]:
+        return [frame.text for frame in tags.getall("USLT")] if tags else []
+
+    def set(self, tags, name: str, values: list[str]) -> None:
+        frame = TCON(encoding=3, text=values) if name == "genre" else TXXX(encoding=3, desc=OWN_FIELD, text=values)
+        tags.setall(self.frames[name], [frame])
+
+
+class _MP4Fields:
+    """M4A: iTunes atoms; our field is a free-form atom, whose values are UTF-8 bytes."""
+
+    atoms = {"artist": "©ART", "title": "©nam", "genre": "©gen", "lyricgenre": _MP4_OWN_FIELD}
+
+    def get(self, tags, name: str) -> list[str]:
+        values = tags.get(self.atoms[name], []) if tags is not None else []
+        return [bytes(value).decode("utf-8", "replace") if isinstance(value, bytes) else str(value) for value in values]
+
+    def lyrics(self, tags) -> list[str]:
+        return list(tags.get("©lyr", [])) if tags is not None else []
+
+    def set(self, tags, name: str, values: list[str]) -> None:
+        if name == "lyricgenre":
+            tags[self.atoms[name]] = [MP4FreeForm(value.encode("utf-8")) for value in values]
+        else:
+            tags[self.atoms[name]] = values
+
+
+def _open(path: Path, name: str):
+    """The mutagen file object and the field accessors for its tag format (`name` is the file errors show)."""
+    try:
+        audio = mutagen.File(path)
+    except (mutagen.MutagenError, OSError) as error:
+        raise AudioTagError(f"{name}: unreadable audio file ({error})") from error
+    if audio is None:
+        raise AudioTagError(f"{name}: not a recognised audio file")
+    if isinstance(audio, MP4):
+        return audio, _MP4Fields()
+    if isinstance(audio, MP3):
+        return audio, _ID3Fields()
+    return audio, _VorbisFields()
+
+
+def read_audio_song(path: Path, name: str | None = None) -> AudioSong:
+    """The embedded lyrics (the longest lyrics tag; None when there is none), artist and title."""
+    audio, fields = _open(Path(path), name or Path(path).name)
+    texts = [text for text in fields.lyrics(audio.tags) if text and text.strip()]
+    return AudioSong(
+        lyrics=max(texts, key=len) if texts else None,
+        artist=_first(fields.get(audio.tags, "artist")),
+        title=_first(fields.get(audio.tags, "title")),
+    )
+
+
+def _first(values: list[str]) -> str | None:
+    return next((value for value in values if value.strip()), None)
+
+
+def read_tag(path: Path, field: str, name: str | None = None) -> list[str]:
+    """The values of one of `TAG_FIELDS` in an audio file (empty when absent)."""
+    audio, fields = _open(Path(path), name or Path(path).name)
+    return fields.get(audio.tags, field)
+
+
+def write_tag(path: Path, field: str, values: list[str]) -> None:
+    """Set `field` (one of `TAG_FIELDS`) to `values` through a checked copy renamed over the file."""
+    target = Path(path).resolve()  # a symlink's target is rewritten, the link itself kept
+    name = Path(path).name
+    before = read_audio_song(target, name)
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise AudioTagError(f"{name}: no room for a copy beside it ({error.strerror})") from error
+    os.close(descriptor)
+    copy = Path(temporary)
+    try:
+        shutil.copy2(target, copy)
+        _write_copy(copy, name, field, values)
+        if read_tag(copy, field, name) != values or read_audio_song(copy, name) != before:
+            raise AudioTagError(f"{target.name}: the tags read back differ from those written; file left unchanged")
+        os.replace(copy, target)
+    except OSError as error:
+        copy.unlink(missing_ok=True)
+        raise AudioTagError(f"{name}: could not be rewritten ({error.strerror}); file left unchanged") from error
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+
+
+def _write_copy(path: Path, name: str, field: str, values: list[str]) -> None:
+    audio, fields = _open(path, name)
+    try:
+        if audio.tags is None:
+            audio.add_tags()
+        fields.set(audio.tags, field, values)
+        if isinstance(audio.tags, ID3):
+            version = audio.tags.version[1] if audio.tags.version[1] in (3, 4) else 4
+            # An ID3v2.3 file stays v2.3; several genres are null-separated as in v2.4 (not joined by "/"),
+            # so they read back as written, and single-valued frames are saved as they were.
+            audio.save(v2_version=version, v23_sep=None)
+        else:
+            audio.save()
+        with path.open("rb+") as handle:
+            os.fsync(handle.fileno())
+    except (mutagen.MutagenError, OSError) as error:
+        raise AudioTagError(f"{name}: tags could not be written ({error}); file left unchanged") from error

@@ -1,0 +1,81 @@
+"""Reading lyrics from audio tags and writing genres back without ever damaging the file."""
+
+import os
+
+import pytest
+
+from lyricgenre import audio
+from lyricgenre.audio import AUDIO_SUFFIXES, AudioSong, AudioTagError, read_audio_song, read_tag, write_tag
+
+from .audio_files import AUDIO_PAYLOAD, make_audio
+
+LYRICS = "First line of a song\nand the second one"
+
+
+@pytest.mark.parametrize("suffix", AUDIO_SUFFIXES)
+def test_tags_read_and_written_in_every_format(tmp_path, suffix):
+    path = make_audio(tmp_path / f"song{suffix}", lyrics=LYRICS, artist="Some Band", title="A Song", genre="Rock")
+    assert read_audio_song(path) == AudioSong(LYRICS, "Some Band", "A Song")
+    assert read_tag(path, "genre") == ["Rock"] and read_tag(path, "lyricgenre") == []
+
+    write_tag(path, "lyricgenre", ["pop", "dance pop"])
+    assert read_tag(path, "lyricgenre") == ["pop", "dance pop"] and read_tag(path, "genre") == ["Rock"]
+    write_tag(path, "genre", ["europop"])
+    assert read_tag(path, "genre") == ["europop"] and read_tag(path, "lyricgenre") == ["pop", "dance pop"]
+
+    assert read_audio_song(path) == AudioSong(LYRICS, "Some Band", "A Song")
+    assert AUDIO_PAYLOAD in path.read_bytes()  # the audio itself is untouched
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no copy left behind
+
+
+def test_files_without_tags_or_lyrics(tmp_path):
+    bare = make_audio(tmp_path / "bare.flac")
+    assert read_audio_song(bare) == AudioSong(None, None, None) and read_tag(bare, "genre") == []
+    write_tag(bare, "lyricgenre", ["folk"])
+    assert read_tag(bare, "lyricgenre") == ["folk"]
+
+
+def test_id3v23_files_stay_v23(tmp_path):
+    path = make_audio(tmp_path / "old.mp3", lyrics=LYRICS, genre="Rock")
+    tags = audio.ID3(path)
+    tags.save(path, v2_version=3)
+    write_tag(path, "genre", ["soft rock", "yacht rock"])
+    assert audio.ID3(path).version[:2] == (2, 3) and read_tag(path, "genre") == ["soft rock", "yacht rock"]
+
+
+def test_not_audio_is_a_clear_error_and_the_file_is_unchanged(tmp_path):
+    fake = tmp_path / "song.mp3"
+    fake.write_bytes(b"not audio at all")
+    with pytest.raises(AudioTagError, match="song.mp3: "):
+        write_tag(fake, "genre", ["pop"])
+    assert fake.read_bytes() == b"not audio at all" and [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
+
+
+@pytest.mark.parametrize("failing", ["_write_copy", "read_tag", "replace"])
+def test_a_failure_at_any_step_leaves_the_original(tmp_path, monkeypatch, failing):
+    path = make_audio(tmp_path / "song.ogg", lyrics=LYRICS, genre="Rock")
+    original = path.read_bytes()
+    if failing == "_write_copy":  # e.g. the disk fills up while the copy is written
+        monkeypatch.setattr(audio, "_write_copy", _raise(OSError(28, "No space left on device")))
+    elif failing == "read_tag":  # what was written does not read back the same
+        monkeypatch.setattr(audio, "read_tag", lambda *_: ["something else"])
+    else:
+        monkeypatch.setattr(os, "replace", _raise(OSError(13, "Permission denied")))
+    with pytest.raises((AudioTagError, OSError)):
+        write_tag(path, "genre", ["pop"])
+    assert path.read_bytes() == original and [p.name for p in tmp_path.iterdir()] == ["song.ogg"]
+
+
+def test_a_symlink_is_kept_and_its_target_rewritten(tmp_path):
+    target = make_audio(tmp_path / "store" / "song.m4a", lyrics=LYRICS)
+    link = tmp_path / "link.m4a"
+    link.symlink_to(target)
+    write_tag(link, "lyricgenre", ["jazz"])
+    assert link.is_symlink() and read_tag(target, "lyricgenre") == ["jazz"]
+
+
+def _raise(error):
+    def fail(*_args, **_kwargs):
+        raise error
+
+    return fail
