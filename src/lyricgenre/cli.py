@@ -234,21 +234,35 @@ def _run_export(args: argparse.Namespace) -> None:
         )
 
 
+def _add_decision_options(parser: argparse.ArgumentParser, pool_help: str) -> None:
+    """Options shared by `predict` and `tag`: output, model, decision rule, threads, artist pooling."""
+    parser.add_argument("--output", type=Path, help="write .jsonl or .csv here (default: JSONL on stdout)")
+    parser.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
+    parser.add_argument("--top-k", type=int, help="keep at most K genres (with --threshold: both apply)")
+    parser.add_argument("--threshold", type=float, help="global probability threshold instead of the tuned ones")
+    parser.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
+    parser.add_argument("--pool-artist", action="store_true", help=pool_help)
+
+
+def _check_decision_options(args: argparse.Namespace) -> None:
+    from lyricgenre.errors import UserError
+
+    if args.top_k is not None and args.top_k < 1:
+        raise UserError(f"--top-k must be at least 1, got {args.top_k}")
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise UserError(f"--threshold must be between 0 and 1, got {args.threshold}")
+
+
 def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
     predict = subcommands.add_parser("predict", help="tag lyrics with genres")
     predict.add_argument("lyrics", nargs="?", help="the lyrics, or - to read them from standard input")
-    predict.add_argument("--input", type=Path, help=".csv, .jsonl, .txt file, or a folder of .txt/.lrc files")
-    predict.add_argument("--text-column", default="lyrics", help="lyrics column/field of a CSV or JSONL input")
-    predict.add_argument("--output", type=Path, help="write .jsonl or .csv here (default: JSONL on stdout)")
-    predict.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
-    predict.add_argument("--top-k", type=int, help="keep at most K genres (with --threshold: both apply)")
-    predict.add_argument("--threshold", type=float, help="global probability threshold instead of the tuned ones")
-    predict.add_argument("--format", choices=["table", "json"], default="table", help="single-song output")
-    predict.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
     predict.add_argument(
-        "--pool-artist",
-        action="store_true",
-        help="tag the songs of each artist together (--input with an artist column or [ar:] tags)",
+        "--input", type=Path, help=".csv, .jsonl, .txt or audio file, or a folder of .txt/.lrc/audio files"
+    )
+    predict.add_argument("--text-column", default="lyrics", help="lyrics column/field of a CSV or JSONL input")
+    predict.add_argument("--format", choices=["table", "json"], default="table", help="single-song output")
+    _add_decision_options(
+        predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
     )
     predict.set_defaults(handler=_run_predict)
 
@@ -259,10 +273,7 @@ def _run_predict(args: argparse.Namespace) -> None:
 
     if (args.lyrics is None) == (args.input is None):
         raise UserError("give either lyrics (or - for standard input) or --input FILE, not both or neither")
-    if args.top_k is not None and args.top_k < 1:
-        raise UserError(f"--top-k must be at least 1, got {args.top_k}")
-    if args.threshold is not None and not 0 <= args.threshold <= 1:
-        raise UserError(f"--threshold must be between 0 and 1, got {args.threshold}")
+    _check_decision_options(args)
     if args.pool_artist and args.input is None:
         raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
     if args.input is not None:
@@ -271,6 +282,37 @@ def _run_predict(args: argparse.Namespace) -> None:
             raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
         return
     predict_one(args)
+
+
+def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
+    tag = subcommands.add_parser("tag", help="write predicted genres into a music library's audio file tags")
+    tag.add_argument("input", type=Path, help="an audio file or a folder of them (.mp3 .flac .ogg .opus .m4a)")
+    tag.add_argument("--write", action="store_true", help="write the tags (default: a dry run that only reports)")
+    tag.add_argument(
+        "--field",
+        choices=["lyricgenre", "genre"],
+        default="lyricgenre",
+        help="LYRICGENRE, a field of its own (default), or the standard genre tag, replaced",
+    )
+    _add_decision_options(tag, "tag the songs of each artist (by their artist tags) together")
+    tag.set_defaults(handler=_run_tag, text_column="lyrics")
+
+
+def _run_tag(args: argparse.Namespace) -> None:
+    from lyricgenre.errors import UserError
+    from lyricgenre.predict import predict_file
+    from lyricgenre.tagging import LibraryTagger
+
+    _check_decision_options(args)
+    root = args.input if args.input.is_dir() else args.input.parent
+    tagger = LibraryTagger(root, args.field, args.write)
+    failed = predict_file(args, tagger)
+    print(tagger.summary(), file=sys.stderr)
+    if failed or tagger.counts["failed"]:
+        raise UserError(
+            f"{failed + tagger.counts['failed']} file(s) could not be classified or tagged; "
+            "see their 'error' or 'tag_error' field in the output (those files are unchanged)"
+        )
 
 
 def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:
@@ -298,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate_command(subcommands)
     _add_export_command(subcommands)
     _add_predict_command(subcommands)
+    _add_tag_command(subcommands)
     _add_serve_command(subcommands)
     return parser
 

@@ -1,4 +1,4 @@
-"""Songs in and predictions out for `lyricgenre predict --input`: CSV, JSONL, TXT, folders of TXT/LRC.
+"""Songs in and predictions out for `lyricgenre predict --input`: CSV, JSONL, TXT, audio files and folders.
 
 Every input row becomes exactly one output record, in input order; a row that cannot be classified
 (empty or missing lyrics, a malformed JSON line, a file that is not UTF-8) gets an `error` field
@@ -12,14 +12,15 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lyricgenre.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.errors import UserError
 
-INPUT_SUFFIXES = (".csv", ".jsonl", ".txt")
-SONG_FILE_SUFFIXES = (".txt", ".lrc")
+INPUT_SUFFIXES = (".csv", ".jsonl", ".txt", *AUDIO_SUFFIXES)
+LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
 OUTPUT_SUFFIXES = (".jsonl", ".csv")
 KEPT_FIELDS = ("id", "artist", "title")
 _LRC_TIMESTAMP = re.compile(r"\[\d{1,3}:\d{2}(?:[.:]\d{1,3})?\]")
@@ -34,16 +35,21 @@ class SongRow:
     error: str | None = None
 
 
-def read_songs(path: Path, text_column: str = "lyrics") -> Iterator[SongRow]:
-    """Rows of a CSV/JSONL file, one song per TXT file, or one song per .txt/.lrc file in a folder."""
+def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False) -> Iterator[SongRow]:
+    """Rows of a CSV/JSONL file, one song per TXT or audio file, or one song per such file in a folder.
+
+    Audio files (`lyricgenre.audio.AUDIO_SUFFIXES`) give their embedded lyrics, or else those of a .lrc/.txt
+    file of the same name beside them, which is then not a song of its own. `audio_only` reads only them.
+    """
     path = Path(path)
     if path.is_dir():
-        return _read_folder(path)
+        return _read_folder(path, audio_only)
     if not path.exists():
         raise UserError(f"{path}: file not found")
     suffix = path.suffix.lower()
-    if suffix not in INPUT_SUFFIXES:
-        raise UserError(f"{path}: unsupported input type {suffix or '(none)'}; use .csv, .jsonl, .txt or a folder")
+    allowed = AUDIO_SUFFIXES if audio_only else INPUT_SUFFIXES
+    if suffix not in allowed:
+        raise UserError(f"{path}: unsupported input type {suffix or '(none)'}; use {', '.join(allowed)} or a folder")
     if suffix == ".csv":
         return _read_csv(path, text_column)
     if suffix == ".jsonl":
@@ -97,7 +103,7 @@ def _read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
         handle.close()
 
 
-def count_songs(path: Path) -> int | None:
+def count_songs(path: Path, audio_only: bool = False) -> int | None:
     """How many rows `read_songs` will yield, for a progress bar; None when that cannot be told.
 
     A quick extra pass over the input that never raises: `read_songs` reports what is wrong with it.
@@ -105,9 +111,9 @@ def count_songs(path: Path) -> int | None:
     path = Path(path)
     try:
         if path.is_dir():
-            return len(_song_files(path))
+            return len(_song_files(path, audio_only))
         suffix = path.suffix.lower()
-        if suffix == ".txt":
+        if suffix == ".txt" or suffix in AUDIO_SUFFIXES:
             return 1
         with path.open(encoding="utf-8", errors="replace", newline="") as handle:
             if suffix == ".jsonl":
@@ -119,19 +125,29 @@ def count_songs(path: Path) -> int | None:
     return None
 
 
-def _song_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SONG_FILE_SUFFIXES)
+def _song_files(folder: Path, audio_only: bool) -> list[Path]:
+    """Audio files and lyrics files below `folder`, sorted; an audio file's sidecar lyrics are not listed."""
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    audio = [p for p in files if p.suffix.lower() in AUDIO_SUFFIXES]
+    if audio_only:
+        return sorted(audio)
+    stems = {p.with_suffix("") for p in audio}
+    lyrics = [p for p in files if p.suffix.lower() in LYRICS_FILE_SUFFIXES and p.with_suffix("") not in stems]
+    return sorted(audio + lyrics)
 
 
-def _read_folder(folder: Path) -> Iterator[SongRow]:
-    files = _song_files(folder)
+def _read_folder(folder: Path, audio_only: bool) -> Iterator[SongRow]:
+    files = _song_files(folder, audio_only)
     if not files:
-        raise UserError(f"{folder}: no .txt or .lrc files in this folder")
+        kinds = "audio" if audio_only else "audio, .txt or .lrc"
+        raise UserError(f"{folder}: no {kinds} files in this folder")
     for number, path in enumerate(files, start=1):
         yield _read_song_file(path, number, {"id": str(path.relative_to(folder))})
 
 
 def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
+    if path.suffix.lower() in AUDIO_SUFFIXES:
+        return _read_audio_file(path, number, fields)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -140,8 +156,23 @@ def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
         return SongRow(number, None, fields, error=f"{path.name}: cannot be read ({error.strerror})")
     if path.suffix.lower() == ".lrc":
         text, tags = parse_lrc(text)
-        fields = {**fields, **tags}
+        fields = {**tags, **fields}
     return _row(number, text, fields)
+
+
+def _read_audio_file(path: Path, number: int, fields: dict) -> SongRow:
+    """An audio file's embedded lyrics (timestamps of synced lyrics removed), else its sidecar .lrc/.txt."""
+    try:
+        song = read_audio_song(path)
+    except AudioTagError as error:
+        return SongRow(number, None, fields, error=str(error))
+    fields = {**fields, **{key: value for key, value in (("artist", song.artist), ("title", song.title)) if value}}
+    if song.lyrics is not None:
+        return _row(number, parse_lrc(song.lyrics)[0], fields)
+    sidecar = next((s for s in map(path.with_suffix, LYRICS_FILE_SUFFIXES) if s.is_file()), None)
+    if sidecar is None:
+        return SongRow(number, None, fields, error=f"{path.name}: no lyrics tag and no .lrc or .txt file beside it")
+    return _read_song_file(sidecar, number, fields)
 
 
 def parse_lrc(text: str) -> tuple[str, dict]:
@@ -170,11 +201,23 @@ def _row(number: int, lyrics, record: dict, missing: str = "empty lyrics") -> So
 
 
 class PredictionWriter:
-    """Writes records to a temporary file beside the output, renamed into place only when complete."""
+    """Writes records to a temporary file beside the output, renamed into place only when complete.
 
-    def __init__(self, output: Path | None, stdout, extra_columns: tuple[str, ...] = ()):
+    `transform` is applied to each record first; `keep_partial` renames the output into place even when the
+    run fails part-way (for records that must not be lost, such as tags replaced in audio files).
+    """
+
+    def __init__(
+        self,
+        output: Path | None,
+        stdout,
+        extra_columns: tuple[str, ...] = (),
+        transform: Callable[[dict], dict] | None = None,
+        keep_partial: bool = False,
+    ):
         self.output = Path(output) if output else None
-        self.extra_columns = extra_columns  # CSV columns after `scores`, e.g. `artist_songs`
+        self.extra_columns = extra_columns  # CSV columns after `notes`, e.g. `artist_songs`
+        self.transform, self.keep_partial = transform, keep_partial
         if self.output and self.output.suffix.lower() not in OUTPUT_SUFFIXES:
             raise UserError(f"{self.output}: unsupported output type; use .jsonl or .csv")
         self.is_csv = bool(self.output and self.output.suffix.lower() == ".csv")
@@ -187,15 +230,12 @@ class PredictionWriter:
         self.csv_writer = None
 
     def write(self, record: dict) -> None:
+        if self.transform:
+            record = self.transform(record)
         if not self.is_csv:
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
-        flat = {
-            **record,
-            "genres": "|".join(record.get("genres") or []),
-            "scores": json.dumps(record.get("scores")) if record.get("scores") else "",
-            "notes": "; ".join(record.get("notes") or []),
-        }
+        flat = {key: _csv_value(key, value) for key, value in record.items()}
         if self.csv_writer is None:
             columns = ["row", *KEPT_FIELDS, "genres", "scores", "notes", *self.extra_columns, "error"]
             self.csv_writer = csv.DictWriter(self.handle, fieldnames=columns, extrasaction="ignore")
@@ -207,7 +247,18 @@ class PredictionWriter:
             self.handle.flush()
             return
         self.handle.close()
-        if success:
+        if success or self.keep_partial:
             os.replace(self.temporary, self.output)
         else:
             os.unlink(self.temporary)
+
+
+def _csv_value(key: str, value):
+    """A CSV cell: lists joined (genres by "|", notes by "; "), score dictionaries as JSON, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return json.dumps(value) if value else ""
+    if isinstance(value, list):
+        return ("; " if key == "notes" else "|").join(value)
+    return value

@@ -12,6 +12,7 @@ import numpy as np
 from lyricgenre.errors import UserError
 from lyricgenre.files import PredictionWriter, SongRow, count_songs, read_songs
 from lyricgenre.runtime import GenreClassifier, artist_groups, input_notes, pool_groups
+from lyricgenre.tagging import TAG_COLUMNS, LibraryTagger
 
 BATCH = 64
 BAR_WIDTH = 24
@@ -60,14 +61,22 @@ def predict_one(args) -> None:
         print(f"note: {note}")
 
 
-def predict_file(args) -> int:
-    """Classify every row of `args.input`; returns how many rows could not be classified."""
-    rows = read_songs(args.input, args.text_column)
+def predict_file(args, tagger: LibraryTagger | None = None) -> int:
+    """Classify every row of `args.input`; returns how many rows could not be classified.
+
+    With a `tagger` (`lyricgenre tag`), only audio files are read and each record passes through it before
+    it is written; when it writes tags, the report is kept even if the run stops part-way, since it holds
+    the files' previous tag values.
+    """
+    rows = read_songs(args.input, args.text_column, audio_only=tagger is not None)
     if args.output and args.output.resolve() == args.input.resolve():
         raise UserError(f"{args.output}: the output would overwrite the input")
     classifier = _classifier(args)
-    writer = PredictionWriter(args.output, sys.stdout, extra_columns=("artist_songs",) if args.pool_artist else ())
-    progress = ProgressBar(count_songs(args.input))
+    columns = (("artist_songs",) if args.pool_artist else ()) + (TAG_COLUMNS if tagger else ())
+    writer = PredictionWriter(
+        args.output, sys.stdout, columns, transform=tagger, keep_partial=bool(tagger and tagger.write)
+    )
+    progress = ProgressBar(count_songs(args.input, audio_only=tagger is not None))
     success = False
     try:
         classify = _classify_pooled if args.pool_artist else _classify_streaming
@@ -96,7 +105,9 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args,
     valid = [row for row in rows if row.error is None]
     artists = [row.fields.get("artist") for row in valid]
     if valid and not any(isinstance(artist, str) and artist.strip() for artist in artists):
-        raise UserError("--pool-artist needs artists: an 'artist' column or field, or [ar:] tags in .lrc files")
+        raise UserError(
+            "--pool-artist needs artists: an 'artist' column or field, [ar:] tags in .lrc files or artist tags"
+        )
     progress.total = len(valid)  # only these are scored before anything is written
     parts = []
     for batch in _batches(valid):

@@ -1,0 +1,120 @@
+"""A music library of audio files: `lyricgenre predict` reads their lyrics, `lyricgenre tag` writes genres."""
+
+import csv
+import json
+
+import pytest
+
+from lyricgenre import audio
+from lyricgenre.audio import read_tag
+from lyricgenre.cli import main
+
+from .audio_files import make_audio
+from .conftest import synthetic_lyrics
+
+AUDIO_IDS = ["Rap Crew/three.m4a", "Rockers/one.mp3", "Rockers/two.flac", "instrumental.ogg"]
+
+
+@pytest.fixture
+def library(tmp_path):
+    """Embedded lyrics (MP3, M4A), lyrics in a sidecar .lrc (FLAC), and a track without lyrics (Ogg)."""
+    root = tmp_path / "Music"
+    make_audio(root / "Rockers" / "one.mp3", lyrics=synthetic_lyrics("rock", 1), artist="The Rockers", genre="Rock")
+    make_audio(root / "Rockers" / "two.flac", artist="The Rockers", title="Two")
+    lrc = "[ar:Somebody Else]\n[00:01.00]" + synthetic_lyrics("rock", 2).replace("\n", "\n[00:02.00]")
+    (root / "Rockers" / "two.lrc").write_text(lrc)
+    make_audio(root / "Rap Crew" / "three.m4a", lyrics=synthetic_lyrics("rap", 3), artist="Rap Crew")
+    make_audio(root / "instrumental.ogg", artist="Nobody")
+    (root / "notes.txt").write_text(synthetic_lyrics("country", 4))
+    return root
+
+
+def run(capsys, *arguments) -> tuple[int, list[dict], str]:
+    code = main(list(arguments))
+    captured = capsys.readouterr()
+    return code, [json.loads(line) for line in captured.out.splitlines()], captured.err
+
+
+def snapshot(root):
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_predict_reads_embedded_and_sidecar_lyrics(exported_baseline, library, capsys):
+    code, records, err = run(capsys, "predict", "--input", str(library), "--model", str(exported_baseline))
+    assert [r["id"] for r in records] == [
+        *AUDIO_IDS,
+        "notes.txt",
+    ]  # the sidecar two.lrc is two.flac's lyrics, not a song of its own
+    assert records[0]["artist"] == "Rap Crew" and "rap" in records[0]["genres"]
+    assert records[2]["artist"] == "The Rockers" and records[2]["title"] == "Two" and records[2]["genres"]
+    assert records[3]["error"] == "instrumental.ogg: no lyrics tag and no .lrc or .txt file beside it"
+    assert code == 2 and "1 row(s) could not be classified" in err
+
+
+def test_tag_is_a_dry_run_until_asked_to_write(exported_baseline, library, capsys):
+    before = snapshot(library)
+    code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--top-k", "2")
+    assert [r["id"] for r in records] == AUDIO_IDS
+    assert [r["tag_status"] for r in records] == ["would write"] * 3 + ["not classified"]
+    assert snapshot(library) == before  # nothing written
+    assert code == 2 and "4 audio files: 3 would write, 1 not classified" in err
+
+    code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--top-k", "2", "--write")
+    assert [r["tag_status"] for r in records] == ["written"] * 3 + ["not classified"]
+    for record in records[:3]:
+        path = library / record["id"]
+        assert read_tag(path, "lyricgenre") == record["genres"] and len(record["genres"]) == 2
+    assert read_tag(library / "Rockers" / "one.mp3", "genre") == ["Rock"]  # the genre tag is left alone
+    assert snapshot(library)["instrumental.ogg"] == before["instrumental.ogg"]
+
+    code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--top-k", "2", "--write")
+    assert [r["tag_status"] for r in records[:3]] == ["unchanged"] * 3
+
+
+def test_tag_the_genre_field_keeps_the_previous_values_in_a_csv_report(exported_baseline, library, capsys, tmp_path):
+    song = library / "Rockers" / "one.mp3"
+    report = tmp_path / "report.csv"
+    arguments = ["tag", str(song), "--model", str(exported_baseline), "--field", "genre", "--write"]
+    code, _, err = run(capsys, *arguments, "--output", str(report))
+    (row,) = csv.DictReader(report.open())
+    assert code == 0 and "1 audio files: 1 written" in err
+    assert row["tag_status"] == "written" and row["tag_previous"] == "Rock" and row["id"] == "one.mp3"
+    assert read_tag(song, "genre") == row["genres"].split("|")
+
+
+def test_tag_pools_by_artist_tags(exported_baseline, library, capsys):
+    code, records, _ = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--pool-artist")
+    by_id = {r["id"]: r for r in records}
+    assert by_id["Rockers/one.mp3"]["artist_songs"] == 2 and by_id["Rap Crew/three.m4a"]["artist_songs"] == 1
+    assert by_id["Rockers/one.mp3"]["scores"] == by_id["Rockers/two.flac"]["scores"]
+
+
+def test_a_file_that_cannot_be_tagged_is_reported_and_left_as_it_was(exported_baseline, library, capsys, monkeypatch):
+    write = audio.write_tag
+    broken = library / "Rockers" / "one.mp3"
+    before = broken.read_bytes()
+
+    def failing_write(path, field, values):
+        if path == broken:
+            raise audio.AudioTagError("one.mp3: tags could not be written (disk full); file left unchanged")
+        write(path, field, values)
+
+    monkeypatch.setattr("lyricgenre.tagging.write_tag", failing_write)
+    code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--write")
+    statuses = {r["id"]: r["tag_status"] for r in records}
+    assert statuses["Rockers/one.mp3"] == "failed" and statuses["Rap Crew/three.m4a"] == "written"
+    assert "disk full" in records[1]["tag_error"] and broken.read_bytes() == before
+    assert code == 2 and "2 file(s) could not be classified or tagged" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "message"), [("missing", "file not found"), ("songs.csv", "unsupported input type .csv")]
+)
+def test_tag_bad_input(exported_baseline, tmp_path, capsys, name, message):
+    (tmp_path / "songs.csv").write_text("lyrics\nla la\n")
+    code, _, err = run(capsys, "tag", str(tmp_path / name), "--model", str(exported_baseline))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "tag", str(empty), "--model", str(exported_baseline))
+    assert code == 2 and "no audio files in this folder" in err
