@@ -79,3 +79,21 @@ def _raise(error):
         raise error
 
     return fail
+
+
+def test_hard_linked_files_are_refused(tmp_path):
+    path = make_audio(tmp_path / "song.flac", lyrics=LYRICS)
+    (tmp_path / "seeding.flac").hardlink_to(path)
+    with pytest.raises(AudioTagError, match="has 2 hard links"):
+        write_tag(path, "genre", ["pop"])
+    assert read_tag(path, "genre") == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_the_owner_and_permissions_are_kept(tmp_path):
+    path = make_audio(tmp_path / "song.opus", lyrics=LYRICS)
+    os.chown(path, 1234, 2345)
+    path.chmod(0o640)
+    write_tag(path, "lyricgenre", ["pop"])
+    status = path.stat()
+    assert (status.st_uid, status.st_gid, status.st_mode & 0o777) == (1234, 2345, 0o640)

@@ -127,10 +127,17 @@ def read_tag(path: Path, field: str, name: str | None = None) -> list[str]:
 
 
 def write_tag(path: Path, field: str, values: list[str]) -> None:
-    """Set `field` (one of `TAG_FIELDS`) to `values` through a checked copy renamed over the file."""
+    """Set `field` (one of `TAG_FIELDS`) to `values` through a checked copy renamed over the file.
+
+    The copy keeps the file's permissions, times and (where allowed) owner. A hard-linked file is refused:
+    renaming a copy over one of its names would leave the other names with the old tags.
+    """
     target = Path(path).resolve()  # a symlink's target is rewritten, the link itself kept
     name = Path(path).name
     before = read_audio_song(target, name)
+    status = target.stat()
+    if status.st_nlink > 1:
+        raise AudioTagError(f"{name}: has {status.st_nlink} hard links, which a rewrite would separate; left unchanged")
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
@@ -139,9 +146,10 @@ def write_tag(path: Path, field: str, values: list[str]) -> None:
     copy = Path(temporary)
     try:
         shutil.copy2(target, copy)
+        _keep_owner(copy, status)
         _write_copy(copy, name, field, values)
         if read_tag(copy, field, name) != values or read_audio_song(copy, name) != before:
-            raise AudioTagError(f"{target.name}: the tags read back differ from those written; file left unchanged")
+            raise AudioTagError(f"{name}: the tags read back differ from those written; file left unchanged")
         os.replace(copy, target)
     except OSError as error:
         copy.unlink(missing_ok=True)
@@ -149,6 +157,15 @@ def write_tag(path: Path, field: str, values: list[str]) -> None:
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
+
+
+def _keep_owner(copy: Path, status: os.stat_result) -> None:
+    """Give the copy the original's owner and group (run as root over a user's library, files stay theirs)."""
+    if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+        try:
+            os.chown(copy, status.st_uid, status.st_gid)
+        except PermissionError:
+            pass  # not ours to give away: the copy stays the caller's, as any file they write
 
 
 def _write_copy(path: Path, name: str, field: str, values: list[str]) -> None:
