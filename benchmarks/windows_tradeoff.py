@@ -26,10 +26,10 @@ from lyricgenre.runtime.classifier import MANIFEST
 from lyricgenre.training import label_matrix
 
 
-def read_validation(data: Path) -> pd.DataFrame:
-    """The dataset's validation songs (lyrics, genres): benchmarks that judge accuracy never read test."""
-    songs = pd.read_parquet(data, columns=["lyrics", "genres", "split"])
-    return songs[songs["split"] == "validation"]
+def read_validation(data: Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The dataset's validation songs (lyrics, genres, `columns`): benchmarks that judge accuracy never read test."""
+    songs = pd.read_parquet(data, columns=["lyrics", "genres", "split", *columns])
+    return songs[songs["split"] == "validation"].reset_index(drop=True)
 
 
 def print_rows(rows: list[dict], as_json: bool) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -92,6 +93,17 @@ def test_excerpt_length_scores_each_excerpt_and_the_whole_songs(exported, datase
     assert [row["words"] for row in rows] == [1, 40, "whole song"]
     assert all(0 <= row["f1_micro"] <= 1 and 0 <= row["f1_macro"] <= 1 for row in rows)
     assert rows[0]["f1_micro"] < rows[2]["f1_micro"]  # one word tells the synthetic styles apart less well
+
+
+def test_raw_lyrics_finds_the_source_texts_and_scores_each_version(exported, dataset):
+    arguments = ["--model", str(exported), "--data", str(dataset), "--raw", str(dataset.parents[1] / "raw")]
+    rows = json.loads(_run("raw_lyrics.py", *arguments, "--json"))
+    assert [row["text"] for row in rows] == ["dataset (cleaned)", "source text as is", "source text, clean_lyrics"]
+    validation = pd.read_parquet(dataset).query("split == 'validation'")
+    assert all(row["songs"] == len(validation) for row in rows)  # every song found in its source again
+    assert 0 < rows[0]["differing_from_dataset"] < len(validation)  # the "[Chorus]"/"[Verse 1]" sources
+    assert rows[2]["f1_micro"] == rows[0]["f1_micro"]  # cleaning the source text gives the dataset's text back
+    assert all(0 <= row["f1_micro"] <= 1 and 0 <= row["f1_macro"] <= 1 for row in rows)
 
 
 def test_quantisation_variants_time_every_recipe_against_fp32(exported, trained, dataset):

@@ -127,10 +127,16 @@ def _clean(songs: pd.DataFrame, log: DropLog, min_words: int) -> pd.DataFrame:
     return log.keep(songs, songs["n_words"] >= min_words, f"shorter than {min_words} words")
 
 
-def _deduplicate(songs: pd.DataFrame, log: DropLog, known_artists: frozenset[str]) -> pd.DataFrame:
-    """Keep one row per (primary artist, title), preferring sources in `LYRICS_SOURCES` order."""
+def add_song_keys(songs: pd.DataFrame, known_artists: frozenset[str]) -> pd.DataFrame:
+    """`artist_key` (normalised primary artist) and `title_key` columns: what identifies a song across sources."""
     songs["artist_key"] = songs["artist"].map(lambda credit: primary_artist_key(credit, known_artists))
     songs["title_key"] = songs["title"].map(normalize_title)
+    return songs
+
+
+def _deduplicate(songs: pd.DataFrame, log: DropLog, known_artists: frozenset[str]) -> pd.DataFrame:
+    """Keep one row per (primary artist, title), preferring sources in `LYRICS_SOURCES` order."""
+    songs = add_song_keys(songs, known_artists)
     priority = {name: rank for rank, name in enumerate(sources.LYRICS_SOURCES)}
     songs = songs.assign(_rank=songs["source"].map(priority))
     songs = songs.sort_values(["_rank", "source_row"], kind="stable")
