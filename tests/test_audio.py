@@ -1,6 +1,7 @@
 """Reading lyrics from audio tags and writing genres back without ever damaging the file."""
 
 import os
+import struct
 
 import pytest
 
@@ -49,6 +50,18 @@ def test_not_audio_is_a_clear_error_and_the_file_is_unchanged(tmp_path):
     with pytest.raises(AudioTagError, match="song.mp3: "):
         write_tag(fake, "genre", ["pop"])
     assert fake.read_bytes() == b"not audio at all" and [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
+
+
+def test_another_format_behind_an_audio_suffix_is_refused(tmp_path):
+    wave = tmp_path / "song.ogg"  # a WAV file, misnamed
+    fmt = struct.pack("<HHIIHH", 1, 1, 8000, 16000, 2, 16)
+    chunks = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", 4) + bytes(4)
+    wave.write_bytes(b"RIFF" + struct.pack("<I", len(chunks)) + chunks)
+    original = wave.read_bytes()
+    for attempt in (lambda: read_audio_song(wave), lambda: write_tag(wave, "genre", ["pop"])):
+        with pytest.raises(AudioTagError, match="song.ogg: holds WAVE audio, which is not supported"):
+            attempt()
+    assert wave.read_bytes() == original
 
 
 @pytest.mark.parametrize("failing", ["_write_copy", "read_tag", "replace"])

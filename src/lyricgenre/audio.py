@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mutagen
+from mutagen.flac import FLAC
 from mutagen.id3 import ID3, TCON, TXXX
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4FreeForm
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
 
 AUDIO_SUFFIXES = (".mp3", ".flac", ".ogg", ".opus", ".m4a")
 TAG_FIELDS = ("lyricgenre", "genre")  # our own field, or the standard genre tag
@@ -102,7 +105,9 @@ def _open(path: Path, name: str):
         return audio, _MP4Fields()
     if isinstance(audio, MP3):
         return audio, _ID3Fields()
-    return audio, _VorbisFields()
+    if isinstance(audio, (FLAC, OggVorbis, OggOpus)):
+        return audio, _VorbisFields()
+    raise AudioTagError(f"{name}: holds {type(audio).__name__} audio, which is not supported (MP3, FLAC, Ogg, M4A)")
 
 
 def read_audio_song(path: Path, name: str | None = None) -> AudioSong:
