@@ -8,6 +8,7 @@ import pytest
 from lyricgenre import audio
 from lyricgenre.audio import read_tag
 from lyricgenre.cli import main
+from lyricgenre.files import read_songs
 
 from .audio_files import make_audio
 from .conftest import synthetic_lyrics
@@ -49,6 +50,13 @@ def test_predict_reads_embedded_and_sidecar_lyrics(exported_baseline, library, c
     assert records[2]["artist"] == "The Rockers" and records[2]["title"] == "Two" and records[2]["genres"]
     assert records[3]["error"] == "instrumental.ogg: no lyrics tag and no .lrc or .txt file beside it"
     assert code == 2 and "1 row(s) could not be classified" in err
+
+
+def test_sidecar_lyrics_are_found_whatever_the_case_of_their_suffix(tmp_path):
+    make_audio(tmp_path / "[Live] song.opus")  # glob characters in the name, too
+    (tmp_path / "[Live] song.LRC").write_text("[00:01.00]" + synthetic_lyrics("pop", 1))
+    (row,) = read_songs(tmp_path)
+    assert row.fields["id"] == "[Live] song.opus" and row.lyrics == synthetic_lyrics("pop", 1).strip()
 
 
 def test_tag_is_a_dry_run_until_asked_to_write(exported_baseline, library, capsys):

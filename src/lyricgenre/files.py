@@ -8,6 +8,7 @@ instead of genres, so nothing is dropped silently.
 from __future__ import annotations
 
 import csv
+import glob
 import json
 import os
 import re
@@ -169,10 +170,20 @@ def _read_audio_file(path: Path, number: int, fields: dict) -> SongRow:
     fields = {**fields, **{key: value for key, value in (("artist", song.artist), ("title", song.title)) if value}}
     if song.lyrics is not None:
         return _row(number, parse_lrc(song.lyrics)[0], fields)
-    sidecar = next((s for s in map(path.with_suffix, LYRICS_FILE_SUFFIXES) if s.is_file()), None)
+    sidecar = _sidecar(path)
     if sidecar is None:
         return SongRow(number, None, fields, error=f"{path.name}: no lyrics tag and no .lrc or .txt file beside it")
     return _read_song_file(sidecar, number, fields)
+
+
+def _sidecar(audio: Path) -> Path | None:
+    """The .lrc (else .txt) file of the same name beside an audio file, its suffix in any case."""
+    found = {
+        candidate.suffix.lower(): candidate
+        for candidate in audio.parent.glob(f"{glob.escape(audio.stem)}.*")
+        if candidate.suffix.lower() in LYRICS_FILE_SUFFIXES and candidate.is_file()
+    }
+    return next((found[suffix] for suffix in LYRICS_FILE_SUFFIXES if suffix in found), None)
 
 
 def parse_lrc(text: str) -> tuple[str, dict]:
