@@ -33,7 +33,7 @@ def with_source_texts(songs: pd.DataFrame, raw: Path) -> pd.DataFrame:
     parsed = parsed[parsed["lyrics"].fillna("").str.strip() != ""]
     known_artists = frozenset(sources.read_artist_genres(raw)[0])
     parsed = add_song_keys(parsed, known_artists).drop_duplicates(KEY)[[*KEY, "lyrics"]]
-    songs = add_song_keys(songs.drop(columns="artist_key"), known_artists)
+    songs = add_song_keys(songs, known_artists)
     return songs.merge(parsed.rename(columns={"lyrics": "source_text"}), on=KEY, how="inner")
 
 
@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
 
-    songs = with_source_texts(read_validation(args.data, ("artist", "artist_key", "title", "source")), args.raw)
+    songs = with_source_texts(read_validation(args.data, ("artist", "title", "source")), args.raw)
     classifier = GenreClassifier.load(args.model, threads=args.threads)
     truth = label_matrix(songs["genres"], classifier.genres)
     differs = songs["source_text"].str.strip() != songs["lyrics"]
