@@ -29,6 +29,32 @@ def test_tags_read_and_written_in_every_format(tmp_path, suffix):
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no copy left behind
 
 
+def _with_atom_replaced(path, old: bytes, new: bytes):
+    content = path.read_bytes()
+    assert content.count(old) == 1 and len(old) == len(new)
+    path.write_bytes(content.replace(old, new))
+
+
+def _mp4_data_atom(name: bytes, flags: int, value: bytes) -> bytes:
+    data = struct.pack(">I", 16 + len(value)) + b"data" + struct.pack(">II", flags, 0) + value
+    return struct.pack(">I", 8 + len(data)) + name + data
+
+
+def test_numeric_genres_of_older_taggers_read_as_names(tmp_path):
+    """mutagen translates ID3v1 genre numbers on reading; a file of an older tagger shows its genre by name."""
+    mp3 = make_audio(tmp_path / "old.mp3", lyrics=LYRICS, genre="(17)")  # ID3v1 genre number 17
+    # M4A's binary `gnre` atom (ID3v1 number + 1), put where a two-letter ©gen atom was
+    m4a = make_audio(tmp_path / "old.m4a", lyrics=LYRICS, genre="xx")
+    _with_atom_replaced(
+        m4a, _mp4_data_atom("©gen".encode("latin-1"), 1, b"xx"), _mp4_data_atom(b"gnre", 0, struct.pack(">H", 18))
+    )
+    for path in (mp3, m4a):
+        assert read_tag(path, "genre") == ["Rock"]
+        write_tag(path, "genre", ["album rock"])
+        assert read_tag(path, "genre") == ["album rock"]
+    assert b"gnre" not in m4a.read_bytes()  # replaced by the text atom, not left beside it
+
+
 def test_files_without_tags_or_lyrics(tmp_path):
     bare = make_audio(tmp_path / "bare.flac")
     assert read_audio_song(bare) == AudioSong(None, None, None) and read_tag(bare, "genre") == []
