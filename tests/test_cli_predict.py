@@ -174,6 +174,8 @@ def test_lrc_parsing():
         ("songs.xml", b"<songs/>", "unsupported input type"),
         ("songs.csv", b"a,b\n1,2\n", "no column 'lyrics'"),
         ("songs.csv", b"lyrics\n\xff\xfe bad\n", "not UTF-8"),
+        ("songs.csv", b"artist,lyrics\n", "no songs"),
+        ("songs.jsonl", b"", "no songs"),
     ],
 )
 def test_bad_input_files_fail_in_one_line(model, tmp_path, capsys, name, content, message):

@@ -239,8 +239,10 @@ class PredictionWriter:
         else:
             self.handle, self.temporary = stdout, None
         self.csv_writer = None
+        self.written = 0
 
     def write(self, record: dict) -> None:
+        self.written += 1
         if self.transform:
             record = self.transform(record)
         if not self.is_csv:
