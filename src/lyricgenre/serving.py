@@ -152,8 +152,14 @@ async def limit_body_size(request: Request, call_next):
 
 
 async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-    problems = [f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in error.errors()]
-    return JSONResponse({"error": "; ".join(problems)}, status_code=422)
+    return JSONResponse({"error": "; ".join(map(_problem, error.errors()))}, status_code=422)
+
+
+def _problem(error: dict) -> str:
+    """One validation error as "field: what is wrong"; for malformed JSON, where and why it failed to parse."""
+    if error["type"] == "json_invalid":  # its location is the character offset, not a field
+        return f"malformed JSON at character {error['loc'][-1]}: {error.get('ctx', {}).get('error', error['msg'])}"
+    return f"{'.'.join(str(p) for p in error['loc'] if p != 'body') or 'body'}: {error['msg']}"
 
 
 async def bad_input(request: Request, error: UserError) -> JSONResponse:
