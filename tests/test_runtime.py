@@ -84,6 +84,8 @@ def test_bad_inputs_raise_clear_errors(exported, tmp_path):
         classifier.predict_proba(["   "])
     with pytest.raises(UserError, match="must be text"):
         classifier.predict_proba([None])
+    with pytest.raises(UserError, match="one text per song"):
+        classifier.predict("one song's lyrics, not in a list")
     with pytest.raises(UserError, match="not an exported lyricgenre model"):
         GenreClassifier.load(tmp_path)
 

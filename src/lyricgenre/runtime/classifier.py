@@ -111,6 +111,8 @@ class GenreClassifier:
         With `artists` (one name or None per text), the songs by the same artist are tagged together: each
         gets the mean probabilities of that artist's songs in `texts` (`lyricgenre.decision.pool_by_artist`).
         """
+        if isinstance(texts, str):  # iterating it would classify each character as a song
+            raise UserError("give a list of lyrics, one text per song (for one song: [lyrics])")
         texts = [_checked(text) for text in texts]
         if artists is not None and len(artists) != len(texts):
             raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
