@@ -247,6 +247,22 @@ def test_freeze_embeddings_keeps_the_pretrained_token_embeddings(dataset, tmp_pa
     assert not torch.equal(after["encoder.layer.0.output.dense.weight"], before["encoder.layer.0.output.dense.weight"])
 
 
+def test_strip_punctuation_reads_words_only_in_training_and_in_the_exported_runtime(dataset, trained, tmp_path):
+    from lyricgenre.export import export_model
+    from lyricgenre.runtime import GenreClassifier
+
+    config = {"epochs": 1, "batch_size": 8, "max_length": 48, "max_windows": 2, "strip_punctuation": True}
+    train_model(dataset, "transformer", tmp_path / "model", config)
+    raw, flat = "Don't stop — the night's young, rock-and-roll!\nYeah", "dont stop the nights young rock and roll yeah"
+    model = load_model(tmp_path / "model")
+    np.testing.assert_array_equal(model.predict_proba([raw]), model.predict_proba([flat]))
+    export_model(tmp_path / "model", tmp_path / "export")
+    classifier = GenreClassifier.load(tmp_path / "export")
+    np.testing.assert_array_equal(classifier.predict_proba([raw]), classifier.predict_proba([flat]))
+    reads_punctuation = load_model(trained["transformer"])  # the default: the text as it is
+    assert not np.array_equal(reads_punctuation.predict_proba([raw]), reads_punctuation.predict_proba([flat]))
+
+
 def test_length_groups_split_a_batch_into_runs_of_similar_length():
     from lyricgenre.models.transformer import length_groups
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from tokenizers import Tokenizer
+from tokenizers import Regex, Tokenizer, normalizers
 
 # Frequent English function words; lyrics in English use them constantly.
 _ENGLISH_WORDS = frozenset(
@@ -37,6 +37,20 @@ def load_tokenizer(path) -> Tokenizer:
     tokenizer = Tokenizer.from_file(str(path))
     tokenizer.no_padding()
     tokenizer.no_truncation()
+    return tokenizer
+
+
+def without_punctuation(tokenizer: Tokenizer) -> Tokenizer:
+    """The same tokenizer, also dropping apostrophes and turning other punctuation into spaces.
+
+    The lyrics sources differ in format (some are lower-case word streams without punctuation or line
+    breaks, others raw text), and a fine-tuned encoder learns the format as a genre cue that fails on other
+    sources and on pasted lyrics. Stored in the model's tokenizer.json, so prediction reads text the same way.
+    """
+    steps = [tokenizer.normalizer] if tokenizer.normalizer else []
+    tokenizer.normalizer = normalizers.Sequence(
+        [*steps, normalizers.Replace(Regex("['’`]"), ""), normalizers.Replace(Regex(r"[^\w\s]|_"), " ")]
+    )
     return tokenizer
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import random
-import shutil
 import time
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from lyricgenre.text import (
     song_probabilities,
     songs_tokens,
     token_windows,
+    without_punctuation,
 )
 
 
@@ -101,6 +101,7 @@ class TransformerModel(GenreModel):
             "warmup_fraction": 0.06,
             "weight_decay": 0.01,
             "freeze_embeddings": False,  # keep the pretrained token embeddings (half the weights) fixed
+            "strip_punctuation": False,  # read words only, whatever the source's format (`without_punctuation`)
             "rare_genre_weight": 0.0,  # p: positives of genre g weigh min(10, (negatives/positives)^p); 0 = plain BCE
             "threads": 2,
             "device": "cpu",  # or "cuda"
@@ -158,6 +159,8 @@ class TransformerModel(GenreModel):
         torch.manual_seed(self.config["seed"])
         rng = random.Random(self.config["seed"])
         self._load_pretrained(self._base_weights())
+        if self.config["strip_punctuation"]:
+            self.tokenizer_ = without_punctuation(self.tokenizer_)
         device = self._device()
         self.network_.to(device)
         if self.config["freeze_embeddings"]:  # words of the training artists alone then cannot drift
@@ -250,7 +253,7 @@ class TransformerModel(GenreModel):
 
     def _save_weights(self, folder: Path) -> None:
         self.network_.encoder.save_pretrained(folder / "encoder")
-        shutil.copy(self._base_weights() / "tokenizer.json", folder / "encoder" / "tokenizer.json")
+        self.tokenizer_.save(str(folder / "encoder" / "tokenizer.json"))  # with any normaliser added in `fit`
         torch.save(self.network_.head.state_dict(), folder / "head.pt")
 
     def _load_weights(self, folder: Path) -> None:
