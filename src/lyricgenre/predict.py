@@ -81,7 +81,7 @@ def predict_file(args, tagger: LibraryTagger | None = None) -> int:
     try:
         classify = _classify_pooled if args.pool_artist else _classify_streaming
         failed = classify(classifier, rows, args, writer, progress)
-        if not writer.written:  # a header without rows, or blank lines: an empty output would look like success
+        if not writer.written:  # a header without rows, an empty file: an empty output would look like success
             raise UserError(f"{args.input}: no songs in this file")
         success = True
     finally:
