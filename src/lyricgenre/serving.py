@@ -184,7 +184,7 @@ def create_app(model_path: Path | None = None, threads: int | None = None) -> Fa
 
 def _message(error: Exception) -> str:
     if hasattr(error, "errors"):
-        return "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in error.errors())
+        return "; ".join(map(_problem, error.errors()))
     return str(error)
 
 
