@@ -40,3 +40,14 @@ def test_rows_per_source_close_to_the_reference_join(built):
     # Raw-text sources agree within a few percent; the pre-cleaned ones lose duplicates (see DATACARD.md).
     for name in ("poplyrics-1k", "musicoset", "billboard-musicbrainz-tags", "spotify-millsongdata-partial"):
         assert abs(per_source[name]["difference_vs_seeded_pct"]) < 5, name
+
+
+def test_splits_hold_the_same_share_of_artists_per_genre(built):
+    """For pop and the 10 most common genres, validation and test artists mirror train's (within 5 points)."""
+    _, card, _ = built
+    shares = card["genre_shares_per_split"]
+    genres = list(shares["train"])[:10]
+    for genre in {"pop", *genres}:
+        train = shares["train"][genre]["artists_pct"]
+        for split in ("validation", "test"):
+            assert abs(shares[split][genre]["artists_pct"] - train) <= 5, (genre, split, shares[split][genre], train)

@@ -12,7 +12,9 @@ import pandas as pd
 
 from lyricgenre.data import sources
 from lyricgenre.data.names import normalize_name, normalize_title, primary_artist_key
-from lyricgenre.data.split import SPLITS
+from lyricgenre.data.split import SPLITS, genre_shares
+
+SHARE_GENRES = 20  # the most common genres whose artist and song shares are reported per split
 
 
 def describe(
@@ -59,6 +61,13 @@ def describe(
             "mean_all_spotify_genres": round(float(songs["all_genres"].map(len).mean()), 3),
         },
         "splits": per_split,
+        "genre_shares_per_split": genre_shares(
+            songs["artist_key"],
+            songs["genres"],
+            songs["split"],
+            [g for g, _ in genre_counts.most_common(SHARE_GENRES)],
+            options.max_eval_artist_songs,
+        ),
         "lyrics_words": _percentiles(songs["n_words"]),
         "likely_non_english": int(songs["likely_non_english"].sum()),
     }
@@ -147,6 +156,7 @@ def render_markdown(card: dict) -> str:
             ["split", "songs", "artists", "genres present"],
             [[s, v["songs"], v["artists"], v["genres_present"]] for s, v in card["splits"].items()],
         ),
+        _render_shares(card["genre_shares_per_split"]),
         "## Labels\n"
         f"Genres per song (vocabulary): mean {card['label_cardinality']['mean']}, median "
         f"{card['label_cardinality']['median']}, max {card['label_cardinality']['max']}; all Spotify genres per "
@@ -178,6 +188,22 @@ def render_markdown(card: dict) -> str:
         + DIFFERENCES_EXPLAINED,
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def _render_shares(shares: dict[str, dict]) -> str:
+    genres = list(next(iter(shares.values())))
+    return (
+        f"## Genre shares per split ({len(genres)} most common genres)\n"
+        "Percentage of each split's artists carrying the genre (artists kept in train for their song count left "
+        "out: the splits balance the others by artist), then of its songs.\n\n"
+        + _table(
+            ["genre", *(f"{s} artists %" for s in shares), *(f"{s} songs %" for s in shares)],
+            [
+                [g, *(shares[s][g]["artists_pct"] for s in shares), *(shares[s][g]["songs_pct"] for s in shares)]
+                for g in genres
+            ],
+        )
+    )
 
 
 DIFFERENCES_EXPLAINED = """Why the two differ (by design):
