@@ -111,3 +111,19 @@ def test_manifest_describes_components(exported):
 def test_manifest_carries_the_prediction_windows_not_the_training_ones(exported):
     (encoder,) = [c for c in json.loads((exported / "manifest.json").read_text())["components"] if "max_length" in c]
     assert (encoder["max_length"], encoder["max_windows"]) == (64, 1)  # TINY_TRANSFORMER's predict_* keys
+
+
+def test_a_songs_scores_do_not_depend_on_its_batch_mates_or_their_order():
+    """Dynamic int8 quantisation scales are per call; one window per call keeps every song's scores its own."""
+    classifier = GenreClassifier.load(threads=2)
+    words = "night fire road heart gun money dance rain river city love".split()
+    rng = np.random.default_rng(7)
+    texts = [" ".join(rng.choice(words, size=n)) for n in (12, 40, 90, 300, 700, 25, 160)]
+    alone = np.stack([classifier.predict_proba([text])[0] for text in texts])
+    together = classifier.predict_proba(texts)
+    order = rng.permutation(len(texts))
+    shuffled = classifier.predict_proba([texts[i] for i in order])
+    np.testing.assert_array_equal(together, alone)
+    np.testing.assert_array_equal(shuffled, alone[order])
+    small_batches = classifier.predict_proba(texts, batch_size=2)
+    np.testing.assert_array_equal(small_batches, alone)

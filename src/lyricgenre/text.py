@@ -27,8 +27,10 @@ _ENGLISH_WORDS = frozenset(
 SHORT_LYRICS_WORDS = 80
 LANGUAGE_CHECK_WORDS = 20  # the dataset's shortest songs; its English check was made on songs at least this long
 
-# Windows per encoder call at prediction time. Small batches of length-sorted windows carry almost no
-# padding and stay in cache: on 2 cores, int8, 256-token windows, 4 per call ran 66 songs/s, 32 per call 54.
+# Windows per encoder call when scoring with PyTorch (training's validation): small batches of
+# length-sorted windows carry almost no padding and stay in cache. The int8 runtime runs one window per
+# call instead (`encoder_batches(..., per_call=1)`): dynamic int8 quantisation computes its scales over
+# the whole call, so a window's batch-mates and padding would change its scores.
 WINDOW_BATCH = 4
 
 
@@ -105,10 +107,10 @@ def batch_windows(tokenizer: Tokenizer, texts: list[str], max_length: int, max_w
     return windows, np.asarray(owners, dtype=np.int64), order
 
 
-def encoder_batches(windows: list[list[int]], order: list[int]):
-    """Yield (window indices, input_ids, attention_mask) for `WINDOW_BATCH` windows at a time, in `order`."""
-    for first in range(0, len(order), WINDOW_BATCH):
-        chunk = order[first : first + WINDOW_BATCH]
+def encoder_batches(windows: list[list[int]], order: list[int], per_call: int = WINDOW_BATCH):
+    """Yield (window indices, input_ids, attention_mask) for `per_call` windows at a time, in `order`."""
+    for first in range(0, len(order), per_call):
+        chunk = order[first : first + per_call]
         yield (chunk, *pad_batch([windows[i] for i in chunk]))
 
 

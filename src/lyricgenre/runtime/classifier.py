@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.decision import Thresholds, pool_by_artist, top_k_mask
+from lyricgenre.decision import Families, Thresholds, pool_by_artist, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.runtime.tfidf import LinearTfidfScorer
 from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer, song_probabilities
@@ -45,7 +45,12 @@ def default_model_path() -> Path:
 
 
 class OnnxEncoderScorer:
-    """Windows of each song through the ONNX encoder + head; logits averaged over the song's windows."""
+    """Windows of each song through the ONNX encoder + head; logits averaged over the song's windows.
+
+    Each window is its own call, unpadded: the int8 encoder quantises activations with scales computed
+    over the whole call, so this is what makes a song's scores independent of the songs it is batched with
+    and of their order (tested to the bit).
+    """
 
     def __init__(self, folder: Path, spec: dict, threads: int | None, precision: str):
         file = spec["fp32_file"] if precision == "fp32" else spec["file"]
@@ -58,7 +63,7 @@ class OnnxEncoderScorer:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         windows, owners, order = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
         logits = None
-        for chunk, input_ids, attention in encoder_batches(windows, order):
+        for chunk, input_ids, attention in encoder_batches(windows, order, per_call=1):
             (batch_logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention})
             if logits is None:
                 logits = np.zeros((len(windows), batch_logits.shape[1]), dtype=np.float32)
@@ -78,6 +83,9 @@ class GenreClassifier:
         self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         self.genres: list[str] = list(self.manifest["genres"])
         self.thresholds = Thresholds.from_dict(self.manifest["thresholds"])
+        families = self.manifest.get("families")
+        # Exports made before families existed (or of a vocabulary the taxonomy does not cover) have none.
+        self.families: Families | None = Families.from_dict(families) if families else None
         self._components = [
             (spec["weight"], self._scorer(spec, threads, precision)) for spec in self.manifest["components"]
         ]
@@ -100,8 +108,25 @@ class GenreClassifier:
             "name": self.manifest["name"],
             "kind": self.manifest["kind"],
             "genres": len(self.genres),
-            "strategy": self.thresholds.strategy,
+            "strategy": "precise" if self.families else self.thresholds.strategy,
+            "families": len(self.families.names) if self.families else 0,
         }
+
+    @property
+    def family_names(self) -> list[str]:
+        return list(self.families.names) if self.families else []
+
+    def family_proba(self, probabilities: np.ndarray) -> np.ndarray:
+        """(n, families) family probabilities from `predict_proba`'s genre probabilities ((n, 0) without families)."""
+        if self.families is None:
+            return np.zeros((len(probabilities), 0), dtype=np.float32)
+        return self.families.scores(probabilities)
+
+    def rank_families(self, probabilities: np.ndarray) -> list[list[tuple[str, float, bool]]]:
+        """Every family per song as (family, probability, predicted), most probable first."""
+        scores = self.family_proba(probabilities)
+        decisions = self.families.decide(scores) if self.families else np.zeros_like(scores, dtype=bool)
+        return _ranked(self.family_names, scores, decisions)
 
     def predict_proba(
         self, texts: list[str], batch_size: int = 64, artists: list[str | None] | None = None
@@ -123,8 +148,16 @@ class GenreClassifier:
         return out if artists is None else pool_by_artist(out, artists)
 
     def decide(self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None):
-        """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut."""
+        """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut.
+
+        The tuned rule of a model with families is the precise one: a genre only under a predicted family,
+        no more genres on average than validation songs have (`lyricgenre.decision.Families`).
+        """
         if threshold is None and top_k is None:
+            if self.families is not None:
+                return self.families.fine_default(
+                    probabilities, self.families.decide(self.families.scores(probabilities))
+                )
             return self.thresholds.apply(probabilities)
         mask = np.ones_like(probabilities, dtype=bool)
         if threshold is not None:
@@ -149,11 +182,7 @@ class GenreClassifier:
         self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None
     ) -> list[list[tuple[str, float, bool]]]:
         """`rank` for probabilities already computed by `predict_proba`."""
-        decisions = self.decide(probabilities, threshold, top_k)
-        return [
-            [(self.genres[j], float(row[j]), bool(chosen[j])) for j in np.argsort(-row, kind="stable")]
-            for row, chosen in zip(probabilities, decisions)
-        ]
+        return _ranked(self.genres, probabilities, self.decide(probabilities, threshold, top_k))
 
     def predict(
         self,
@@ -165,6 +194,13 @@ class GenreClassifier:
         """Predicted genres per text, most confident first (`artists`: as in `predict_proba`)."""
         ranked_texts = self.rank(texts, threshold, top_k, artists)
         return [[genre for genre, _, predicted in ranked if predicted] for ranked in ranked_texts]
+
+
+def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list[list[tuple[str, float, bool]]]:
+    return [
+        [(names[j], float(row[j]), bool(chosen[j])) for j in np.argsort(-row, kind="stable")]
+        for row, chosen in zip(scores, decisions)
+    ]
 
 
 def _checked(text) -> str:
