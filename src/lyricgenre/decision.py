@@ -84,3 +84,85 @@ def group_sums(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     sums = np.zeros((groups.max() + 1, values.shape[1]), dtype=np.float64)
     np.add.at(sums, groups, values)
     return sums
+
+
+def logit(probabilities: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    clipped = np.clip(np.asarray(probabilities, dtype=np.float64), eps, 1 - eps)
+    return np.log(clipped / (1 - clipped))
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-values))
+
+
+@dataclass
+class Families:
+    """Genre families scored from the genre probabilities, their decision rule, and the precise fine default.
+
+    A family's score is a logistic function, learnt on validation (`lyricgenre.models.families`), of the
+    logits of its member genres' highest probability and of their noisy-or, plus (optionally) every genre's
+    logit: a calibrated aggregation, so "rock" can draw on many weak rock subgenres and discount hip hop.
+    The precise fine-genre rule predicts a genre only with one of its predicted families, at or above
+    `fine_threshold`, among the `max_genres` most probable: tuned to predict on average no more genres than
+    the validation songs have.
+    """
+
+    names: list[str]
+    genre_families: list[list[str]]  # each model genre's families, in the model's genre order
+    weights: list[list[float]]  # per family: [logit(max member), logit(noisy-or of members), *genre logits]
+    bias: list[float]
+    thresholds: Thresholds  # the family decision rule (over families instead of genres)
+    fine_threshold: float
+    max_genres: int
+    aggregation: str = "members"  # which candidate was chosen on validation (recorded, not used to score)
+    validation_scores: dict = field(default_factory=dict)
+
+    def membership(self) -> np.ndarray:
+        """(genres, families) booleans."""
+        index = {name: j for j, name in enumerate(self.names)}
+        matrix = np.zeros((len(self.genre_families), len(self.names)), dtype=bool)
+        for i, placed in enumerate(self.genre_families):
+            matrix[i, [index[name] for name in placed]] = True
+        return matrix
+
+    def scores(self, probabilities: np.ndarray) -> np.ndarray:
+        """(n, families) family probabilities from (n, genres) genre probabilities."""
+        return family_scores(probabilities, self.membership(), np.asarray(self.weights), np.asarray(self.bias))
+
+    def decide(self, family_probabilities: np.ndarray) -> np.ndarray:
+        """The tuned family rule; a song always gets at least its most probable family."""
+        return self.thresholds.apply(family_probabilities) | top_k_mask(family_probabilities, 1)
+
+    def fine_default(self, probabilities: np.ndarray, family_mask: np.ndarray) -> np.ndarray:
+        """The precise fine-genre rule given each song's predicted families (see the class docstring)."""
+        return precise_mask(probabilities, self.membership(), family_mask, self.fine_threshold, self.max_genres)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "thresholds": self.thresholds.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Families:
+        return cls(**{**data, "thresholds": Thresholds.from_dict(data["thresholds"])})
+
+
+def family_scores(probabilities: np.ndarray, membership: np.ndarray, weights: np.ndarray, bias: np.ndarray):
+    """`Families.scores` for arrays: weights (families, 2 + genres), bias (families,)."""
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    highest = np.stack([probabilities[:, members].max(axis=1) for members in membership.T], axis=1)
+    noisy_or = 1 - np.exp(np.log1p(-np.clip(probabilities, 0, 1 - 1e-6)) @ membership.astype(np.float64))
+    logits = logit(highest) * weights[:, 0] + logit(noisy_or) * weights[:, 1] + logit(probabilities) @ weights[:, 2:].T
+    return _sigmoid(logits + bias).astype(np.float32)
+
+
+def precise_mask(
+    probabilities: np.ndarray, membership: np.ndarray, family_mask: np.ndarray, threshold: float, max_genres: int
+) -> np.ndarray:
+    """Genres at or above `threshold`, among the `max_genres` most probable, each under a predicted family.
+
+    A song keeps at least its most probable genre under its predicted families, so a song with families
+    always has a fine genre too.
+    """
+    allowed = (family_mask.astype(np.int32) @ membership.T.astype(np.int32)) > 0
+    candidates = np.where(allowed, probabilities, -1.0)
+    mask = (candidates >= threshold) & top_k_mask(candidates, max_genres)
+    return mask | (top_k_mask(candidates, 1) & allowed)

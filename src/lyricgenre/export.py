@@ -38,6 +38,7 @@ def export_model(model_folder: Path, out: Path, test_report: Path | None = None)
         "kind": model.kind,
         "genres": model.genres,
         "thresholds": model.thresholds.to_dict(),
+        "families": model.metadata.get("families"),
         "components": components,
         "validation_metrics": model.metadata.get("validation_metrics"),
         "training": model.metadata.get("training"),

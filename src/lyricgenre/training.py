@@ -16,7 +16,9 @@ import pandas as pd
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.metrics import summary
 from lyricgenre.models import GenreModel, load_description, load_model, model_class
+from lyricgenre.models.families import fit_families
 from lyricgenre.models.thresholds import tune_thresholds
+from lyricgenre.taxonomy import load_taxonomy
 
 DEFAULT_DATA = "data/build/songs.parquet"
 CAP_SEED = 13  # the same songs per artist are kept by `train` and by `refit`
@@ -109,9 +111,23 @@ def train_model(
 
 
 def _tune(model, validation: pd.DataFrame, labels: np.ndarray, probabilities: np.ndarray) -> None:
-    """Decision rules from the validation songs (the default one chosen across validation artists)."""
-    model.thresholds = tune_thresholds(labels, probabilities, groups=validation["artist_key"].to_numpy())
+    """Decision rules from the validation songs (the default one chosen across validation artists).
+
+    Also the family scores and the precise fine-genre default (`lyricgenre.models.families`) when the
+    packaged taxonomy places every genre of the model.
+    """
+    groups = validation["artist_key"].to_numpy()
+    model.thresholds = tune_thresholds(labels, probabilities, groups=groups)
     model.metadata["validation_metrics"] = summary(labels, model.thresholds.apply(probabilities))
+    taxonomy = load_taxonomy()
+    if all(genre in taxonomy.genre_families for genre in model.genres):
+        families = fit_families(labels, probabilities, model.genres, taxonomy, groups)
+        model.metadata["families"] = families.to_dict()
+        model.metadata["validation_metrics"]["precise"] = summary(
+            labels, families.fine_default(probabilities, families.decide(families.scores(probabilities)))
+        )
+    else:
+        model.metadata.pop("families", None)
 
 
 def tune_model(folder: Path, data: Path | None = None) -> dict:

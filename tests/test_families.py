@@ -1,0 +1,71 @@
+"""Family scores and the precise default: learnt on validation, exported, and applied identically by the runtime."""
+
+import json
+
+import numpy as np
+
+from lyricgenre.decision import Families, precise_mask
+from lyricgenre.models import load_model
+from lyricgenre.models.families import fit_families
+from lyricgenre.runtime import GenreClassifier
+from lyricgenre.taxonomy import load_taxonomy
+from lyricgenre.training import label_matrix, load_dataset
+
+
+def _validation(dataset):
+    songs, _ = load_dataset(dataset)
+    return songs[songs["split"] == "validation"]
+
+
+def test_families_are_tuned_with_the_model_and_exported_unchanged(trained, exported):
+    tuned = json.loads((trained["ensemble"] / "model.json").read_text())["families"]
+    manifest = json.loads((exported / "manifest.json").read_text())["families"]
+    assert manifest == tuned
+    families = Families.from_dict(tuned)
+    assert set(families.names) <= set(load_taxonomy().families)
+    assert all(families.genre_families)  # every genre of the model under some family
+
+
+def test_runtime_family_scores_equal_the_training_models(dataset, trained, exported):
+    texts = list(_validation(dataset)["lyrics"][:10])
+    model = load_model(trained["ensemble"])
+    families = Families.from_dict(model.metadata["families"])
+    runtime = GenreClassifier.load(exported, precision="fp32")
+    expected = families.scores(model.predict_proba(texts))
+    np.testing.assert_allclose(runtime.family_proba(runtime.predict_proba(texts)), expected, atol=1e-4)
+    ranked = runtime.rank_families(runtime.predict_proba(texts))
+    assert [name for name, _, _ in ranked[0]] and all(any(p for _, _, p in song) for song in ranked)
+
+
+def test_precise_default_is_hierarchy_consistent(dataset, exported):
+    runtime = GenreClassifier.load(exported)
+    probabilities = runtime.predict_proba(list(_validation(dataset)["lyrics"]))
+    genres = runtime.decide(probabilities)
+    families = runtime.families.decide(runtime.family_proba(probabilities))
+    membership = runtime.families.membership()
+    for song_genres, song_families in zip(genres, families):
+        assert song_genres.any()
+        assert (membership[song_genres] & song_families).any(axis=1).all()  # each genre under a predicted family
+
+
+def test_precise_mask_keeps_genres_under_predicted_families_only():
+    membership = np.array([[1, 0], [1, 0], [0, 1]], dtype=bool)  # genres 0, 1 in family 0; genre 2 in family 1
+    probabilities = np.array([[0.9, 0.6, 0.95], [0.1, 0.2, 0.05]])
+    family_mask = np.array([[True, False], [True, False]])
+    mask = precise_mask(probabilities, membership, family_mask, threshold=0.5, max_genres=5)
+    assert mask.tolist() == [[True, True, False], [False, True, False]]  # 2nd song: its best allowed genre
+    assert precise_mask(probabilities, membership, family_mask, 0.5, max_genres=1)[0].tolist() == [True, False, False]
+
+
+def test_fitted_precise_rule_predicts_no_more_genres_than_the_truth_has(wide_dataset):
+    validation = _validation(wide_dataset)
+    genres = sorted({g for gs in validation["genres"] for g in gs})
+    truth = label_matrix(validation["genres"], genres)
+    rng = np.random.default_rng(0)
+    probabilities = np.clip(0.6 * truth + rng.uniform(0, 0.5, truth.shape), 0, 1)
+    families = fit_families(truth, probabilities, genres, load_taxonomy(), validation["artist_key"].to_numpy())
+    predicted = families.fine_default(probabilities, families.decide(families.scores(probabilities)))
+    assert predicted.sum(axis=1).mean() <= truth.sum(axis=1).mean()
+    assert families.validation_scores["precise"]["mean_predicted_genres"] <= truth.sum(axis=1).mean()
+    round_trip = Families.from_dict(json.loads(json.dumps(families.to_dict())))
+    np.testing.assert_array_equal(round_trip.scores(probabilities), families.scores(probabilities))
