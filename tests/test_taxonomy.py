@@ -56,7 +56,8 @@ def test_a_genre_without_a_family_or_an_unknown_family_is_refused():
 
 
 def test_overrides_move_genres_and_may_add_families():
-    taxonomy = load_taxonomy().with_genre_families({"disco": ["r&b & soul", "dance & electronic"], "comic": ["novelty"]})
+    moved = {"disco": ["r&b & soul", "dance & electronic"], "comic": ["novelty"]}
+    taxonomy = load_taxonomy().with_genre_families(moved)
     assert taxonomy.families_of("disco") == ("r&b & soul", "dance & electronic")
     assert "novelty" in taxonomy.families and taxonomy.families_of("comic") == ("novelty",)
 
