@@ -28,10 +28,12 @@ def run(capsys, *arguments) -> tuple[int, str, str]:
 
 def test_single_song_table_and_json(model, capsys):
     code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model)
-    assert code == 0 and out.startswith("genre") and "predicted" in out
+    assert code == 0 and out.startswith("family") and "\ngenre " in out and "predicted" in out
+    assert out.index("hip hop") < out.index("\ngenre ")  # families first
     code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--format", "json", "--top-k", "2")
     record = json.loads(out)
     assert code == 0 and len(record["genres"]) <= 2 and "rap" in record["scores"]
+    assert "hip hop" in record["families"] and set(record["family_scores"]) >= {"hip hop", "rock", "pop"}
     assert record["notes"][0].startswith("only 60 words")
     assert "note:" not in run(capsys, synthetic_lyrics("rap", 1, words=100), "--model", model)[1]
 

@@ -250,7 +250,8 @@ class PredictionWriter:
             return
         flat = {key: _csv_value(key, value) for key, value in record.items()}
         if self.csv_writer is None:
-            columns = ["row", *KEPT_FIELDS, "genres", "scores", "notes", *self.extra_columns, "error"]
+            columns = ["row", *KEPT_FIELDS, "families", "genres", "family_scores", "scores", "notes"]
+            columns += [*self.extra_columns, "error"]
             self.csv_writer = csv.DictWriter(self.handle, fieldnames=columns, extrasaction="ignore")
             self.csv_writer.writeheader()
         self.csv_writer.writerow(flat)

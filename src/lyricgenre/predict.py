@@ -32,13 +32,26 @@ def _read_single(lyrics: str) -> str:
         raise UserError(f"standard input is not UTF-8 text ({error.reason})") from error
 
 
-def _record(ranked: list[tuple[str, float, bool]], lyrics: str) -> dict:
-    """Predicted genres (best first), every genre's probability, and why the tags may be less reliable."""
+Ranked = list[tuple[str, float, bool]]
+
+
+def _record(families: Ranked, ranked: Ranked, lyrics: str) -> dict:
+    """Predicted families and genres (best first), every family's and genre's probability, and why the tags
+    may be less reliable."""
     return {
+        "families": [family for family, _, predicted in families if predicted],
         "genres": [genre for genre, _, predicted in ranked if predicted],
+        "family_scores": {family: round(score, 4) for family, score, _ in families},
         "scores": {genre: round(score, 4) for genre, score, _ in ranked},
         "notes": input_notes(lyrics),
     }
+
+
+def _records(classifier: GenreClassifier, probabilities: np.ndarray, lyrics: list[str], args) -> list[dict]:
+    """`_record` for each song of `probabilities` (already pooled where asked for)."""
+    ranked = classifier.rank_probabilities(probabilities, args.threshold, args.top_k)
+    families = classifier.rank_families(probabilities)
+    return [_record(f, r, text) for f, r, text in zip(families, ranked, lyrics)]
 
 
 def predict_one(args) -> None:
@@ -46,19 +59,27 @@ def predict_one(args) -> None:
     if not text.strip():
         raise UserError("the lyrics are empty")
     classifier = _classifier(args)
-    (ranked,) = classifier.rank([text], args.threshold, args.top_k)
+    probabilities = classifier.predict_proba([text])
     if args.format == "json":
-        print(json.dumps(_record(ranked, text), ensure_ascii=False))
+        print(json.dumps(_records(classifier, probabilities, [text], args)[0], ensure_ascii=False))
         return
-    shown = [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5]
-    print(f"{'genre':<28} {'score':>5}")
-    for genre, probability, predicted in shown:
-        bar = "█" * round(probability * BAR_WIDTH)
-        print(f"{genre:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
+    (families,) = classifier.rank_families(probabilities)
+    (ranked,) = classifier.rank_probabilities(probabilities, args.threshold, args.top_k)
+    if families:
+        _print_table("family", [item for item in families if item[2]] + [item for item in families if not item[2]][:2])
+        print()
+    _print_table("genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5])
     if not any(predicted for _, _, predicted in ranked):
         print("(no genre passes the threshold; the closest are shown)")
     for note in input_notes(text):
         print(f"note: {note}")
+
+
+def _print_table(heading: str, shown: Ranked) -> None:
+    print(f"{heading:<28} {'score':>5}")
+    for name, probability, predicted in shown:
+        bar = "█" * round(probability * BAR_WIDTH)
+        print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
 
 
 def predict_file(args, tagger: LibraryTagger | None = None) -> int:
@@ -95,8 +116,9 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], ar
     failed = 0
     for batch in _batches(rows):
         valid = [row for row in batch if row.error is None]
-        ranked = classifier.rank([row.lyrics for row in valid], args.threshold, args.top_k) if valid else []
-        failed += _write(batch, {row.row: _record(r, row.lyrics) for row, r in zip(valid, ranked)}, writer)
+        texts = [row.lyrics for row in valid]
+        records = _records(classifier, classifier.predict_proba(texts), texts, args) if valid else []
+        failed += _write(batch, {row.row: record for row, record in zip(valid, records)}, writer)
         progress.update(len(batch))
     return failed
 
@@ -120,9 +142,9 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args,
         groups = artist_groups(artists)
         pooled = pool_groups(np.concatenate(parts), groups)
         songs_per_group = np.bincount(groups)
-        ranked = classifier.rank_probabilities(pooled, args.threshold, args.top_k)
-        for row, row_ranked, group in zip(valid, ranked, groups):
-            records[row.row] = {**_record(row_ranked, row.lyrics), "artist_songs": int(songs_per_group[group])}
+        song_records = _records(classifier, pooled, [row.lyrics for row in valid], args)
+        for row, record, group in zip(valid, song_records, groups):
+            records[row.row] = {**record, "artist_songs": int(songs_per_group[group])}
     return _write(rows, records, writer)
 
 
@@ -141,7 +163,7 @@ def _write(rows: list[SongRow], records: dict[int, dict], writer: PredictionWrit
     """One output record per input row, in order; rows without a result keep their error. Returns how many."""
     for row in rows:
         record = {"row": row.row, **row.fields}
-        record.update(records.get(row.row) or {"genres": None, "scores": None, "error": row.error})
+        record.update(records.get(row.row) or {"families": None, "genres": None, "scores": None, "error": row.error})
         writer.write(record)
     return sum(row.row not in records for row in rows)
 
