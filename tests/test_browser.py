@@ -63,9 +63,11 @@ def test_paste_submit_and_see_ranked_genres(browser, server_url, tmp_path):
     page.click("button[type=submit]")
     page.wait_for_selector("#results .genres li")
     assert page.url.rstrip("/") == server_url  # fetch, no reload
-    scores = [float(s) for s in page.locator("#results .score").all_inner_texts()]
+    scores = [float(s) for s in page.locator("#results .genres .score").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
-    assert page.locator("#results li.predicted").count() >= 1
+    assert page.locator("#results .genres li.predicted").count() >= 1
+    assert page.locator("#results .families li.predicted").count() >= 1  # families shown, before the genres
+    assert page.evaluate("document.querySelector('#results .families').nextElementSibling.className") == "genres"
     assert page.inner_text("#results .notes").startswith("only 60 words")
     assert page.evaluate("document.querySelector('#results').firstElementChild.className") == "notes"
     page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
@@ -90,4 +92,5 @@ def test_page_works_with_javascript_disabled(browser, server_url):
     page.fill("#lyrics", synthetic_lyrics("country", 5))
     page.click("button[type=submit]")
     page.wait_for_selector("#results .genres li")
-    assert page.locator("#results li.predicted").count() >= 1
+    assert page.locator("#results .genres li.predicted").count() >= 1
+    assert page.locator("#results .families li.predicted").count() >= 1

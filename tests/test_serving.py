@@ -20,7 +20,10 @@ def test_classify_ranks_genres_and_marks_predictions(client):
     body = answer.json()
     scores = [g["score"] for g in body["genres"]]
     assert scores == sorted(scores, reverse=True) and any(g["predicted"] for g in body["genres"])
-    assert body["model"]["name"] == "baseline"
+    assert body["model"]["name"] == "baseline" and body["model"]["strategy"] == "precise"
+    families = [f["family"] for f in body["families"]]
+    assert "hip hop" in families and any(f["predicted"] for f in body["families"])
+    assert [f["score"] for f in body["families"]] == sorted((f["score"] for f in body["families"]), reverse=True)
     assert body["notes"][0].startswith("only 60 words")
     whole_song = client.post("/api/v1/classify", json={"lyrics": synthetic_lyrics("rap", 3, words=200)}).json()
     assert whole_song["notes"] == []
@@ -38,6 +41,7 @@ def test_batch_keeps_ids_and_order(client):
     songs = [{"id": i, "lyrics": synthetic_lyrics(style, i)} for i, style in enumerate(["pop", "rock", "rap"])]
     answer = client.post("/api/v1/classify/batch", json={"songs": songs})
     assert answer.status_code == 200 and [s["id"] for s in answer.json()["songs"]] == [0, 1, 2]
+    assert all(s["families"] and s["genres"] for s in answer.json()["songs"])
     assert all(s["notes"][0].startswith("only 60 words") for s in answer.json()["songs"])
 
 
@@ -56,7 +60,8 @@ def test_batch_pool_artist_tags_each_artists_songs_together(client):
 
 
 def test_genres_health_ready_and_docs(client):
-    assert "rock" in client.get("/api/v1/genres").json()["genres"]
+    listed = client.get("/api/v1/genres").json()
+    assert "rock" in listed["genres"] and "hip hop" in listed["families"]
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"ready": True}
     assert client.get("/docs").status_code == 200
@@ -102,6 +107,7 @@ def test_page_works_without_javascript(client):
     answer = client.post("/", data={"lyrics": synthetic_lyrics("country", 1), "top_k": "3"})
     assert answer.status_code == 200 and "predicted" in answer.text and 'class="genres"' in answer.text
     assert '<ul class="notes"><li>only 60 words' in answer.text.split('class="genres"')[0]  # before the genres
+    assert 'class="families"' in answer.text.split('class="genres"')[0]  # families before the genres too
     error = client.post("/", data={"lyrics": "  "})
     assert error.status_code == 422 and "Paste some lyrics" in error.text
     escaped = client.post("/", data={"lyrics": "<script>alert(1)</script> la la"})

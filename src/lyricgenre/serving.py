@@ -64,11 +64,23 @@ def shown_genres(ranked: list[tuple[str, float, bool]]) -> list[dict]:
     return [{"genre": g, "score": round(p, 4), "predicted": c} for g, p, c in ranked[:shown]]
 
 
+def family_list(ranked: list[tuple[str, float, bool]]) -> list[dict]:
+    """Every family, best first (empty for a model without families)."""
+    return [{"family": f, "score": round(p, 4), "predicted": c} for f, p, c in ranked]
+
+
+def _rank_both(classifier: GenreClassifier, texts, options: Options, artists) -> list[dict]:
+    probabilities = classifier.predict_proba(texts, artists=artists)
+    genres = classifier.rank_probabilities(probabilities, options.threshold, options.top_k)
+    families = classifier.rank_families(probabilities)
+    return [{"families": family_list(f), "genres": shown_genres(g)} for f, g in zip(families, genres)]
+
+
 async def classify(
     classifier: GenreClassifier, texts: list[str], options: Options, artists: list[str | None] | None = None
-) -> list[list[dict]]:
-    ranked = await run_in_threadpool(classifier.rank, texts, options.threshold, options.top_k, artists)
-    return [shown_genres(r) for r in ranked]
+) -> list[dict]:
+    """Per text: `families` (every family) and `genres` (`shown_genres`), computed in a worker thread."""
+    return await run_in_threadpool(_rank_both, classifier, texts, options, artists)
 
 
 router = APIRouter()
@@ -77,8 +89,8 @@ router = APIRouter()
 @router.post("/api/v1/classify")
 async def classify_one(request: ClassifyRequest, http: Request) -> dict:
     classifier = http.app.state.classifier
-    (genres,) = await classify(classifier, [request.lyrics], request)
-    return {"genres": genres, "notes": input_notes(request.lyrics), "model": classifier.info}
+    (result,) = await classify(classifier, [request.lyrics], request)
+    return {**result, "notes": input_notes(request.lyrics), "model": classifier.info}
 
 
 @router.post("/api/v1/classify/batch")
@@ -89,15 +101,15 @@ async def classify_batch(request: BatchRequest, http: Request) -> dict:
         raise UserError("pool_artist needs songs with an artist")
     results = await classify(classifier, [song.lyrics for song in request.songs], request, artists)
     songs = [
-        {"id": song.id, "genres": genres, "notes": input_notes(song.lyrics)}
-        for song, genres in zip(request.songs, results)
+        {"id": song.id, **result, "notes": input_notes(song.lyrics)} for song, result in zip(request.songs, results)
     ]
     return {"songs": songs, "model": classifier.info}
 
 
 @router.get("/api/v1/genres")
 async def genre_list(http: Request) -> dict:
-    return {"genres": http.app.state.classifier.genres}
+    classifier = http.app.state.classifier
+    return {"genres": classifier.genres, "families": classifier.family_names}
 
 
 @router.get("/healthz")
@@ -125,10 +137,10 @@ async def page_submit(http: Request) -> HTMLResponse:
         options = Options(top_k=form.get("top_k") or None, threshold=form.get("threshold") or None)
         if not lyrics.strip():
             raise UserError("Paste some lyrics first.")
-        (genres,) = await classify(http.app.state.classifier, [lyrics], options)
+        (result,) = await classify(http.app.state.classifier, [lyrics], options)
     except (UserError, ValueError) as error:
         return HTMLResponse(render_page(lyrics, form, error=_message(error)), status_code=422)
-    return HTMLResponse(render_page(lyrics, form, genres=genres, notes=input_notes(lyrics)))
+    return HTMLResponse(render_page(lyrics, form, result=result, notes=input_notes(lyrics)))
 
 
 @router.get("/static/{name}")
@@ -188,8 +200,18 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
-def render_results(genres: list[dict], notes: list[str]) -> str:
-    """The notes on how reliable the tags are (if any), then the ranked genres as bars."""
+SHOWN_FAMILIES = 2  # families shown beside the predicted ones
+
+
+def render_results(result: dict, notes: list[str]) -> str:
+    """The notes on how reliable the tags are (if any), the families, then the ranked genres as bars."""
+    genres, families = result["genres"], result["families"]
+    shown = [f for f in families if f["predicted"]] + [f for f in families if not f["predicted"]][:SHOWN_FAMILIES]
+    chips = "".join(
+        f'<li class="{"predicted" if f["predicted"] else ""}">{html.escape(f["family"])} '
+        f'<span class="score">{f["score"]:.2f}</span></li>'
+        for f in shown
+    )
     rows = "".join(
         f'<li class="{"predicted" if g["predicted"] else ""}"><span class="name">{html.escape(g["genre"])}</span>'
         f'<span class="bar"><span style="width:{g["score"] * 100:.1f}%"></span></span>'
@@ -197,13 +219,17 @@ def render_results(genres: list[dict], notes: list[str]) -> str:
         for g in genres
     )
     remarks = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
-    return (f'<ul class="notes">{remarks}</ul>' if remarks else "") + f'<ol class="genres">{rows}</ol>'
+    return (
+        (f'<ul class="notes">{remarks}</ul>' if remarks else "")
+        + (f'<ul class="families" aria-label="families">{chips}</ul>' if chips else "")
+        + f'<ol class="genres">{rows}</ol>'
+    )
 
 
 def render_page(
     lyrics: str = "",
     form: dict | None = None,
-    genres: list[dict] | None = None,
+    result: dict | None = None,
     error: str | None = None,
     notes: list[str] = (),
 ) -> str:
@@ -214,7 +240,7 @@ def render_page(
         .replace("{{top_k}}", html.escape(form.get("top_k", "")))
         .replace("{{threshold}}", html.escape(form.get("threshold", "")))
         .replace("{{error}}", f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "")
-        .replace("{{results}}", render_results(genres, notes) if genres else "")
+        .replace("{{results}}", render_results(result, notes) if result else "")
     )
 
 

@@ -9,13 +9,20 @@ function escapeHtml(text) {
   return div.innerHTML;
 }
 
-function render(genres, notes) {
+const SHOWN_FAMILIES = 2; // families shown beside the predicted ones, as on the server-rendered page
+
+function render(families, genres, notes) {
+  const shown = families.filter((f) => f.predicted).concat(families.filter((f) => !f.predicted).slice(0, SHOWN_FAMILIES));
+  const chips = shown.map((f) =>
+    `<li class="${f.predicted ? "predicted" : ""}">${escapeHtml(f.family)} <span class="score">${f.score.toFixed(2)}</span></li>`);
   const rows = genres.map((g) =>
     `<li class="${g.predicted ? "predicted" : ""}"><span class="name">${escapeHtml(g.genre)}</span>` +
     `<span class="bar"><span style="width:${(g.score * 100).toFixed(1)}%"></span></span>` +
     `<span class="score">${g.score.toFixed(2)}</span>${g.predicted ? "<em>predicted</em>" : ""}</li>`);
   const remarks = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("");
-  results.innerHTML = (remarks ? `<ul class="notes">${remarks}</ul>` : "") + `<ol class="genres">${rows.join("")}</ol>`;
+  results.innerHTML = (remarks ? `<ul class="notes">${remarks}</ul>` : "") +
+    (chips.length ? `<ul class="families" aria-label="families">${chips.join("")}</ul>` : "") +
+    `<ol class="genres">${rows.join("")}</ol>`;
 }
 
 form.addEventListener("submit", async (event) => {
@@ -33,7 +40,7 @@ form.addEventListener("submit", async (event) => {
     });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.error || `request failed (${response.status})`);
-    render(answer.genres, answer.notes);
+    render(answer.families, answer.genres, answer.notes);
   } catch (error) {
     errorBox.innerHTML = `<p class="error" role="alert">${escapeHtml(error.message)}</p>`;
   } finally {
