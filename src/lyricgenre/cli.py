@@ -315,6 +315,22 @@ def _run_tag(args: argparse.Namespace) -> None:
         )
 
 
+def _add_genres_command(subcommands: argparse._SubParsersAction) -> None:
+    genres = subcommands.add_parser("genres", help="list every genre with its families and training support")
+    genres.add_argument("--format", choices=["table", "json"], default="table")
+    genres.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
+    genres.set_defaults(handler=_run_genres)
+
+
+def _run_genres(args: argparse.Namespace) -> None:
+    from lyricgenre.catalog import catalog_table, genre_catalog
+    from lyricgenre.runtime import GenreClassifier
+    from lyricgenre.taxonomy import load_taxonomy
+
+    entries = genre_catalog(GenreClassifier.load(args.model, threads=1), load_taxonomy())
+    print(json.dumps(entries, ensure_ascii=False, indent=1) if args.format == "json" else catalog_table(entries))
+
+
 def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:
     serve = subcommands.add_parser("serve", help="web page and JSON HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
@@ -341,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_command(subcommands)
     _add_predict_command(subcommands)
     _add_tag_command(subcommands)
+    _add_genres_command(subcommands)
     _add_serve_command(subcommands)
     return parser
 

@@ -39,6 +39,7 @@ def export_model(model_folder: Path, out: Path, test_report: Path | None = None)
         "genres": model.genres,
         "thresholds": model.thresholds.to_dict(),
         "families": model.metadata.get("families"),
+        "genre_support": model.metadata.get("genre_support"),
         "components": components,
         "validation_metrics": model.metadata.get("validation_metrics"),
         "training": model.metadata.get("training"),

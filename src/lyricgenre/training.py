@@ -58,6 +58,14 @@ def cap_songs_per_artist(songs: pd.DataFrame, cap: int | None, seed: int) -> pd.
     )
 
 
+def genre_support(train: pd.DataFrame, genres: list[str]) -> dict[str, dict[str, int]]:
+    """How many training songs and artists carry each genre: what `lyricgenre genres` shows as support."""
+    exploded = train[["artist_key", "genres"]].explode("genres")
+    songs = exploded["genres"].value_counts()
+    artists = exploded.groupby("genres")["artist_key"].nunique()
+    return {g: {"songs": int(songs.get(g, 0)), "artists": int(artists.get(g, 0))} for g in genres}
+
+
 def train_model(
     data: Path,
     kind: str,
@@ -90,6 +98,7 @@ def train_model(
         probabilities = model.predict_proba(list(validation["lyrics"]))
     model.metadata = {
         "training_options": training_options,
+        "genre_support": genre_support(train, genres),
         "training": {
             "data": str(data),
             "train_songs": len(train),
@@ -183,6 +192,7 @@ def _refit(tuned: GenreModel, folder: Path, out: Path, songs: pd.DataFrame, data
     model.thresholds = tuned.thresholds
     model.metadata = {
         **tuned.metadata,  # validation_metrics stay the tuned model's, measured before the refit
+        "genre_support": genre_support(train, tuned.genres),
         "training": {
             **training,
             "data": str(data),

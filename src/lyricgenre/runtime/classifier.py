@@ -86,6 +86,8 @@ class GenreClassifier:
         families = self.manifest.get("families")
         # Exports made before families existed (or of a vocabulary the taxonomy does not cover) have none.
         self.families: Families | None = Families.from_dict(families) if families else None
+        # Training songs and artists per genre ({genre: {"songs": n, "artists": m}}), when the export has them.
+        self.genre_support: dict | None = self.manifest.get("genre_support")
         self._components = [
             (spec["weight"], self._scorer(spec, threads, precision)) for spec in self.manifest["components"]
         ]
