@@ -7,7 +7,7 @@ import struct
 from pathlib import Path
 
 import mutagen
-from mutagen.id3 import TCON, TIT2, TPE1, USLT
+from mutagen.id3 import TALB, TCON, TIT2, TPE1, USLT
 from mutagen.ogg import OggPage
 
 AUDIO_PAYLOAD = bytes(range(1, 200))  # no 0xFF byte, so no false MPEG frame sync
@@ -63,13 +63,14 @@ def _m4a(path: Path) -> None:
 
 
 _CONTAINERS = {".mp3": _mp3, ".flac": _flac, ".ogg": _ogg_vorbis, ".opus": _opus, ".m4a": _m4a}
-_ID3_FRAMES = {"lyrics": USLT, "artist": TPE1, "title": TIT2, "genre": TCON}
-_VORBIS_NAMES = {"lyrics": "LYRICS", "artist": "ARTIST", "title": "TITLE", "genre": "GENRE"}
-_MP4_ATOMS = {"lyrics": "©lyr", "artist": "©ART", "title": "©nam", "genre": "©gen"}
+_ID3_FRAMES = {"lyrics": USLT, "artist": TPE1, "title": TIT2, "genre": TCON, "album": TALB}
+_VORBIS_NAMES = {"lyrics": "LYRICS", "artist": "ARTIST", "title": "TITLE", "genre": "GENRE", "album": "ALBUM"}
+_MP4_ATOMS = {"lyrics": "©lyr", "artist": "©ART", "title": "©nam", "genre": "©gen", "album": "©alb"}
 
 
-def make_audio(path: Path, **tags: str) -> Path:
-    """An audio file of `path`'s type with the given tags (lyrics, artist, title, genre), as a tagger writes them."""
+def make_audio(path: Path, **tags: str | list[str]) -> Path:
+    """An audio file of `path`'s type with the given tags (lyrics, artist, title, album, genre), as a tagger writes
+    them; a genre given as a list is written as a multi-value tag."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _CONTAINERS[path.suffix](path)
     audio = mutagen.File(path)
@@ -78,10 +79,11 @@ def make_audio(path: Path, **tags: str) -> Path:
     for name, value in tags.items():
         if path.suffix == ".mp3":
             extra = {"lang": "eng", "desc": ""} if name == "lyrics" else {}
-            audio.tags.add(_ID3_FRAMES[name](encoding=3, text=value if name == "lyrics" else [value], **extra))
+            values = value if isinstance(value, list) else [value]
+            audio.tags.add(_ID3_FRAMES[name](encoding=3, text=value if name == "lyrics" else values, **extra))
         elif path.suffix == ".m4a":
-            audio.tags[_MP4_ATOMS[name]] = [value]
+            audio.tags[_MP4_ATOMS[name]] = value if isinstance(value, list) else [value]
         else:
-            audio.tags[_VORBIS_NAMES[name]] = [value]
+            audio.tags[_VORBIS_NAMES[name]] = value if isinstance(value, list) else [value]
     audio.save()
     return path

@@ -71,7 +71,9 @@ def test_tag_is_a_dry_run_until_asked_to_write(exported_baseline, library, capsy
     assert [r["tag_status"] for r in records] == ["written"] * 3 + ["not classified"]
     for record in records[:3]:
         path = library / record["id"]
-        assert read_tag(path, "lyricgenre") == record["genres"] and len(record["genres"]) == 2
+        assert read_tag(path, "lyricgenre") == record["tag_values"] and len(record["genres"]) == 2
+        # Families first, then the fine genres, a name written once
+        assert record["tag_values"] == list(dict.fromkeys(record["families"] + record["genres"]))
     assert read_tag(library / "Rockers" / "one.mp3", "genre") == ["Rock"]  # the genre tag is left alone
     assert snapshot(library)["instrumental.ogg"] == before["instrumental.ogg"]
 
@@ -87,7 +89,10 @@ def test_tag_the_genre_field_keeps_the_previous_values_in_a_csv_report(exported_
     (row,) = csv.DictReader(report.open())
     assert code == 0 and "1 audio files: 1 written" in err
     assert row["tag_status"] == "written" and row["tag_previous"] == "Rock" and row["id"] == "one.mp3"
-    assert read_tag(song, "genre") == row["genres"].split("|")
+    assert read_tag(song, "genre") == row["tag_values"].split("|")
+    # Into the standard genre tag: the families, then the 2 most confident fine genres
+    expected = dict.fromkeys(row["families"].split("|") + row["genres"].split("|")[:2])
+    assert row["tag_values"].split("|") == list(expected)
 
 
 def test_tag_pools_by_artist_tags(exported_baseline, library, capsys):
@@ -126,3 +131,64 @@ def test_tag_bad_input(exported_baseline, tmp_path, capsys, name, message):
     empty.mkdir()
     code, _, err = run(capsys, "tag", str(empty), "--model", str(exported_baseline))
     assert code == 2 and "no audio files in this folder" in err
+
+
+FORMATS = (".mp3", ".flac", ".ogg", ".opus", ".m4a")
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_genre_tag_levels_separator_and_keep_existing_in_every_format(exported_baseline, tmp_path, capsys, suffix):
+    song = make_audio(tmp_path / f"song{suffix}", lyrics=synthetic_lyrics("rap", 5), artist="MC", genre=["Jazz"])
+    base = ["tag", str(song), "--model", str(exported_baseline), "--field", "genre", "--write"]
+    code, (record,), _ = run(capsys, *base, "--level", "family")
+    assert code == 0 and read_tag(song, "genre") == record["families"] and "hip hop" in record["families"]
+    code, (record,), _ = run(capsys, *base, "--level", "genre", "--max-genres", "1")
+    assert read_tag(song, "genre") == record["genres"][:1]  # a multi-value tag, one value here
+    code, (record,), _ = run(capsys, *base, "--level", "both", "--keep-existing")
+    assert read_tag(song, "genre")[0] == record["genres"][0] and len(read_tag(song, "genre")) > 1
+    code, (record,), _ = run(capsys, *base, "--level", "family", "--separator", "; ")
+    assert read_tag(song, "genre") == ["; ".join(record["families"])]
+    code, (record,), _ = run(capsys, *base, "--level", "family", "--separator", "; ")
+    assert record["tag_status"] == "unchanged"
+
+
+def test_multiple_families_and_genres_are_real_multi_value_tags(exported_baseline, tmp_path, capsys):
+    for suffix in FORMATS:
+        make_audio(tmp_path / f"song{suffix}", lyrics=synthetic_lyrics("rap", 6), artist="MC")
+    code, records, _ = run(capsys, "tag", str(tmp_path), "--model", str(exported_baseline), "--write")
+    assert code == 0
+    for record in records:
+        assert read_tag(tmp_path / record["id"], "lyricgenre") == record["tag_values"]
+        assert len(record["tag_values"]) >= 2
+
+
+def test_nothing_to_write_never_wipes_a_files_genres(exported_baseline, tmp_path, capsys):
+    song = make_audio(tmp_path / "song.flac", lyrics=synthetic_lyrics("rock", 7), artist="X", genre="Rock")
+    before = song.read_bytes()
+    arguments = ["tag", str(song), "--model", str(exported_baseline), "--field", "genre", "--write"]
+    config = tmp_path / "config.toml"
+    config.write_text('allow = ["polka"]\n')  # everything predicted is filtered out
+    code, (record,), err = run(capsys, *arguments, "--config", str(config))
+    assert code == 0 and record["tag_status"] == "no genres" and song.read_bytes() == before
+    assert read_tag(song, "genre") == ["Rock"]
+
+
+def test_tag_pools_by_artist_by_default_by_album_or_not_at_all(exported_baseline, tmp_path, capsys):
+    make_audio(tmp_path / "a1.mp3", lyrics=synthetic_lyrics("rock", 1), artist="Band", album="First")
+    make_audio(tmp_path / "a2.ogg", lyrics=synthetic_lyrics("country", 2), artist="Band", album="First")
+    make_audio(tmp_path / "a3.m4a", lyrics=synthetic_lyrics("rap", 3), artist="Band", album="Second")
+    model = ["--model", str(exported_baseline)]
+    _, records, _ = run(capsys, "tag", str(tmp_path), *model)
+    assert [r["artist_songs"] for r in records] == [3, 3, 3] and records[0]["scores"] == records[2]["scores"]
+    _, records, _ = run(capsys, "tag", str(tmp_path), *model, "--pool", "album")
+    assert [r["album_songs"] for r in records] == [2, 2, 1] and records[0]["album"] == "First"
+    assert records[0]["scores"] == records[1]["scores"] != records[2]["scores"]
+    _, records, _ = run(capsys, "tag", str(tmp_path), *model, "--pool", "none")
+    assert "artist_songs" not in records[0] and records[0]["scores"] != records[1]["scores"]
+
+
+def test_a_bad_config_file_is_one_line_naming_the_key(exported_baseline, library, tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text("max_genre = 3\n")
+    code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--config", str(config))
+    assert code == 2 and records == [] and "unknown key 'max_genre'" in err and len(err.strip().splitlines()) == 1

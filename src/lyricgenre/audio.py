@@ -40,12 +40,21 @@ class AudioSong:
     lyrics: str | None
     artist: str | None
     title: str | None
+    album: str | None = None
+    album_artist: str | None = None
 
 
 class _VorbisFields:
     """FLAC, Ogg Vorbis and Opus: free-form comment names, each holding a list of strings."""
 
-    names = {"artist": "ARTIST", "title": "TITLE", "genre": "GENRE", "lyricgenre": OWN_FIELD}
+    names = {
+        "artist": "ARTIST",
+        "title": "TITLE",
+        "album": "ALBUM",
+        "album_artist": "ALBUMARTIST",
+        "genre": "GENRE",
+        "lyricgenre": OWN_FIELD,
+    }
     lyrics_names = ("LYRICS", "UNSYNCEDLYRICS")
 
     def get(self, tags, name: str) -> list[str]:
@@ -61,7 +70,14 @@ class _VorbisFields:
 class _ID3Fields:
     """MP3: ID3 frames; our field is a user text frame (TXXX) with the description LYRICGENRE."""
 
-    frames = {"artist": "TPE1", "title": "TIT2", "genre": "TCON", "lyricgenre": f"TXXX:{OWN_FIELD}"}
+    frames = {
+        "artist": "TPE1",
+        "title": "TIT2",
+        "album": "TALB",
+        "album_artist": "TPE2",
+        "genre": "TCON",
+        "lyricgenre": f"TXXX:{OWN_FIELD}",
+    }
 
     def get(self, tags, name: str) -> list[str]:
         return [str(text) for frame in (tags.getall(self.frames[name]) if tags else []) for text in frame.text]
@@ -77,7 +93,14 @@ class _ID3Fields:
 class _MP4Fields:
     """M4A: iTunes atoms; our field is a free-form atom, whose values are UTF-8 bytes."""
 
-    atoms = {"artist": "©ART", "title": "©nam", "genre": "©gen", "lyricgenre": _MP4_OWN_FIELD}
+    atoms = {
+        "artist": "©ART",
+        "title": "©nam",
+        "album": "©alb",
+        "album_artist": "aART",
+        "genre": "©gen",
+        "lyricgenre": _MP4_OWN_FIELD,
+    }
 
     def get(self, tags, name: str) -> list[str]:
         values = tags.get(self.atoms[name], []) if tags is not None else []
@@ -111,13 +134,12 @@ def _open(path: Path, name: str):
 
 
 def read_audio_song(path: Path, name: str | None = None) -> AudioSong:
-    """The embedded lyrics (the longest lyrics tag; None when there is none), artist and title."""
+    """The embedded lyrics (the longest lyrics tag; None when there is none), artist, title and album."""
     audio, fields = _open(Path(path), name or Path(path).name)
     texts = [text for text in fields.lyrics(audio.tags) if text and text.strip()]
     return AudioSong(
         lyrics=max(texts, key=len) if texts else None,
-        artist=_first(fields.get(audio.tags, "artist")),
-        title=_first(fields.get(audio.tags, "title")),
+        **{name: _first(fields.get(audio.tags, name)) for name in ("artist", "title", "album", "album_artist")},
     )
 
 

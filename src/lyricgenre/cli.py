@@ -276,6 +276,7 @@ def _run_predict(args: argparse.Namespace) -> None:
     _check_decision_options(args)
     if args.pool_artist and args.input is None:
         raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
+    args.pool, args.pool_required = ("artist", True) if args.pool_artist else (None, False)
     if args.input is not None:
         failed = predict_file(args)
         if failed:
@@ -285,27 +286,52 @@ def _run_predict(args: argparse.Namespace) -> None:
 
 
 def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
-    tag = subcommands.add_parser("tag", help="write predicted genres into a music library's audio file tags")
+    from lyricgenre.tag_settings import CASES, FIELDS, LEVELS, POOLS
+
+    tag = subcommands.add_parser(
+        "tag",
+        help="write predicted genres into a music library's audio file tags",
+        description="Options not given here come from the config file (--config), else their defaults.",
+    )
     tag.add_argument("input", type=Path, help="an audio file or a folder of them (.mp3 .flac .ogg .opus .m4a)")
     tag.add_argument("--write", action="store_true", help="write the tags (default: a dry run that only reports)")
+    tag.add_argument("--config", type=Path, help="TOML config file (default: ~/.config/lyricgenre/config.toml)")
     tag.add_argument(
-        "--field",
-        choices=["lyricgenre", "genre"],
-        default="lyricgenre",
-        help="LYRICGENRE, a field of its own (default), or the standard genre tag, replaced",
+        "--field", choices=FIELDS, help="LYRICGENRE, a field of its own (default), or the standard genre tag"
     )
-    _add_decision_options(tag, "tag the songs of each artist (by their artist tags) together")
+    tag.add_argument("--level", choices=LEVELS, help="write families, fine genres or both (default: both)")
+    tag.add_argument(
+        "--max-genres", type=int, metavar="N", help="most fine genres written (default: all; 2 with --field genre)"
+    )
+    tag.add_argument("--separator", help="join the values into one, e.g. '; ' (default: a multi-value tag)")
+    tag.add_argument(
+        "--keep-existing", action="store_true", default=None, help="keep the file's values, add the new ones"
+    )
+    tag.add_argument("--pool", choices=POOLS, help="tag each artist's or album's songs together (default: artist)")
+    tag.add_argument("--case", choices=CASES, help="names as the model writes them (lower) or in title case")
+    _add_decision_options(tag, "the same as --pool artist")
     tag.set_defaults(handler=_run_tag, text_column="lyrics")
 
 
 def _run_tag(args: argparse.Namespace) -> None:
     from lyricgenre.errors import UserError
     from lyricgenre.predict import predict_file
+    from lyricgenre.tag_settings import load_tag_settings
     from lyricgenre.tagging import LibraryTagger
 
     _check_decision_options(args)
+    settings = load_tag_settings(args.config).overlay(
+        field=args.field,
+        level=args.level,
+        max_genres=args.max_genres,
+        separator=args.separator,
+        keep_existing=args.keep_existing,
+        pool="artist" if args.pool_artist else args.pool,
+        case=args.case,
+    )
+    args.pool, args.pool_required = (None if settings.pool == "none" else settings.pool), False
     root = args.input if args.input.is_dir() else args.input.parent
-    tagger = LibraryTagger(root, args.field, args.write)
+    tagger = LibraryTagger(root, settings, args.write)
     failed = predict_file(args, tagger)
     print(tagger.summary(), file=sys.stderr)
     if failed or tagger.counts["failed"]:

@@ -23,7 +23,7 @@ from lyricgenre.errors import UserError
 INPUT_SUFFIXES = (".csv", ".jsonl", ".txt", *AUDIO_SUFFIXES)
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
 OUTPUT_SUFFIXES = (".jsonl", ".csv")
-KEPT_FIELDS = ("id", "artist", "title")
+KEPT_FIELDS = ("id", "artist", "title", "album")
 _LRC_TIMESTAMP = re.compile(r"\[\d{1,3}:\d{2}(?:[.:]\d{1,3})?\]")
 _LRC_TAG = re.compile(r"^\[(ar|ti|al|by|length|offset|re|ve|au):(.*)\]\s*$", re.IGNORECASE)
 
@@ -167,7 +167,8 @@ def _read_audio_file(path: Path, number: int, fields: dict) -> SongRow:
         song = read_audio_song(path)
     except AudioTagError as error:
         return SongRow(number, None, fields, error=str(error))
-    fields = {**fields, **{key: value for key, value in (("artist", song.artist), ("title", song.title)) if value}}
+    tags = {"artist": song.artist, "title": song.title, "album": song.album, "album_artist": song.album_artist}
+    fields = {**fields, **{key: value for key, value in tags.items() if value}}
     if song.lyrics is not None:
         return _row(number, parse_lrc(song.lyrics)[0], fields)
     sidecar = _sidecar(path)
@@ -192,7 +193,7 @@ def parse_lrc(text: str) -> tuple[str, dict]:
     for line in text.splitlines():
         tag = _LRC_TAG.match(line.strip())
         if tag:
-            name = {"ar": "artist", "ti": "title"}.get(tag.group(1).lower())
+            name = {"ar": "artist", "ti": "title", "al": "album"}.get(tag.group(1).lower())
             if name:
                 tags[name] = tag.group(2).strip()
             continue

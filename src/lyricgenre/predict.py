@@ -93,14 +93,14 @@ def predict_file(args, tagger: LibraryTagger | None = None) -> int:
     if args.output and args.output.resolve() == args.input.resolve():
         raise UserError(f"{args.output}: the output would overwrite the input")
     classifier = _classifier(args)
-    columns = (("artist_songs",) if args.pool_artist else ()) + (TAG_COLUMNS if tagger else ())
+    columns = ((f"{args.pool}_songs",) if args.pool else ()) + (TAG_COLUMNS if tagger else ())
     writer = PredictionWriter(
         args.output, sys.stdout, columns, transform=tagger, keep_partial=bool(tagger and tagger.write)
     )
     progress = ProgressBar(count_songs(args.input, audio_only=tagger is not None))
     success = False
     try:
-        classify = _classify_pooled if args.pool_artist else _classify_streaming
+        classify = _classify_pooled if args.pool else _classify_streaming
         failed = classify(classifier, rows, args, writer, progress)
         if not writer.written:  # a header without rows, an empty file: an empty output would look like success
             raise UserError(f"{args.input}: no songs in this file")
@@ -123,12 +123,22 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], ar
     return failed
 
 
+def pool_key(fields: dict, pool: str) -> str | None:
+    """What songs are pooled by: the artist, or the album (with its album artist, else artist); None: alone."""
+    if pool == "artist":
+        artist = fields.get("artist")
+        return artist if isinstance(artist, str) else None
+    album, artist = fields.get("album"), fields.get("album_artist") or fields.get("artist")
+    return f"{artist}\0{album}" if isinstance(album, str) and album.strip() and isinstance(artist, str) else None
+
+
 def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args, writer, progress) -> int:
-    """Every song first, then each artist's songs averaged (`pool_groups`), then all written in input order."""
+    """Every song first, then each artist's (or album's) songs averaged (`pool_groups`), then all written in
+    input order. Songs without an artist (album) are each tagged alone."""
     rows = list(rows)
     valid = [row for row in rows if row.error is None]
-    artists = [row.fields.get("artist") for row in valid]
-    if valid and not any(isinstance(artist, str) and artist.strip() for artist in artists):
+    artists = [pool_key(row.fields, args.pool) for row in valid]
+    if args.pool_required and valid and not any(artist and artist.strip() for artist in artists):
         raise UserError(
             "--pool-artist needs artists: an 'artist' column or field, [ar:] tags in .lrc files or artist tags"
         )
@@ -144,7 +154,7 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args,
         songs_per_group = np.bincount(groups)
         song_records = _records(classifier, pooled, [row.lyrics for row in valid], args)
         for row, record, group in zip(valid, song_records, groups):
-            records[row.row] = {**record, "artist_songs": int(songs_per_group[group])}
+            records[row.row] = {**record, f"{args.pool}_songs": int(songs_per_group[group])}
     return _write(rows, records, writer)
 
 

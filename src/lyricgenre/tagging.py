@@ -11,48 +11,52 @@ from collections import Counter
 from pathlib import Path
 
 from lyricgenre.audio import AudioTagError, read_tag, write_tag
+from lyricgenre.tag_settings import TagSettings
 
-TAG_COLUMNS = ("tag_status", "tag_previous", "tag_error")
+TAG_COLUMNS = ("tag_values", "tag_status", "tag_previous", "tag_error")
 
 
 class LibraryTagger:
     """Turns each prediction record into a tag decision for its file, and counts the outcomes.
 
-    Statuses: `written`, `would write` (dry run), `unchanged` (the field already holds these genres),
-    `no genres` (nothing passed the threshold: the file is left alone), `not classified` (the row has an
-    error) and `failed` (the file could not be rewritten; `tag_error` says why, the file is unchanged).
+    What goes into the field — families and/or fine genres, how many, under which names, merged with the
+    file's own values or not — is `TagSettings.values`. Statuses: `written`, `would write` (dry run),
+    `unchanged` (the field already holds these values), `no genres` (nothing to write: the file is left
+    alone, its genres never wiped), `not classified` (the row has an error) and `failed` (the file could not
+    be rewritten; `tag_error` says why, the file is unchanged).
     """
 
-    def __init__(self, root: Path, field: str, write: bool):
-        self.root, self.field, self.write = Path(root), field, write
+    def __init__(self, root: Path, settings: TagSettings, write: bool):
+        self.root, self.settings, self.write = Path(root), settings, write
         self.counts: Counter[str] = Counter()
 
     def __call__(self, record: dict) -> dict:
-        status, previous, error = self._tag(record)
+        values, status, previous, error = self._tag(record)
         self.counts[status] += 1
-        extra = {"tag_status": status, "tag_previous": previous}
+        extra = {"tag_values": values, "tag_status": status, "tag_previous": previous}
         return {**record, **extra, **({"tag_error": error} if error else {})}
 
-    def _tag(self, record: dict) -> tuple[str, list[str] | None, str | None]:
+    def _tag(self, record: dict) -> tuple[list[str] | None, str, list[str] | None, str | None]:
         if record.get("genres") is None:
-            return "not classified", None, None
+            return None, "not classified", None, None
         path = self.root / record["id"]
+        field = self.settings.field
         try:
-            previous = read_tag(path, self.field, record["id"])
+            previous = read_tag(path, field, record["id"])
         except AudioTagError as error:
-            return "failed", None, str(error)
-        genres = record["genres"]
-        if not genres:
-            return "no genres", previous, None
-        if previous == genres:
-            return "unchanged", previous, None
+            return None, "failed", None, str(error)
+        values = self.settings.values(record.get("families") or [], record["genres"], previous)
+        if not values:
+            return values, "no genres", previous, None
+        if previous == values:
+            return values, "unchanged", previous, None
         if not self.write:
-            return "would write", previous, None
+            return values, "would write", previous, None
         try:
-            write_tag(path, self.field, genres)
+            write_tag(path, field, values)
         except AudioTagError as error:
-            return "failed", previous, str(error)
-        return "written", previous, None
+            return values, "failed", previous, str(error)
+        return values, "written", previous, None
 
     def summary(self) -> str:
         order = ("written", "would write", "unchanged", "no genres", "not classified", "failed")

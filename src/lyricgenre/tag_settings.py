@@ -1,0 +1,165 @@
+"""What `lyricgenre tag` writes into audio files, declared once: defaults, the user's config file, the CLI.
+
+Every option of the tagger is a field of `TagSettings`, with its default and what it means. A TOML config
+file (`--config FILE`, else `$XDG_CONFIG_HOME/lyricgenre/config.toml`, else `~/.config/lyricgenre/config.toml`
+when it exists) sets any of them by the same name; options given on the command line overlay the file.
+A bad key or value is one error naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from lyricgenre.errors import UserError
+
+LEVELS = ("family", "genre", "both")
+POOLS = ("artist", "album", "none")
+CASES = ("lower", "title")
+FIELDS = ("lyricgenre", "genre")
+GENRE_FIELD_MAX_GENRES = 2  # fine genres written after the families into the standard genre tag, by default
+# Words kept as written when title-casing ("R&B", not "R&b"); other names go through `aliases`.
+_TITLE_EXCEPTIONS = {"r&b": "R&B", "edm": "EDM", "uk": "UK", "ny": "NY", "alt": "Alt", "z": "Z"}
+
+
+@dataclass(frozen=True)
+class TagSettings:
+    """The tagger's options; each field's comment is its documentation (docs/cli.md shows the same)."""
+
+    field: str = "lyricgenre"  # where genres go: "lyricgenre" (a field of its own) or "genre" (the standard tag)
+    level: str = "both"  # what is written: "family", "genre" (fine genres) or "both" (families first)
+    max_genres: int | None = None  # most fine genres written (None: every predicted one; 2 for field "genre")
+    separator: str | None = None  # join the values into one text with this, for players that read one value
+    keep_existing: bool = False  # keep the file's current values and add the new ones after them
+    pool: str = "artist"  # tag songs together: by "artist" or "album" (from the tags), or "none" (each alone)
+    allow: tuple[str, ...] = ()  # only these genres and families are written (empty: all)
+    deny: tuple[str, ...] = ()  # these genres and families are never written
+    aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)  # written name for a genre or family
+    case: str = "lower"  # "lower" (as the model names them) or "title" ("Hip Hop", "R&B & Soul")
+    families: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # genre -> families of your own
+
+    def __post_init__(self):
+        for name, allowed in (("field", FIELDS), ("level", LEVELS), ("pool", POOLS), ("case", CASES)):
+            if getattr(self, name) not in allowed:
+                raise UserError(f"{name} must be one of {', '.join(allowed)}, got {getattr(self, name)!r}")
+        if self.max_genres is not None and (isinstance(self.max_genres, bool) or self.max_genres < 0):
+            raise UserError(f"max_genres must be a whole number from 0, got {self.max_genres!r}")
+        if self.separator is not None and not self.separator:
+            raise UserError("separator must not be empty")
+
+    @property
+    def fine_genre_cap(self) -> int | None:
+        if self.max_genres is not None:
+            return self.max_genres
+        return GENRE_FIELD_MAX_GENRES if self.field == "genre" else None
+
+    def overlay(self, **options) -> TagSettings:
+        """These settings with every option that is not None replaced (what the command line gave)."""
+        return replace(self, **{name: value for name, value in options.items() if value is not None})
+
+    def values(self, families: list[str], genres: list[str], existing: list[str]) -> list[str]:
+        """The tag values for a file whose song got these families and genres (each list best first)."""
+        genres = [g for g in genres if self._wanted(g)]
+        if self.fine_genre_cap is not None:
+            genres = genres[: self.fine_genre_cap]
+        if self.level == "genre":
+            families = []
+        else:
+            own = [f for g in genres for f in self.families.get(g, ())]
+            families = [f for f in [*families, *own] if self._wanted(f)]
+        names = [self._written(name) for name in [*families, *(genres if self.level != "family" else [])]]
+        if self.keep_existing:
+            names = [*self.split(existing), *names]
+        values = _unique(names)
+        return [self.separator.join(values)] if self.separator and values else values
+
+    def split(self, values: list[str]) -> list[str]:
+        """A tag's values, each joined value split at the separator (how `values` reads existing tags)."""
+        if not self.separator:
+            return list(values)
+        return [part.strip() for value in values for part in value.split(self.separator) if part.strip()]
+
+    def _wanted(self, name: str) -> bool:
+        folded = name.casefold()
+        allow = {a.casefold() for a in self.allow}
+        return (not allow or folded in allow) and folded not in {d.casefold() for d in self.deny}
+
+    def _written(self, name: str) -> str:
+        aliases = {key.casefold(): value for key, value in self.aliases.items()}
+        if name.casefold() in aliases:
+            return aliases[name.casefold()]
+        if self.case == "title":
+            return " ".join(_TITLE_EXCEPTIONS.get(word, word[:1].upper() + word[1:]) for word in name.split(" "))
+        return name
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [n for n in names if not (n.casefold() in seen or seen.add(n.casefold()))]
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "lyricgenre" / "config.toml"
+
+
+def load_tag_settings(path: Path | None = None) -> TagSettings:
+    """Settings from a config file (`path`, else the default location if it exists), else the defaults."""
+    if path is None:
+        path = default_config_path()
+        if not path.is_file():
+            return TagSettings()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot read the config file ({getattr(error, 'strerror', None) or error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"{path}: not valid TOML ({error})") from None
+    try:
+        return TagSettings(**_checked_options(data))
+    except UserError as error:
+        raise UserError(f"{path}: {error}") from None
+
+
+def _checked_options(data: dict) -> dict:
+    """The file's keys as TagSettings arguments, each of the right type."""
+    valid = {f.name: f for f in fields(TagSettings)}
+    options = {}
+    for key, value in data.items():
+        if key not in valid:
+            raise UserError(f"unknown key {key!r} (valid keys: {', '.join(valid)})")
+        options[key] = _typed(key, value)
+    return options
+
+
+def _typed(key: str, value):
+    if key in ("allow", "deny"):
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise UserError(f"{key} must be a list of names, got {value!r}")
+        return tuple(value)
+    if key == "aliases":
+        if not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+            raise UserError(f'aliases must be a table of name = "written name", got {value!r}')
+        return dict(value)
+    if key == "families":
+        valid = isinstance(value, dict) and all(
+            isinstance(v, list) and all(isinstance(f, str) for f in v) for v in value.values()
+        )
+        if not valid:
+            raise UserError(f'families must be a table of genre = ["family", …], got {value!r}')
+        return {genre: tuple(placed) for genre, placed in value.items()}
+    if key == "keep_existing":
+        if not isinstance(value, bool):
+            raise UserError(f"keep_existing must be true or false, got {value!r}")
+        return value
+    if key == "max_genres":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(f"max_genres must be a whole number, got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise UserError(f"{key} must be text, got {value!r}")
+    return value

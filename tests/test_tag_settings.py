@@ -1,0 +1,113 @@
+"""What `lyricgenre tag` writes (`TagSettings.values`) and the TOML config file that sets it."""
+
+import pytest
+
+from lyricgenre.errors import UserError
+from lyricgenre.tag_settings import TagSettings, load_tag_settings
+
+FAMILIES = ["rock", "metal"]
+GENRES = ["hard rock", "alternative metal", "album rock", "nu metal"]
+
+
+def test_levels_choose_families_genres_or_both_families_first():
+    assert TagSettings(level="family").values(FAMILIES, GENRES, []) == ["rock", "metal"]
+    assert TagSettings(level="genre").values(FAMILIES, GENRES, []) == GENRES
+    assert TagSettings().values(FAMILIES, GENRES, []) == FAMILIES + GENRES
+
+
+def test_max_genres_caps_fine_genres_and_the_genre_field_keeps_two_by_default():
+    assert TagSettings(max_genres=1).values(FAMILIES, GENRES, []) == ["rock", "metal", "hard rock"]
+    assert TagSettings(field="genre").values(FAMILIES, GENRES, []) == [
+        "rock",
+        "metal",
+        "hard rock",
+        "alternative metal",
+    ]
+    assert TagSettings(field="genre", max_genres=0).values(FAMILIES, GENRES, []) == FAMILIES
+
+
+def test_separator_joins_into_one_value_and_splits_what_the_file_has():
+    settings = TagSettings(level="family", separator="; ", keep_existing=True)
+    assert settings.values(FAMILIES, GENRES, ["Rock; Grunge"]) == ["Rock; Grunge; metal"]  # "rock" = "Rock"
+    assert TagSettings(level="family", separator=" / ").values(FAMILIES, [], []) == ["rock / metal"]
+
+
+def test_keep_existing_merges_instead_of_replacing():
+    assert TagSettings(level="family", keep_existing=True).values(FAMILIES, [], ["Jazz"]) == ["Jazz", "rock", "metal"]
+    assert TagSettings(level="family").values(FAMILIES, [], ["Jazz"]) == FAMILIES
+
+
+def test_allow_deny_aliases_case_and_own_families():
+    settings = TagSettings(
+        deny=("Album Rock",),
+        allow=(),
+        aliases={"hip hop": "Hip-Hop"},
+        case="title",
+        families={"nu metal": ("crossover",)},
+    )
+    assert settings.values(["rock", "hip hop"], ["album rock", "nu metal", "r&b"], []) == [
+        "Rock",
+        "Hip-Hop",
+        "Crossover",
+        "Nu Metal",
+        "R&B",
+    ]
+    assert TagSettings(allow=("rock", "hard rock")).values(FAMILIES, GENRES, []) == ["rock", "hard rock"]
+
+
+def test_nothing_to_write_gives_no_values():
+    assert TagSettings(allow=("jazz",)).values(FAMILIES, GENRES, ["Rock"]) == []
+
+
+def test_config_file_sets_options_and_the_command_line_overlays_it(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'field = "genre"\nlevel = "family"\nseparator = "; "\nkeep_existing = true\ndeny = ["comedy"]\n'
+        '[aliases]\n"hip hop" = "Hip-Hop"\n[families]\n"nu metal" = ["crossover"]\n'
+    )
+    settings = load_tag_settings(config)
+    assert (settings.field, settings.level, settings.separator, settings.keep_existing) == (
+        "genre",
+        "family",
+        "; ",
+        True,
+    )
+    assert settings.aliases == {"hip hop": "Hip-Hop"} and settings.families == {"nu metal": ("crossover",)}
+    overlaid = settings.overlay(level="both", max_genres=3, separator=None)
+    assert (overlaid.level, overlaid.max_genres, overlaid.separator) == ("both", 3, "; ")
+
+
+def test_default_config_location_follows_xdg(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert load_tag_settings() == TagSettings()  # no file: the defaults
+    (tmp_path / "lyricgenre").mkdir()
+    (tmp_path / "lyricgenre" / "config.toml").write_text('level = "genre"\n')
+    assert load_tag_settings().level == "genre"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("levle = 'family'\n", "unknown key 'levle' (valid keys: field, level"),
+        ("level = 'everything'\n", "level must be one of family, genre, both, got 'everything'"),
+        ("max_genres = 'two'\n", "max_genres must be a whole number, got 'two'"),
+        ("max_genres = -1\n", "max_genres must be a whole number from 0"),
+        ("keep_existing = 'yes'\n", "keep_existing must be true or false"),
+        ("deny = 'comedy'\n", "deny must be a list of names"),
+        ("[aliases]\nrock = 1\n", "aliases must be a table"),
+        ("[families]\nrock = 'x'\n", "families must be a table of genre"),
+        ("separator = ''\n", "separator must not be empty"),
+        ("level = \n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_key(tmp_path, text, message):
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    with pytest.raises(UserError, match="^" + str(config)) as error:
+        load_tag_settings(config)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_unreadable_config(tmp_path):
+    with pytest.raises(UserError, match="cannot read the config file"):
+        load_tag_settings(tmp_path / "missing.toml")
