@@ -10,7 +10,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 from lyricgenre.cli import main
-from lyricgenre.decision import pool_by_artist
+from lyricgenre.decision import Families, pool_by_artist
 from lyricgenre.evaluation.run import (
     Scored,
     comparison_markdown,
@@ -72,9 +72,17 @@ def test_evaluate_writes_reports_for_each_model(trained, tmp_path):
             "per_genre_f1.png",
             "precision_recall.png",
             "calibration.png",
+            "per_family_f1.png",
         }
-        assert "artist-disjoint" in (folder / "report.md").read_text()
-        assert results[name]["protocol"] == "artist-disjoint"
+        report = (folder / "report.md").read_text()
+        assert (
+            "artist-disjoint" in report and "## Families" in report and "rolled up from the tuned genre rule" in report
+        )
+        assert results[name]["protocol"] == "artist-disjoint" and results[name]["strategy"] == "precise"
+        families = results[name]["families"]
+        assert {f["genre"] for f in families["per_family"]} >= {"rock", "pop", "hip hop", "country"}
+        assert 0 <= families["summary"]["f1_micro"] <= 1 and families["rolled_up_from_genres"]["f1_macro"] >= 0
+        assert results[name]["summary"] == results[name]["by_strategy"]["precise"]
     assert "| baseline |" in (tmp_path / "comparison.md").read_text()
     paired = json.loads((tmp_path / "comparison.json").read_text())
     assert list(paired) == ["ensemble"] and paired["ensemble"]["versus"] == "baseline"
@@ -104,7 +112,8 @@ def test_evaluate_pool_artist_scores_the_artist_pooled_probabilities(dataset, tr
     songs, _ = load_dataset(dataset)
     test = songs[songs["split"] == "test"]
     model = load_model(trained["baseline"])
-    predicted = model.thresholds.apply(pool_by_artist(model.predict_proba(list(test["lyrics"])), list(test["artist"])))
+    families = Families.from_dict(model.metadata["families"])
+    predicted = families.default_genres(pool_by_artist(model.predict_proba(list(test["lyrics"])), list(test["artist"])))
     truth = label_matrix(test["genres"], model.genres)
     assert pooled["summary"]["f1_micro"] == pytest.approx(f1_score(truth, predicted, average="micro"))
 

@@ -137,6 +137,10 @@ class Families:
         """The precise fine-genre rule given each song's predicted families (see the class docstring)."""
         return precise_mask(probabilities, self.membership(), family_mask, self.fine_threshold, self.max_genres)
 
+    def default_genres(self, probabilities: np.ndarray) -> np.ndarray:
+        """(n, genres) decisions of the precise rule, the families decided from the same probabilities."""
+        return self.fine_default(probabilities, self.decide(self.scores(probabilities)))
+
     def to_dict(self) -> dict:
         return {**asdict(self), "thresholds": self.thresholds.to_dict()}
 

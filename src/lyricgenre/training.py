@@ -132,9 +132,7 @@ def _tune(model, validation: pd.DataFrame, labels: np.ndarray, probabilities: np
     if all(genre in taxonomy.genre_families for genre in model.genres):
         families = fit_families(labels, probabilities, model.genres, taxonomy, groups)
         model.metadata["families"] = families.to_dict()
-        model.metadata["validation_metrics"]["precise"] = summary(
-            labels, families.fine_default(probabilities, families.decide(families.scores(probabilities)))
-        )
+        model.metadata["validation_metrics"]["precise"] = summary(labels, families.default_genres(probabilities))
     else:
         model.metadata.pop("families", None)
 

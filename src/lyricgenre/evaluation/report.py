@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from lyricgenre.decision import Families  # noqa: E402
 from lyricgenre.evaluation import metrics  # noqa: E402
 
 ARTIST_POOLED = "artist-disjoint, artist-pooled"
@@ -30,21 +31,49 @@ PROTOCOLS = {
 }
 
 
-def evaluate_probabilities(truth: np.ndarray, probabilities: np.ndarray, thresholds, genres: list[str]) -> dict:
-    """Every metric of one model on one split; `thresholds` are the model's tuned rules."""
-    predicted = thresholds.apply(probabilities)
+def default_decisions(probabilities: np.ndarray, thresholds, families: Families | None) -> np.ndarray:
+    """The genres a user gets by default: the precise rule with families, else the tuned threshold rule."""
+    return families.default_genres(probabilities) if families else thresholds.apply(probabilities)
+
+
+def evaluate_probabilities(
+    truth: np.ndarray, probabilities: np.ndarray, thresholds, genres: list[str], families: Families | None = None
+) -> dict:
+    """Every metric of one model on one split; `thresholds` are the model's tuned rules, `families` its family
+    scores and precise default (None for a model without them)."""
+    predicted = default_decisions(probabilities, thresholds, families)
     present = truth.any(axis=0)
-    return {
+    by_strategy = {"precise": metrics.summary(truth, predicted)} if families else {}
+    by_strategy |= {
+        name: metrics.summary(truth, thresholds.apply(probabilities, name)) for name in ("global", "per_genre", "top_k")
+    }
+    result = {
         "summary": metrics.summary(truth, predicted),
-        "by_strategy": {
-            name: metrics.summary(truth, thresholds.apply(probabilities, name))
-            for name in ("global", "per_genre", "top_k")
-        },
+        "threshold_rule": thresholds.strategy,
+        "by_strategy": by_strategy,
         "fixed_0.5": metrics.summary(truth, probabilities >= 0.5),
         "per_genre": metrics.per_genre(truth, predicted, genres),
         "genres_present": int(present.sum()),
         "calibration": metrics.calibration(truth, probabilities),
         "precision_recall_curve": _precision_recall_curve(truth, probabilities),
+    }
+    if families:
+        result["families"] = family_metrics(truth, probabilities, thresholds.apply(probabilities), families)
+    return result
+
+
+def family_metrics(truth: np.ndarray, probabilities: np.ndarray, tuned: np.ndarray, families: Families) -> dict:
+    """Family-level scores of the learnt family rule, and of families rolled up from the tuned genre rule
+    (a family predicted when any of its genres is: what the model gave before it had families)."""
+    membership = families.membership().astype(np.int32)
+    family_truth = (truth.astype(np.int32) @ membership) > 0
+    decided = families.decide(families.scores(probabilities))
+    rolled_up = (tuned.astype(np.int32) @ membership) > 0
+    return {
+        "summary": metrics.summary(family_truth, decided),
+        "rolled_up_from_genres": metrics.summary(family_truth, rolled_up),
+        "per_family": metrics.per_genre(family_truth, decided, families.names),
+        "families_present": int(family_truth.any(axis=0).sum()),
     }
 
 
@@ -63,6 +92,8 @@ def write_report(folder: Path, name: str, result: dict) -> None:
     _plot_per_genre(folder / "per_genre_f1.png", result["per_genre"])
     _plot_precision_recall(folder / "precision_recall.png", result["precision_recall_curve"])
     _plot_calibration(folder / "calibration.png", result["calibration"])
+    if "families" in result:
+        _plot_per_genre(folder / "per_family_f1.png", result["families"]["per_family"], "families")
     (folder / "report.md").write_text(_markdown(name, result), encoding="utf-8")
 
 
@@ -74,7 +105,8 @@ def _markdown(name: str, result: dict) -> str:
         if g["support"] > 0
     )
     strategies = "\n".join(
-        f"| {k} | {v['f1_micro']:.4f} | {v['f1_macro']:.4f} | {v['f1_samples']:.4f} |"
+        f"| {k} | {v['f1_micro']:.4f} | {v['f1_macro']:.4f} | {v['f1_samples']:.4f} | {v['precision_micro']:.4f} | "
+        f"{v['mean_predicted_genres']:.2f} |"
         for k, v in {**result["by_strategy"], "fixed 0.5": result["fixed_0.5"]}.items()
     )
     return f"""# Evaluation: {name}
@@ -94,12 +126,12 @@ Thresholds: `{result["strategy"]}` (tuned on validation; the default rule chosen
 
 Every decision rule (all tuned on validation, the model uses `{result["strategy"]}`):
 
-| rule | F1 micro | F1 macro | F1 samples |
-|---|---|---|---|
+| rule | F1 micro | F1 macro | F1 samples | precision | genres per song |
+|---|---|---|---|---|---|
 {strategies}
 
 ![per-genre F1](per_genre_f1.png) ![precision-recall](precision_recall.png) ![calibration](calibration.png)
-
+{_families_markdown(result.get("families"))}
 ## Per genre (test support > 0)
 
 | genre | support | precision | recall | F1 |
@@ -108,14 +140,42 @@ Every decision rule (all tuned on validation, the model uses `{result["strategy"
 """
 
 
-def _plot_per_genre(path: Path, per_genre: list[dict]) -> None:
+def _families_markdown(families: dict | None) -> str:
+    if not families:
+        return ""
+    learnt, rolled = families["summary"], families["rolled_up_from_genres"]
+    rows = "\n".join(
+        f"| {f['genre']} | {f['support']} | {f['precision']:.3f} | {f['recall']:.3f} | {f['f1']:.3f} |"
+        for f in sorted(families["per_family"], key=lambda f: -f["support"])
+    )
+    line = (
+        "| {name} | {s[f1_micro]:.4f} | {s[f1_macro]:.4f} | {s[precision_micro]:.4f} | {s[recall_micro]:.4f} | "
+        "{s[mean_predicted_genres]:.2f} / {s[mean_true_genres]:.2f} |"
+    )
+    return f"""
+## Families ({families["families_present"]} present)
+
+| family rule | F1 micro | F1 macro | precision | recall | families per song, predicted / true |
+|---|---|---|---|---|---|
+{line.format(name="learnt family scores (default)", s=learnt)}
+{line.format(name="rolled up from the tuned genre rule", s=rolled)}
+
+![per-family F1](per_family_f1.png)
+
+| family | support | precision | recall | F1 |
+|---|---|---|---|---|
+{rows}
+"""
+
+
+def _plot_per_genre(path: Path, per_genre: list[dict], what: str = "genres") -> None:
     rows = sorted((g for g in per_genre if g["support"] > 0), key=lambda g: -g["support"])[:40]
-    figure, axis = plt.subplots(figsize=(8, 9))
+    figure, axis = plt.subplots(figsize=(8, 9 if len(rows) > 20 else 4.5))
     labels = [f"{g['genre']} ({g['support']})" for g in rows]
     axis.barh(labels[::-1], [g["f1"] for g in rows][::-1], color="#4c72b0")
     axis.set_xlabel("F1")
     axis.set_xlim(0, 1)
-    axis.set_title("F1 of the 40 most frequent genres (support)")
+    axis.set_title(f"F1 of the {len(rows)} most frequent {what} (support)")
     figure.tight_layout()
     figure.savefig(path, dpi=70)
     plt.close(figure)

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lyricgenre.decision import artist_groups, pool_by_artist
+from lyricgenre.decision import Families, artist_groups, pool_by_artist
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.metrics import paired_artist_bootstrap
-from lyricgenre.evaluation.report import ARTIST_POOLED, evaluate_probabilities, write_report
+from lyricgenre.evaluation.report import ARTIST_POOLED, default_decisions, evaluate_probabilities, write_report
 from lyricgenre.models import load_model
 from lyricgenre.models.base import read_description
 from lyricgenre.runtime import GenreClassifier
@@ -30,11 +30,20 @@ class ExportedModel:
     def __init__(self, folder: Path):
         self.classifier = GenreClassifier.load(folder)
         self.genres, self.thresholds = self.classifier.genres, self.classifier.thresholds
+        self.families = self.classifier.families
         self.kind = f"exported {self.classifier.manifest['kind']}, int8"
         self.metadata = {"training": self.classifier.manifest.get("training") or {}}
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         return self.classifier.predict_proba(texts)
+
+
+def model_families(model) -> Families | None:
+    """An exported or trained model's family scores and precise default, if it has them."""
+    if isinstance(model, ExportedModel):
+        return model.families
+    families = model.metadata.get("families")
+    return Families.from_dict(families) if families else None
 
 
 def is_exported(folder: Path) -> bool:
@@ -191,18 +200,20 @@ def _report(
 ) -> Scored:
     """Every metric of `probabilities` against the songs' genres, written to `folder` under `protocol`."""
     truth = label_matrix(subset["genres"], model.genres)
-    result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres)
+    families = model_families(model)
+    result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres, families)
     result.update(
         protocol=protocol,
         split=str(subset["split"].iloc[0]),
         data=str(dataset),
         songs=len(subset),
-        strategy=model.thresholds.strategy,
+        strategy="precise" if families else model.thresholds.strategy,
         kind=model.kind,
     )
     write_report(folder, folder.name, result)
     artists = artist_groups(list(subset.get("artist_key", subset["artist"])))  # the split's unit: primary artist
-    return Scored(result, subset.index, list(model.genres), artists, truth, model.thresholds.apply(probabilities))
+    predicted = default_decisions(probabilities, model.thresholds, families)
+    return Scored(result, subset.index, list(model.genres), artists, truth, predicted)
 
 
 def comparison_markdown(results: dict[str, dict]) -> str:
