@@ -62,7 +62,6 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         for c in manifest["components"]
     )
     validation = manifest.get("validation_metrics") or {}
-    thresholds = manifest["thresholds"]
     training = manifest.get("training") or {}
     refit = (
         f" Trained again on train + validation (`lyricgenre refit` of `{training['refit_from']}`) after the "
@@ -85,9 +84,7 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         f"not each song; data is skewed toward US/UK pop, rock, R&B and rap of 1950-2020.{refit}",
         "",
         "## Decision rule",
-        f"`{thresholds['strategy']}` (every rule tuned on the artist-disjoint validation split, the default one "
-        "chosen by cross-validation over its artists); global threshold "
-        f"{thresholds['global_threshold']}, top-k {thresholds['top_k']}.",
+        *_decision_lines(manifest),
         "",
         "## Metrics",
         f"- validation (artist-disjoint{', the tuned model before the refit' if refit else ''}): "
@@ -95,12 +92,7 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         f"macro {validation.get('f1_macro', float('nan')):.4f}",
     ]
     if test_metrics:
-        s = test_metrics["summary"]
-        lines.append(
-            f"- test ({test_metrics['protocol']}, {test_metrics['songs']} songs): F1 micro "
-            f"{s['f1_micro']:.4f}, macro {s['f1_macro']:.4f}, samples {s['f1_samples']:.4f}; "
-            f"expected calibration error {test_metrics['calibration']['ece']:.4f}"
-        )
+        lines += _test_lines(test_metrics)
     lines += [
         "",
         "## Limits",
@@ -119,6 +111,46 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
         "copyrighted and are not shipped; only learned weights are.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _decision_lines(manifest: dict) -> list[str]:
+    thresholds, families = manifest["thresholds"], manifest.get("families")
+    tuned = (
+        f"`{thresholds['strategy']}` threshold rule (every rule tuned on the artist-disjoint validation split, the "
+        f"default one chosen by cross-validation over its artists); global threshold {thresholds['global_threshold']}, "
+        f"top-k {thresholds['top_k']}."
+    )
+    if not families:
+        return [tuned]
+    return [
+        f"Families: {len(families['names'])} ({', '.join(families['names'])}), each scored by a logistic aggregation "
+        f"of its genres' probabilities (`{families['aggregation']}`, chosen across validation artists) and decided by "
+        f"a `{families['thresholds']['strategy']}` rule; every song gets at least one family.",
+        f"Fine genres by default (`precise`): a genre only under a predicted family, probability at least "
+        f"{families['fine_threshold']}, at most {families['max_genres']} per song — tuned on validation to predict no "
+        "more genres per song than the songs have. `--threshold`/`--top-k` replace it with the plain rule below.",
+        f"Plain rule: {tuned}",
+    ]
+
+
+def _test_lines(test_metrics: dict) -> list[str]:
+    s = test_metrics["summary"]
+    lines = [
+        f"- test ({test_metrics['protocol']}, {test_metrics['songs']} songs), default rule: F1 micro "
+        f"{s['f1_micro']:.4f}, macro {s['f1_macro']:.4f}, samples {s['f1_samples']:.4f}, precision "
+        f"{s['precision_micro']:.4f}, {s['mean_predicted_genres']:.2f} genres per song (true "
+        f"{s['mean_true_genres']:.2f}); expected calibration error {test_metrics['calibration']['ece']:.4f}"
+    ]
+    if "families" in test_metrics:
+        f = test_metrics["families"]["summary"]
+        lines.append(
+            f"- test, families ({test_metrics['families']['families_present']} present): F1 micro {f['f1_micro']:.4f}, "
+            f"macro {f['f1_macro']:.4f}, precision {f['precision_micro']:.4f}, recall {f['recall_micro']:.4f}"
+        )
+    never = sorted(g["genre"] for g in test_metrics["per_genre"] if g["support"] > 0 and g["f1"] == 0)
+    present = sum(g["support"] > 0 for g in test_metrics["per_genre"])
+    lines.append(f"- never right on test ({len(never)} of {present} genres present): {', '.join(never) or 'none'}")
+    return lines
 
 
 def _windows_phrase(length: int, windows: int) -> str:
