@@ -127,3 +127,17 @@ def test_a_songs_scores_do_not_depend_on_its_batch_mates_or_their_order():
     np.testing.assert_array_equal(shuffled, alone[order])
     small_batches = classifier.predict_proba(texts, batch_size=2)
     np.testing.assert_array_equal(small_batches, alone)
+
+
+def test_runtime_refuses_what_is_not_lyrics_and_cuts_runaway_texts(exported):
+    from lyricgenre.text import MAX_LYRICS_CHARS
+
+    classifier = GenreClassifier.load(exported, threads=1)
+    for bad in ("\u200b\u200b", "la \ud800 la"):
+        with pytest.raises(UserError):
+            classifier.predict_proba([bad])
+    song = "money on my mind and the block on my back " * 50
+    runaway = song + "x " * MAX_LYRICS_CHARS
+    np.testing.assert_array_equal(
+        classifier.predict_proba([runaway]), classifier.predict_proba([runaway[:MAX_LYRICS_CHARS]])
+    )

@@ -112,3 +112,53 @@ def test_page_works_without_javascript(client):
     assert error.status_code == 422 and "Paste some lyrics" in error.text
     escaped = client.post("/", data={"lyrics": "<script>alert(1)</script> la la"})
     assert "<script>alert(1)</script>" not in escaped.text
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"lyrics": "la \\ud800 la"}', "lone surrogate"),
+        ('{"lyrics": "\\u0000\\u200b\\u200b"}', "contain no words"),
+        ('{"lyrics": "\\ud83c\\udfb8\\ud83c\\udfb8"}', "contain no words"),  # emoji only
+        ('{"lyrics": "la la", "top_k": true}', "top_k"),
+        ('{"lyrics": "la la", "top_k": "5"}', "top_k"),
+        ('{"lyrics": "la la", "top_k": 1' + "0" * 5000 + "}", "error parsing the body"),
+    ],
+)
+def test_bad_text_and_loose_types_get_422_never_500(client, body, message):
+    answer = client.post("/api/v1/classify", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422 and message in answer.json()["error"]
+
+
+def test_surrogate_ids_and_undecodable_bodies_are_422_in_the_api_format(client):
+    batch = '{"songs": [{"id": "a\\udc00", "lyrics": "la la la"}]}'
+    answer = client.post("/api/v1/classify/batch", content=batch, headers={"content-type": "application/json"})
+    assert answer.status_code == 422 and "lone surrogate" in answer.json()["error"]
+    for content in (b'{"lyrics": "caf\xe9"}', b"\x1f\x8b\x08\x00gzipped", b"[" * 100_000):
+        answer = client.post("/api/v1/classify", content=content, headers={"content-type": "application/json"})
+        assert answer.status_code == 422 and "error" in answer.json(), content[:10]
+
+
+def test_a_chunked_body_is_cut_off_at_the_limit(client):
+    def chunks():
+        for _ in range(MAX_BODY_BYTES // 50_000 + 5):
+            yield b" " * 50_000
+
+    answer = client.post("/api/v1/classify", content=chunks(), headers={"content-type": "application/json"})
+    assert answer.status_code == 413 and "over" in answer.json()["error"]
+
+
+def test_security_headers_and_loopback_host_check(exported_baseline):
+    with TestClient(create_app(exported_baseline, threads=1, allowed_hosts=("127.0.0.1", "localhost"))) as local:
+        page = local.get("/", headers={"host": "localhost:8000"})
+        assert page.status_code == 200 and page.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        rebound = local.get("/api/v1/genres", headers={"host": "evil.example:8000"})
+        assert rebound.status_code == 400 and "Host" in rebound.json()["error"]
+
+
+def test_the_page_does_not_substitute_placeholders_inside_the_users_lyrics(client):
+    answer = client.post("/", data={"lyrics": "la la {{results}} {{error}} la la la"})
+    assert answer.status_code == 200 and "la la {{results}} {{error}} la la la" in answer.text
+    bad_number = client.post("/", data={"lyrics": "la la la", "top_k": "three"})
+    assert bad_number.status_code == 422 and "is not a whole number" in bad_number.text

@@ -71,3 +71,22 @@ def test_input_notes_say_when_lyrics_are_short_or_not_english():
     (only_short,) = input_notes("Purple rain, purple rain")  # too short to judge its language
     assert only_short.startswith("only 4 words")
     assert len(input_notes(" ".join(spanish.split()[:20]))) == 2
+
+
+def test_lyrics_problem_names_what_is_not_lyrics():
+    from lyricgenre.text import lyrics_problem
+
+    assert lyrics_problem("la la la") is None
+    assert lyrics_problem(3) == "lyrics must be text, got int"
+    assert lyrics_problem("  \n") == "empty lyrics"
+    assert "lone surrogate (\\ud800) at 3" in lyrics_problem("la \ud800")
+    for blank_looking in ("\x00\x00", "\u200b\u200d", "🎸🎸 !!", "___"):
+        assert "contain no words" in lyrics_problem(blank_looking)
+
+
+def test_input_notes_say_what_was_cut_and_use_plurals():
+    from lyricgenre.text import MAX_LYRICS_CHARS, input_notes
+
+    assert input_notes("hello")[0].startswith("only 1 word:")
+    long_text = "love " * (MAX_LYRICS_CHARS // 4)
+    assert input_notes(long_text)[0] == f"{len(long_text):,} characters: only the first {MAX_LYRICS_CHARS:,} were read"

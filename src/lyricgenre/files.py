@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lyricgenre.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.errors import UserError
+from lyricgenre.text import lyrics_problem
 
 INPUT_SUFFIXES = (".csv", ".jsonl", ".txt", *AUDIO_SUFFIXES)
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
@@ -205,11 +206,8 @@ def _row(number: int, lyrics, record: dict, missing: str = "empty lyrics") -> So
     fields = {key: record[key] for key in KEPT_FIELDS if record.get(key) not in (None, "")}
     if lyrics is None:
         return SongRow(number, None, fields, error=missing)
-    if not isinstance(lyrics, str):
-        return SongRow(number, None, fields, error=f"lyrics must be text, got {type(lyrics).__name__}")
-    if not lyrics.strip():
-        return SongRow(number, None, fields, error="empty lyrics")
-    return SongRow(number, lyrics, fields)
+    problem = lyrics_problem(lyrics)
+    return SongRow(number, None if problem else lyrics, fields, error=problem)
 
 
 class PredictionWriter:

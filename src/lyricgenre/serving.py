@@ -1,12 +1,16 @@
 """`lyricgenre serve`: the web page and the JSON HTTP API, from one local process (FastAPI + uvicorn).
 
 The model is loaded once at start-up; inference runs in a worker thread, off the event loop. Every
-bad input is answered with 413 or 422 and a message; no input produces a 500.
+bad input is answered with 413 or 422 and `{"error": message}`; no input produces a 500. Bodies are
+counted as they arrive (a chunked upload is cut off at the limit, not read whole first), answers carry
+security headers, and served on loopback the app answers only requests addressed to loopback names
+(a DNS-rebinding page cannot reach it).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -17,26 +21,56 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lyricgenre.errors import UserError
 from lyricgenre.runtime import GenreClassifier, input_notes
+from lyricgenre.text import lyrics_problem
 
 MAX_BODY_BYTES = 1_000_000
 MAX_BATCH = 64
 SHOWN_GENRES = 10  # genres listed per song: every predicted one, and the closest others up to this many
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("lyrics must not be blank")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # The page loads only its own script and stylesheet; /docs loads its assets from the package itself.
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+}
+
+
+def _text(value: str) -> str:
+    """Text that can be written back out: a lone surrogate (JSON "\\ud800") is not text."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"not valid text: a lone surrogate (\\u{ord(value[error.start]):04x}) at {error.start}"
+        ) from None
     return value
 
 
-Lyrics = Annotated[str, AfterValidator(_not_blank), Field(description="the song's lyrics")]
+def _lyrics(value: str) -> str:
+    problem = "lyrics must not be blank" if not value.strip() else lyrics_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Lyrics = Annotated[str, AfterValidator(_lyrics), Field(description="the song's lyrics")]
 
 
 class Options(BaseModel):
+    model_config = ConfigDict(strict=True)  # top_k true or "5" is an error, not 1 or 5
+
     top_k: int | None = Field(default=None, ge=1, le=200, description="keep at most K predicted genres")
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="global threshold override")
 
@@ -46,8 +80,9 @@ class ClassifyRequest(Options):
 
 
 class Song(BaseModel):
-    id: str | int | None = None
-    artist: str | None = Field(default=None, max_length=500, description="the song's artist (for pool_artist)")
+    model_config = ConfigDict(strict=True)
+    id: Text | int | None = None
+    artist: Text | None = Field(default=None, max_length=500, description="the song's artist (for pool_artist)")
     lyrics: Lyrics
 
 
@@ -134,13 +169,24 @@ async def page_submit(http: Request) -> HTMLResponse:
     form = {k: v[0] for k, v in parse_qs((await http.body()).decode("utf-8", "replace")).items()}
     lyrics = form.get("lyrics", "")
     try:
-        options = Options(top_k=form.get("top_k") or None, threshold=form.get("threshold") or None)
+        options = Options(top_k=_form_number(form, "top_k", int), threshold=_form_number(form, "threshold", float))
         if not lyrics.strip():
             raise UserError("Paste some lyrics first.")
-        (result,) = await classify(http.app.state.classifier, [lyrics], options)
+        (result,) = await classify(http.app.state.classifier, [_lyrics(lyrics)], options)
     except (UserError, ValueError) as error:
         return HTMLResponse(render_page(lyrics, form, error=_message(error)), status_code=422)
     return HTMLResponse(render_page(lyrics, form, result=result, notes=input_notes(lyrics)))
+
+
+def _form_number(form: dict, name: str, kind: type):
+    """A form field as a number (forms send text), None when left empty."""
+    text = form.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        raise UserError(f"{name}: {text!r} is not a {'whole ' if kind is int else ''}number") from None
 
 
 @router.get("/static/{name}")
@@ -151,16 +197,76 @@ async def static(name: str) -> Response:
     return Response((resources.files("lyricgenre") / "web" / name).read_text(encoding="utf-8"), media_type=files[name])
 
 
-async def limit_body_size(request: Request, call_next):
-    """413 for a body over MAX_BODY_BYTES, whether announced by Content-Length or sent in chunks."""
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-        return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
-    if length is None and request.method == "POST":
-        body = await request.body()  # chunked: measure what actually arrived
-        if len(body) > MAX_BODY_BYTES:
-            return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
-    return await call_next(request)
+class Guard:
+    """ASGI middleware: requests for other Host names than `allowed_hosts` (when given) get 400; a body over
+    MAX_BODY_BYTES gets 413, announced by Content-Length or counted as its chunks arrive (never read whole
+    before the check); answers get `SECURITY_HEADERS` (not the interactive /docs, whose page loads its own)."""
+
+    def __init__(self, app, allowed_hosts: tuple[str, ...] | None = None, limit: int = MAX_BODY_BYTES):
+        self.app, self.allowed_hosts, self.limit = app, allowed_hosts, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        send = _with_security_headers(send, scope["path"])
+        headers = dict(scope["headers"])
+        if self.allowed_hosts and _host_name(headers.get(b"host", b"").decode("latin-1")) not in self.allowed_hosts:
+            answer = JSONResponse({"error": "unexpected Host header (only loopback names are served)"}, 400)
+            return await answer(scope, receive, send)
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await _too_large()(scope, receive, send)
+        received, answered = 0, False
+
+        async def counted():
+            nonlocal received, answered
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit and not answered:
+                # Answer 413 now and tell the app the client left, so it stops reading; what it answers then
+                # (FastAPI turns any failure to read a body into a 400) is dropped.
+                answered = True
+                await _too_large()(scope, receive, send)
+                return {"type": "http.disconnect"}
+            return message
+
+        async def app_send(message):
+            if not answered:
+                await send(message)
+
+        await self.app(scope, counted, app_send)
+
+
+def _with_security_headers(send, path: str):
+    """`send` adding SECURITY_HEADERS to the response start (except for /docs, whose page loads its own)."""
+    if path.startswith(("/docs", "/redoc")):
+        return send
+
+    async def sending(message):
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+            message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+        await send(message)
+
+    return sending
+
+
+def _host_name(host: str) -> str:
+    """A Host header without its port ("[::1]:8000" -> "[::1]")."""
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _too_large() -> JSONResponse:
+    return JSONResponse({"error": f"request body over {MAX_BODY_BYTES} bytes"}, status_code=413)
+
+
+async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """FastAPI's own errors (a body it cannot parse: invalid UTF-8, gzip, too deep) in the API's format."""
+    status = 422 if error.status_code == 400 else error.status_code
+    return JSONResponse({"error": str(error.detail)}, status_code=status, headers=getattr(error, "headers", None))
 
 
 async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -178,8 +284,13 @@ async def bad_input(request: Request, error: UserError) -> JSONResponse:
     return JSONResponse({"error": str(error)}, status_code=422)
 
 
-def create_app(model_path: Path | None = None, threads: int | None = None) -> FastAPI:
-    """The web page and the API around one classifier, loaded once at start-up."""
+def create_app(
+    model_path: Path | None = None, threads: int | None = None, allowed_hosts: tuple[str, ...] | None = None
+):
+    """The web page and the API around one classifier, loaded once at start-up.
+
+    `allowed_hosts`: the Host names answered (others get 400); None answers any (tests, a reverse proxy).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -187,9 +298,10 @@ def create_app(model_path: Path | None = None, threads: int | None = None) -> Fa
         yield
 
     app = FastAPI(title="lyricgenre", summary="Genres of a song from its lyrics", lifespan=lifespan)
-    app.middleware("http")(limit_body_size)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(UserError, bad_input)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.include_router(router)
     return app
 
@@ -235,13 +347,15 @@ def render_page(
 ) -> str:
     form = form or {}
     template = (resources.files("lyricgenre") / "web" / "index.html").read_text(encoding="utf-8")
-    return (
-        template.replace("{{lyrics}}", html.escape(lyrics))
-        .replace("{{top_k}}", html.escape(form.get("top_k", "")))
-        .replace("{{threshold}}", html.escape(form.get("threshold", "")))
-        .replace("{{error}}", f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "")
-        .replace("{{results}}", render_results(result, notes) if result else "")
-    )
+    values = {
+        "lyrics": html.escape(lyrics),
+        "top_k": html.escape(form.get("top_k", "")),
+        "threshold": html.escape(form.get("threshold", "")),
+        "error": f'<p class="error" role="alert">{html.escape(error)}</p>' if error else "",
+        "results": render_results(result, notes) if result else "",
+    }
+    # One pass over the template: text substituted in (the user's lyrics) is never searched for placeholders.
+    return re.sub(r"\{\{(\w+)\}\}", lambda match: values[match.group(1)], template)
 
 
 def serve(host: str, port: int, model_path: Path | None, threads: int | None) -> None:
@@ -249,4 +363,8 @@ def serve(host: str, port: int, model_path: Path | None, threads: int | None) ->
 
     # Keep-alive longer than uvicorn's 5 s: pooled API clients reuse connections, and a close racing a
     # reused connection fails that request (3 of 10,000 in the load test with the default).
-    uvicorn.run(create_app(model_path, threads), host=host, port=port, log_level="info", timeout_keep_alive=30)
+    allowed = None
+    if host in LOOPBACK_HOSTS:
+        allowed = ("127.0.0.1", "localhost", "[::1]")  # DNS rebinding: a page on another name cannot reach us
+    app = create_app(model_path, threads, allowed)
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=30)

@@ -26,6 +26,9 @@ _ENGLISH_WORDS = frozenset(
 # 80 words and 0.29 on 10 (`benchmarks/excerpt_length.py`).
 SHORT_LYRICS_WORDS = 80
 LANGUAGE_CHECK_WORDS = 20  # the dataset's shortest songs; its English check was made on songs at least this long
+# What the runtime reads of one text: the dataset's longest song is ~40,000 characters, so real lyrics are
+# read whole; a pasted book or a runaway file is cut (and the notes say so) instead of costing gigabytes.
+MAX_LYRICS_CHARS = 100_000
 
 # Windows per encoder call when scoring with PyTorch (training's validation): small batches of
 # length-sorted windows carry almost no padding and stay in cache. The int8 runtime runs one window per
@@ -139,6 +142,22 @@ def is_likely_non_english(lyrics: str, min_share: float = 0.18) -> bool:
     return english_word_share(lyrics) < min_share
 
 
+def lyrics_problem(lyrics) -> str | None:
+    """Why a value cannot be classified as lyrics (None when it can): not text, blank, no words, or not encodable
+    text (a lone surrogate, as JSON "\\ud800" decodes)."""
+    if not isinstance(lyrics, str):
+        return f"lyrics must be text, got {type(lyrics).__name__}"
+    if not lyrics.strip():
+        return "empty lyrics"
+    try:
+        lyrics.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"lyrics are not valid text: a lone surrogate (\\u{ord(lyrics[error.start]):04x}) at {error.start}"
+    if not re.search(r"[^\W_]", lyrics):
+        return "lyrics contain no words (only spaces, control or zero-width characters, symbols or emoji)"
+    return None
+
+
 def input_notes(lyrics: str) -> list[str]:
     """Why tags for these lyrics may be less reliable than the model's measured scores (empty if none).
 
@@ -146,9 +165,13 @@ def input_notes(lyrics: str) -> list[str]:
     those 20 words too: a short line ("purple rain, purple rain") can hold no English function word.
     """
     notes = []
+    if len(lyrics) > MAX_LYRICS_CHARS:
+        notes.append(f"{len(lyrics):,} characters: only the first {MAX_LYRICS_CHARS:,} were read")
+        lyrics = lyrics[:MAX_LYRICS_CHARS]
     words = word_count(lyrics)
     if words < SHORT_LYRICS_WORDS:
-        notes.append(f"only {words} words: tags from a short excerpt are less reliable than from a whole song")
+        plural = "word" if words == 1 else "words"
+        notes.append(f"only {words} {plural}: tags from a short excerpt are less reliable than from a whole song")
     if words >= LANGUAGE_CHECK_WORDS and is_likely_non_english(lyrics):
         notes.append("few English words: the model learnt from English lyrics")
     return notes

@@ -16,7 +16,14 @@ import numpy as np
 from lyricgenre.decision import Families, Thresholds, pool_by_artist, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.runtime.tfidf import LinearTfidfScorer
-from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer, song_probabilities
+from lyricgenre.text import (
+    MAX_LYRICS_CHARS,
+    batch_windows,
+    encoder_batches,
+    load_tokenizer,
+    lyrics_problem,
+    song_probabilities,
+)
 
 MANIFEST = "manifest.json"
 # onnxruntime's SkipLayerNormalization fusion (residual Add + LayerNorm in one kernel) made the int8
@@ -206,8 +213,8 @@ def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list
 
 
 def _checked(text) -> str:
-    if not isinstance(text, str):
-        raise UserError(f"lyrics must be text, got {type(text).__name__}")
-    if not text.strip():
-        raise UserError("lyrics are empty")
-    return text
+    """The text as the model reads it (at most MAX_LYRICS_CHARS characters); UserError if it is not lyrics."""
+    problem = lyrics_problem(text)
+    if problem:
+        raise UserError(problem)
+    return text[:MAX_LYRICS_CHARS]
