@@ -1,10 +1,18 @@
-"""Runtime benchmark: int8 vs fp32 of the same exported model, side by side in one run.
+"""Runtime benchmark of an exported model: speed, memory, batch independence, and int8 vs fp32 side by side.
 
+    python benchmarks/bench_runtime.py --json          # the shipped model, on a fresh checkout
     python benchmarks/bench_runtime.py --model models/export/NAME [--data data/build/songs.parquet] [--json]
         [--torch-model models/NAME] [--rounds 10]
 
-Prints songs/s (batched), single-song p50/p95 latency, the int8/fp32 speed ratio, the size of the shipped
-(int8) model files and the peak resident memory. The machine is shared and noisy, so the two precisions are
+Prints songs/s (batched), single-song p50/p95 latency, cold start (a fresh process loading the model and
+tagging one song), the size of the shipped (int8) model files, the peak resident memory,
+`batch_independent_max_diff` (the largest change of a probability between songs scored alone and inside
+shuffled batches of mixed lengths) and `limit_fraction`: the encoder's multiply-adds executed per second over
+the int8 matrix-product rate (onnxruntime MatMulInteger, same threads) measured in the same run, a ratio that
+holds across machines. Songs: the test split when a dataset is built, otherwise lyrics-like synthetic text.
+
+With an export folder that still holds the fp32 encoder (`lyricgenre export` writes both), also the
+int8/fp32 speed ratio. The machine is shared and noisy, so the two precisions are
 timed as pairs: each batch of songs runs through both back to back, in alternating order, round after round;
 the ratio is total fp32 time over total int8 time, with each round's ratio and a 95% bootstrap interval over
 rounds, which says whether "at least 2x" holds beyond the noise. Needs an export folder that still holds the
@@ -18,6 +26,7 @@ import argparse
 import json
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -26,7 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.runtime import GenreClassifier
+from lyricgenre.runtime import GenreClassifier, default_model_path
+from lyricgenre.text import batch_windows
+
+MATMUL_SHAPE = (256, 384, 1536)  # one window's tokens x hidden x feed-forward: the encoder's commonest product
 
 
 def load_songs(data: Path | None, count: int) -> list[str]:
@@ -83,9 +95,96 @@ def single_song_latency_ms(classifier: GenreClassifier, texts: list[str]) -> tup
     return statistics.median(timings), quantiles[18]
 
 
+def cold_start_seconds(model: Path, threads: int) -> float:
+    """Wall time of a fresh Python process that imports lyricgenre, loads the model and tags one song (what a
+    CLI call or a server start pays); it also checks that PyTorch was never imported."""
+    code = (
+        "import sys; from lyricgenre import GenreClassifier; "
+        f"GenreClassifier.load({str(model)!r}, threads={threads}).predict(['love me tender love me true']); "
+        "assert 'torch' not in sys.modules, 'the runtime imported torch'"
+    )
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
+def batch_independent_max_diff(classifier: GenreClassifier, texts: list[str], seed: int = 0) -> float:
+    """Largest |p(alone) - p(in a batch)| over songs of mixed lengths, in shuffled batches of mixed sizes."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(20, 2000, size=len(texts))
+    mixed = [text[:length] for text, length in zip(texts, lengths)]
+    alone = np.stack([classifier.predict_proba([text])[0] for text in mixed])
+    order = rng.permutation(len(mixed))
+    together = np.empty_like(alone)
+    start = 0
+    for size in (1, 3, 7, 16, 33):
+        picked = order[start : start + size]
+        if len(picked):
+            together[picked] = classifier.predict_proba([mixed[i] for i in picked])
+        start += size
+    rest = order[start:]
+    if len(rest):
+        together[rest] = classifier.predict_proba([mixed[i] for i in rest])
+    return float(np.abs(alone - together).max())
+
+
+def window_macs(length: int, architecture: dict) -> float:
+    """Multiply-adds of one encoder window of `length` tokens: weight products and attention, every layer."""
+    hidden, intermediate = architecture["hidden"], architecture["intermediate"]
+    per_layer = length * (4 * hidden * hidden + 2 * hidden * intermediate) + 2 * length * length * hidden
+    return float(architecture["layers"] * per_layer)
+
+
+def encoder_macs_per_second(classifier: GenreClassifier, texts: list[str]) -> float | None:
+    """Multiply-adds per second of the int8 encoder's calls, run as the runtime runs them (one window each)."""
+    scorer = next((s for _, s in classifier._components if hasattr(s, "session")), None)
+    spec = next((c for c in classifier.manifest["components"] if c["type"] == "onnx_encoder"), {})
+    if scorer is None or "architecture" not in spec:
+        return None
+    windows, _, order = batch_windows(scorer.tokenizer, texts, scorer.max_length, scorer.max_windows)
+    calls = [(np.asarray([windows[i]], dtype=np.int64), np.ones((1, len(windows[i])), dtype=np.int64)) for i in order]
+    scorer.session.run(["logits"], {"input_ids": calls[0][0], "attention_mask": calls[0][1]})
+    started = time.perf_counter()
+    for ids, mask in calls:
+        scorer.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
+    elapsed = time.perf_counter() - started
+    return sum(window_macs(len(windows[i]), spec["architecture"]) for i in order) / elapsed
+
+
+def matmul_integer_macs_per_second(threads: int, repeats: int = 200) -> float | None:
+    """onnxruntime's int8 matrix product (MatMulInteger, uint8 x int8) at MATMUL_SHAPE: median of `repeats` calls."""
+    try:
+        from onnx import TensorProto, helper, numpy_helper
+    except ImportError:  # building the one-node graph needs the onnx package ([train] extras)
+        return None
+    import onnxruntime
+
+    rows, inner, columns = MATMUL_SHAPE
+    weights = np.random.default_rng(0).integers(-127, 128, size=(inner, columns), dtype=np.int8)
+    graph = helper.make_graph(
+        [helper.make_node("MatMulInteger", ["a", "b"], ["y"])],
+        "matmul",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [rows, inner])],
+        [helper.make_tensor_value_info("y", TensorProto.INT32, [rows, columns])],
+        [numpy_helper.from_array(weights, "b")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+    session = onnxruntime.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    activations = np.random.default_rng(1).integers(0, 256, size=(rows, inner), dtype=np.uint8)
+    session.run(["y"], {"a": activations})
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        session.run(["y"], {"a": activations})
+        timings.append(time.perf_counter() - started)
+    return rows * inner * columns / statistics.median(timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, required=True, help="export folder with encoder.onnx and int8")
+    parser.add_argument("--model", type=Path, help="export folder (default: the shipped model)")
     parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
     parser.add_argument("--songs", type=int, default=256, help="songs per batch measurement")
     parser.add_argument("--single", type=int, default=100, help="single-song calls for the latency")
@@ -98,13 +197,34 @@ def main() -> None:
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
 
+    model = args.model or default_model_path()
     texts = load_songs(args.data, args.songs)
-    int8 = GenreClassifier.load(args.model, threads=args.threads)
+    cold_start = cold_start_seconds(model, args.threads)
+    int8 = GenreClassifier.load(model, threads=args.threads)
     p50, p95 = single_song_latency_ms(int8, texts[: args.single])
     int8.predict_proba(texts[: args.batch_size])  # one batched call, so the peak memory below includes it
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # peak with the int8 model only
-    fp32 = GenreClassifier.load(args.model, threads=args.threads, precision="fp32")
-    models = [partial(clf.predict_proba, batch_size=args.batch_size) for clf in (int8, fp32)]
+    encoder_rate = encoder_macs_per_second(int8, texts)
+    matmul_rate = matmul_integer_macs_per_second(args.threads)
+    shipped = [p for p in model.iterdir() if p.is_file() and p.name != "encoder.onnx"]
+    result = {
+        "model": str(model),
+        "p50_ms": round(p50, 2),
+        "p95_ms": round(p95, 2),
+        "cold_start_s": round(cold_start, 2),
+        "model_mb": round(sum(p.stat().st_size for p in shipped) / 1e6, 2),
+        "rss_mb": round(rss_mb, 1),
+        "batch_independent_max_diff": batch_independent_max_diff(int8, texts[: min(len(texts), 96)]),
+        "encoder_gmac_per_s": round(encoder_rate / 1e9, 1) if encoder_rate else None,
+        "matmul_integer_gmac_per_s": round(matmul_rate / 1e9, 1) if matmul_rate else None,
+        "limit_fraction": round(encoder_rate / matmul_rate, 3) if encoder_rate and matmul_rate else None,
+        "threads": args.threads,
+        "songs": len(texts),
+    }
+    spec = next((c for c in int8.manifest["components"] if c["type"] == "onnx_encoder"), None)
+    has_fp32 = spec is not None and (model / spec["fp32_file"]).is_file()
+    classifiers = [int8] + ([GenreClassifier.load(model, threads=args.threads, precision="fp32")] if has_fp32 else [])
+    models = [partial(clf.predict_proba, batch_size=args.batch_size) for clf in classifiers]
     if args.torch_model:
         from lyricgenre.models import load_model
 
@@ -112,23 +232,17 @@ def main() -> None:
     batches = [texts[start : start + args.batch_size] for start in range(0, len(texts), args.batch_size)]
     totals = paired_rounds(models, batches, args.rounds)
     best_rate = len(texts) / totals.min(axis=0)
-    shipped = [p for p in args.model.iterdir() if p.is_file() and p.name != "encoder.onnx"]
-    result = {
-        "int8_vs_fp32_speedup": round(totals[:, 1].sum() / totals[:, 0].sum(), 3),
-        "speedup_ci95": speedup_interval(totals[:, 0], totals[:, 1]),
-        "speedup_per_round": [round(f / i, 3) for i, f in totals[:, :2]],
-        "songs_per_s": round(best_rate[0], 1),
-        "fp32_songs_per_s": round(best_rate[1], 1),
-        "p50_ms": round(p50, 2),
-        "p95_ms": round(p95, 2),
-        "model_mb": round(sum(p.stat().st_size for p in shipped) / 1e6, 2),
-        "rss_mb": round(rss_mb, 1),
-        "threads": args.threads,
-        "songs": len(texts),
-    }
+    result["songs_per_s"] = round(best_rate[0], 1)
+    if has_fp32:
+        result |= {
+            "int8_vs_fp32_speedup": round(totals[:, 1].sum() / totals[:, 0].sum(), 3),
+            "speedup_ci95": speedup_interval(totals[:, 0], totals[:, 1]),
+            "speedup_per_round": [round(f / i, 3) for i, f in totals[:, :2]],
+            "fp32_songs_per_s": round(best_rate[1], 1),
+        }
     if args.torch_model:
-        result["torch_fp32_songs_per_s"] = round(best_rate[2], 1)
-        result["int8_vs_torch_fp32_speedup"] = round(totals[:, 2].sum() / totals[:, 0].sum(), 3)
+        result["torch_fp32_songs_per_s"] = round(best_rate[-1], 1)
+        result["int8_vs_torch_fp32_speedup"] = round(totals[:, -1].sum() / totals[:, 0].sum(), 3)
     if args.json:
         print(json.dumps(result))
     else:

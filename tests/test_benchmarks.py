@@ -41,9 +41,20 @@ def test_bench_runtime_reports_every_goal(exported, dataset, trained):
     assert len(result["speedup_per_round"]) == 2 and min(result["speedup_per_round"]) > 0
     low, high = result["speedup_ci95"]
     assert 0 < low <= high
-    goals = ("int8_vs_fp32_speedup", "songs_per_s", "p50_ms", "p95_ms", "model_mb", "rss_mb")
-    for key in (*goals, "int8_vs_torch_fp32_speedup", "torch_fp32_songs_per_s"):
+    goals = ("int8_vs_fp32_speedup", "songs_per_s", "p50_ms", "p95_ms", "model_mb", "rss_mb", "cold_start_s")
+    for key in (*goals, "int8_vs_torch_fp32_speedup", "torch_fp32_songs_per_s", "limit_fraction"):
         assert result[key] > 0, key
+    assert result["batch_independent_max_diff"] <= 1e-5
+
+
+def test_bench_runtime_runs_without_arguments_on_the_shipped_model():
+    """A fresh checkout has no dataset and no export folder: the shipped model on synthetic lyrics."""
+    line = _run("bench_runtime.py", "--songs", "8", "--single", "4", "--batch-size", "4", "--rounds", "1", "--json")
+    result = json.loads(line)
+    assert result["model"].endswith("default_model") and "int8_vs_fp32_speedup" not in result
+    for key in ("songs_per_s", "p50_ms", "p95_ms", "cold_start_s", "model_mb", "rss_mb", "matmul_integer_gmac_per_s"):
+        assert result[key] > 0, key
+    assert result["batch_independent_max_diff"] <= 1e-5 and "limit_fraction" in result
 
 
 def _bench_runtime_module():

@@ -220,12 +220,19 @@ def export_transformer(model: GenreModel, out: Path, attention: str | None = Non
     )
     quantize_dynamic(str(fp32_path), str(int8_path), per_channel=True, weight_type=QuantType.QInt8)
     model.tokenizer_.save(str(out / "tokenizer.json"))
+    config = network.encoder.config
     return {
         "file": "encoder.int8.onnx",
         "fp32_file": "encoder.onnx",
         "tokenizer": "tokenizer.json",
         "max_length": model.prediction_windows()[0],
         "max_windows": model.prediction_windows()[1],
+        # What a window costs (benchmarks/bench_runtime.py counts the multiply-adds from these).
+        "architecture": {
+            "layers": config.num_hidden_layers,
+            "hidden": config.hidden_size,
+            "intermediate": config.intermediate_size,
+        },
     }
 
 
