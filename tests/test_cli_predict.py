@@ -210,3 +210,54 @@ def test_output_reader_going_away_stops_quietly(model):
     process.stdout.close()  # the reader is gone long before the model has loaded and the table is printed
     _, err = process.communicate(timeout=120)
     assert process.returncode == 141 and err == ""
+
+
+def test_stdin_that_is_not_utf8_is_one_line(model):
+    command = [sys.executable, "-m", "lyricgenre.cli", "predict", "-", "--model", model]
+    done = subprocess.run(command, input=b"caf\xe9 la la", capture_output=True, timeout=120)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert (
+        done.stderr.decode().strip()
+        == "lyricgenre: error: standard input is not UTF-8 text (invalid continuation byte at byte 3)"
+    )
+
+
+def test_bad_jsonl_rows_are_per_row_errors_and_the_good_rows_are_classified(model, tmp_path, capsys):
+    good = json.dumps({"id": "good", "lyrics": synthetic_lyrics("rap", 1)})
+    lines = [
+        good,
+        '{"lyrics": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nested 100,000 deep
+        '{"id": 1' + "0" * 5000 + ', "lyrics": "la la"}',  # a 5,000-digit integer
+        '{"id": "s", "lyrics": "la \\ud800 la"}',  # a lone surrogate in the lyrics
+        '{"id": "bad \\udc00", "lyrics": "la la la"}',  # ... in the id
+        '{"id": [1, 2], "lyrics": "la la la"}',  # a list as id
+        '{"lyrics": "\\u200b\\u0000"}',  # nothing but invisible characters
+        good.replace("good", "good too"),
+    ]
+    path = tmp_path / "songs.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    for output in ("out.jsonl", "out.csv"):
+        code, _, err = run(capsys, "--input", str(path), "--output", str(tmp_path / output), "--model", model)
+        assert code == 2 and "6 row(s) could not be classified" in err and "Traceback" not in err
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["row"] for r in records] == list(range(1, 9))
+    assert records[0]["genres"] and records[-1]["genres"] and records[-1]["id"] == "good too"
+    errors = [r.get("error") for r in records[1:-1]]
+    assert "malformed JSON" in errors[0] and "malformed JSON" in errors[1] and "lone surrogate" in errors[2]
+    assert "field 'id' is not text" in errors[3] and "field 'id' is not text" in errors[4]
+    assert "contain no words" in errors[5]
+    rows = list(csv.DictReader((tmp_path / "out.csv").open()))
+    assert len(rows) == 8 and rows[0]["genres"] and rows[-1]["genres"]
+
+
+def test_csv_with_a_huge_field_and_an_unclosed_quote(model, tmp_path, capsys):
+    path = tmp_path / "songs.csv"
+    long_song = synthetic_lyrics("rock", 1) + " la" * 70_000  # over the csv module's 131,072-character default
+    path.write_text(
+        f'id,lyrics\nlong,"{long_song}"\nok,"{synthetic_lyrics("pop", 2)}"\nbroken,"never closed\nlast,"la la"\n'
+    )
+    code, out, err = run(capsys, "--input", str(path), "--model", model)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records[0]["id"] == "long" and records[0]["genres"] and records[1]["genres"]
+    assert "malformed CSV from line" in records[2]["error"] and len(records) == 3
+    assert code == 2 and "1 row(s) could not be classified" in err

@@ -66,10 +66,17 @@ def _open_text(path: Path):
         raise UserError(f"{path}: cannot be read ({error.strerror})") from error
 
 
+# A CSV field may hold a whole song and more: the csv module's default limit (131,072 characters) would stop
+# the file at the first long one. What the model reads of a text is cut later (`text.MAX_LYRICS_CHARS`).
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+
 def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
     handle = _open_text(path)
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    number = 0
     try:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, strict=True)
         if reader.fieldnames is None or text_column not in reader.fieldnames:
             columns = ", ".join(reader.fieldnames or []) or "none"
             raise UserError(f"{path}: no column {text_column!r} (columns: {columns}); choose one with --text-column")
@@ -78,7 +85,12 @@ def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
     except csv.Error as error:
-        raise UserError(f"{path}, line {reader.line_num}: malformed CSV ({error})") from error
+        if number == 0 and reader.fieldnames is None:
+            raise UserError(f"{path}, line {reader.line_num}: malformed CSV ({error})") from error
+        # Rows before it are kept; an unclosed quote has swallowed the rest of the file, so reading stops.
+        yield SongRow(
+            number + 1, None, error=f"malformed CSV from line {reader.line_num} on ({error}); not read further"
+        )
     finally:
         handle.close()
 
@@ -92,8 +104,9 @@ def _read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
                 continue
             try:
                 record = json.loads(line)
-            except ValueError as error:
-                yield SongRow(number, None, error=f"malformed JSON ({error.msg})")
+            except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply
+                why = getattr(error, "msg", None) or str(error) or "nested too deeply"
+                yield SongRow(number, None, error=f"malformed JSON ({why if len(why) < 120 else why[:117] + '…'})")
                 continue
             if not isinstance(record, dict):
                 yield SongRow(number, None, error="expected a JSON object")
@@ -204,10 +217,25 @@ def parse_lrc(text: str) -> tuple[str, dict]:
 
 def _row(number: int, lyrics, record: dict, missing: str = "empty lyrics") -> SongRow:
     fields = {key: record[key] for key in KEPT_FIELDS if record.get(key) not in (None, "")}
+    bad_field = next((key for key, value in fields.items() if not _writable(value)), None)
+    if bad_field:
+        fields.pop(bad_field)
+        return SongRow(number, None, fields, error=f"field {bad_field!r} is not text that can be written back")
     if lyrics is None:
         return SongRow(number, None, fields, error=missing)
     problem = lyrics_problem(lyrics)
     return SongRow(number, None if problem else lyrics, fields, error=problem)
+
+
+def _writable(value) -> bool:
+    """A kept field's value (id, artist, title, album) as the output can hold it: a number or encodable text."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return False
+    try:
+        str(value).encode("utf-8")
+    except (UnicodeEncodeError, ValueError):  # a lone surrogate; an int too long to print
+        return False
+    return True
 
 
 class PredictionWriter:

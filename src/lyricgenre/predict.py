@@ -24,12 +24,14 @@ def _classifier(args) -> GenreClassifier:
 
 
 def _read_single(lyrics: str) -> str:
+    """The lyrics given, or standard input's for "-" (decoded as UTF-8 whatever the locale says)."""
     if lyrics != "-":
         return lyrics
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
     try:
-        return sys.stdin.read()
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UserError(f"standard input is not UTF-8 text ({error.reason})") from error
+        raise UserError(f"standard input is not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 Ranked = list[tuple[str, float, bool]]
