@@ -261,3 +261,53 @@ def test_csv_with_a_huge_field_and_an_unclosed_quote(model, tmp_path, capsys):
     assert records[0]["id"] == "long" and records[0]["genres"] and records[1]["genres"]
     assert "malformed CSV from line" in records[2]["error"] and len(records) == 3
     assert code == 2 and "1 row(s) could not be classified" in err
+
+
+def test_output_problems_are_one_line_and_leave_nothing_behind(model, tmp_path, capsys, monkeypatch):
+    import errno
+
+    song = tmp_path / "song.txt"
+    song.write_text(synthetic_lyrics("rock", 1))
+    (tmp_path / "a_file").write_text("x")
+    (tmp_path / "a_folder.jsonl").mkdir()
+    for output, message in (("a_file/out.jsonl", "cannot be written"), ("a_folder.jsonl", "is a folder")):
+        target = tmp_path / output
+        code, _, err = run(capsys, "--input", str(song), "--output", str(target), "--model", model)
+        assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in tmp_path.rglob(".*")) == []  # no hidden temporary file
+
+    def full_disk(self, record):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("lyricgenre.files.PredictionWriter._write", full_disk)
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier\n")
+    code, _, err = run(capsys, "--input", str(song), "--output", str(out), "--model", model)
+    assert code == 2 and "writing failed (No space left on device)" in err and out.read_text() == "earlier\n"
+    assert sorted(p.name for p in tmp_path.rglob(".*")) == []
+
+
+def test_broken_models_fifos_and_absurd_threads_are_refused(model, tmp_path, capsys):
+    import os
+
+    broken = tmp_path / "model"
+    broken.mkdir()
+    for manifest in ("{not json", '{"genres": []}', "[]"):
+        (broken / "manifest.json").write_text(manifest)
+        code, _, err = run(capsys, "la la la", "--model", str(broken))
+        assert code == 2 and "not a valid lyricgenre manifest" in err and len(err.strip().splitlines()) == 1
+    fifo = tmp_path / "song.txt"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "--input", str(fifo), "--model", model)
+    assert code == 2 and "not a regular file" in err
+    code, _, err = run(capsys, "la la la", "--model", model, "--threads", "100000")
+    assert code == 2 and "--threads must be between 1 and 256" in err
+
+
+def test_ctrl_c_is_one_line_with_exit_code_130(model, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("lyricgenre.predict.GenreClassifier.load", interrupted)
+    code, _, err = run(capsys, "la la la", "--model", model)
+    assert code == 130 and err.strip() == "lyricgenre: interrupted"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
 
 
@@ -244,9 +245,20 @@ def _add_decision_options(parser: argparse.ArgumentParser, pool_help: str) -> No
     parser.add_argument("--pool-artist", action="store_true", help=pool_help)
 
 
+MAX_THREADS = 256  # more than any CPU this runs on; onnxruntime would spend minutes starting them
+
+
+def _check_threads(threads: int | None) -> None:
+    from lyricgenre.errors import UserError
+
+    if threads is not None and not 1 <= threads <= MAX_THREADS:
+        raise UserError(f"--threads must be between 1 and {MAX_THREADS}, got {threads}")
+
+
 def _check_decision_options(args: argparse.Namespace) -> None:
     from lyricgenre.errors import UserError
 
+    _check_threads(args.threads)
     if args.top_k is not None and args.top_k < 1:
         raise UserError(f"--top-k must be at least 1, got {args.top_k}")
     if args.threshold is not None and not 0 <= args.threshold <= 1:
@@ -369,6 +381,7 @@ def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:
 def _run_serve(args: argparse.Namespace) -> None:
     from lyricgenre.serving import serve
 
+    _check_threads(args.threads)
     serve(args.host, args.port, args.model, args.threads)
 
 
@@ -397,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"lyricgenre: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("lyricgenre: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of stdout went away (`lyricgenre predict … | head`): stop without a traceback. Python
         # flushes stdout again at exit, so point it at /dev/null first; the exit code says output was cut short.

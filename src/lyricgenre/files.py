@@ -48,6 +48,8 @@ def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False
         return _read_folder(path, audio_only)
     if not path.exists():
         raise UserError(f"{path}: file not found")
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise UserError(f"{path}: not a regular file")
     suffix = path.suffix.lower()
     allowed = AUDIO_SUFFIXES if audio_only else INPUT_SUFFIXES
     if suffix not in allowed:
@@ -260,8 +262,13 @@ class PredictionWriter:
             raise UserError(f"{self.output}: unsupported output type; use .jsonl or .csv")
         self.is_csv = bool(self.output and self.output.suffix.lower() == ".csv")
         if self.output:
-            self.output.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.output.name}.", dir=self.output.parent)
+            if self.output.is_dir():
+                raise UserError(f"{self.output}: is a folder; give a file name for the output")
+            try:
+                self.output.parent.mkdir(parents=True, exist_ok=True)
+                descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.output.name}.", dir=self.output.parent)
+            except OSError as error:
+                raise UserError(f"{self.output}: cannot be written ({error.strerror or error})") from None
             self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
         else:
             self.handle, self.temporary = stdout, None
@@ -272,6 +279,12 @@ class PredictionWriter:
         self.written += 1
         if self.transform:
             record = self.transform(record)
+        try:
+            self._write(record)
+        except OSError as error:  # a full disk, a removed folder: stop, the earlier output left as it was
+            raise UserError(f"{self.output or 'output'}: writing failed ({error.strerror or error})") from None
+
+    def _write(self, record: dict) -> None:
         if not self.is_csv:
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
@@ -284,14 +297,19 @@ class PredictionWriter:
         self.csv_writer.writerow(flat)
 
     def close(self, success: bool) -> None:
+        """Rename the output into place (on success, or always with `keep_partial`); never leave the temporary."""
         if not self.temporary:
             self.handle.flush()
             return
-        self.handle.close()
-        if success or self.keep_partial:
-            os.replace(self.temporary, self.output)
-        else:
-            os.unlink(self.temporary)
+        try:
+            self.handle.close()
+            if success or self.keep_partial:
+                os.replace(self.temporary, self.output)
+        except OSError as error:
+            if success:  # otherwise the run's own error is the one to report
+                raise UserError(f"{self.output}: could not be written ({error.strerror or error})") from None
+        finally:
+            Path(self.temporary).unlink(missing_ok=True)  # gone already once renamed
 
 
 def _csv_value(key: str, value):

@@ -87,17 +87,21 @@ class GenreClassifier:
         if not manifest_path.is_file():
             raise UserError(f"{folder}: not an exported lyricgenre model (no {MANIFEST})")
         self.folder = folder
-        self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        self.genres: list[str] = list(self.manifest["genres"])
-        self.thresholds = Thresholds.from_dict(self.manifest["thresholds"])
-        families = self.manifest.get("families")
-        # Exports made before families existed (or of a vocabulary the taxonomy does not cover) have none.
-        self.families: Families | None = Families.from_dict(families) if families else None
-        # Training songs and artists per genre ({genre: {"songs": n, "artists": m}}), when the export has them.
-        self.genre_support: dict | None = self.manifest.get("genre_support")
-        self._components = [
-            (spec["weight"], self._scorer(spec, threads, precision)) for spec in self.manifest["components"]
-        ]
+        try:
+            self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            self.genres: list[str] = list(self.manifest["genres"])
+            self.thresholds = Thresholds.from_dict(self.manifest["thresholds"])
+            families = self.manifest.get("families")
+            # Exports made before families existed (or of a vocabulary the taxonomy does not cover) have none.
+            self.families: Families | None = Families.from_dict(families) if families else None
+            # Training songs and artists per genre ({genre: {"songs": n, "artists": m}}), when the export has them.
+            self.genre_support: dict | None = self.manifest.get("genre_support")
+            self._components = [
+                (spec["weight"], self._scorer(spec, threads, precision)) for spec in self.manifest["components"]
+            ]
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
+            problem = f"missing {error}" if isinstance(error, KeyError) else str(error).splitlines()[0][:200]
+            raise UserError(f"{manifest_path}: not a valid lyricgenre manifest ({problem})") from None
 
     @classmethod
     def load(cls, path: str | Path | None = None, threads: int | None = None, precision: str = "int8"):
