@@ -192,7 +192,15 @@ def test_bad_input_files_fail_in_one_line(model, tmp_path, capsys, name, content
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
-def test_bad_single_song_and_options(model, capsys):
+class _Terminal:
+    """Standard input that is a terminal: nothing is piped in."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_bad_single_song_and_options(model, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", _Terminal())
     code, _, err = run(capsys, "   ", "--model", model)
     assert code == 2 and "lyrics are empty" in err
     code, _, err = run(capsys, "la la", "--model", model, "--top-k", "0")
@@ -311,3 +319,22 @@ def test_ctrl_c_is_one_line_with_exit_code_130(model, capsys, monkeypatch):
     monkeypatch.setattr("lyricgenre.predict.GenreClassifier.load", interrupted)
     code, _, err = run(capsys, "la la la", "--model", model)
     assert code == 130 and err.strip() == "lyricgenre: interrupted"
+
+
+def test_one_song_to_an_output_file_and_format_only_for_one_song(model, tmp_path, capsys):
+    out = tmp_path / "one.jsonl"
+    code, printed, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--output", str(out))
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert code == 0 and printed == "" and record["row"] == 1 and record["genres"] and record["families"]
+    code, _, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--output", str(tmp_path / "one.csv"))
+    assert code == 0 and next(csv.DictReader((tmp_path / "one.csv").open()))["genres"]
+    song = tmp_path / "song.txt"
+    song.write_text(synthetic_lyrics("rock", 1))
+    code, _, err = run(capsys, "--input", str(song), "--model", model, "--format", "table")
+    assert code == 2 and "--format is for one song" in err
+
+
+def test_piped_standard_input_is_read_without_a_dash(model):
+    command = [sys.executable, "-m", "lyricgenre.cli", "predict", "--model", model, "--format", "json"]
+    done = subprocess.run(command, input=synthetic_lyrics("rock", 3).encode(), capture_output=True, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["genres"]

@@ -53,7 +53,14 @@ def test_plain_install_tags_lyrics_from_the_cli_the_python_api_the_server_and_au
 
     song = make_audio(tmp_path / "Music" / "song.mp3", lyrics=LYRICS)
     report = json.loads(run(cli, "tag", song.parent, "--write", "--top-k", "2", cwd=tmp_path).stdout)
-    assert report["tag_status"] == "written" and read_tag(song, "lyricgenre") == report["genres"]
+    assert report["tag_status"] == "written" and read_tag(song, "lyricgenre") == report["tag_values"]
+
+    version = run(cli, "--version", cwd=tmp_path).stdout.strip()
+    assert version.startswith("lyricgenre ") and version.split()[1][0].isdigit()
+    for command in (["train", "--model", "baseline", "--out", "m"], ["data", "build"], ["evaluate", "--model", "m"]):
+        refused = subprocess.run([cli, *command], capture_output=True, text=True, cwd=tmp_path)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+        assert "pip install 'lyricgenre[train]'" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
 
 
 def _served_answer(cli: Path, folder: Path) -> dict:

@@ -162,3 +162,17 @@ def test_the_page_does_not_substitute_placeholders_inside_the_users_lyrics(clien
     assert answer.status_code == 200 and "la la {{results}} {{error}} la la la" in answer.text
     bad_number = client.post("/", data={"lyrics": "la la la", "top_k": "three"})
     assert bad_number.status_code == 422 and "is not a whole number" in bad_number.text
+
+
+def test_serve_on_a_port_in_use_says_so_and_names_the_option(capsys):
+    import socket
+
+    from lyricgenre.cli import main
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"port {port} on 127.0.0.1 is already in use; choose another with --port" in err

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+# What only the dataset build, training, evaluation and export import (the `[train]` extras).
+TRAINING_MODULES = {"pandas", "pyarrow", "sklearn", "matplotlib", "scipy", "joblib", "torch", "transformers", "onnx"}
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
 
@@ -272,7 +274,9 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
         "--input", type=Path, help=".csv, .jsonl, .txt or audio file, or a folder of .txt/.lrc/audio files"
     )
     predict.add_argument("--text-column", default="lyrics", help="lyrics column/field of a CSV or JSONL input")
-    predict.add_argument("--format", choices=["table", "json"], default="table", help="single-song output")
+    predict.add_argument(
+        "--format", choices=["table", "json"], help="single-song output on the terminal (default: table)"
+    )
     _add_decision_options(
         predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
     )
@@ -283,8 +287,12 @@ def _run_predict(args: argparse.Namespace) -> None:
     from lyricgenre.errors import UserError
     from lyricgenre.predict import predict_file, predict_one
 
+    if args.lyrics is None and args.input is None and not sys.stdin.isatty():
+        args.lyrics = "-"  # `cat song.txt | lyricgenre predict`
     if (args.lyrics is None) == (args.input is None):
         raise UserError("give either lyrics (or - for standard input) or --input FILE, not both or neither")
+    if args.input is not None and args.format:
+        raise UserError("--format is for one song; with --input the output is JSONL, or CSV with --output x.csv")
     _check_decision_options(args)
     if args.pool_artist and args.input is None:
         raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
@@ -386,7 +394,10 @@ def _run_serve(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from lyricgenre import __version__
+
     parser = argparse.ArgumentParser(prog="lyricgenre", description="Tag songs with genres from their lyrics.")
+    parser.add_argument("--version", action="version", version=f"lyricgenre {__version__}")
     subcommands = parser.add_subparsers(dest="command", required=True)
     _add_data_commands(subcommands)
     _add_train_command(subcommands)
@@ -407,6 +418,15 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         args.handler(args)
+    except ModuleNotFoundError as error:
+        if error.name and error.name.split(".")[0] in TRAINING_MODULES:
+            print(
+                f"lyricgenre: error: `{args.command}` needs the training extras ({error.name} is not installed): "
+                "pip install 'lyricgenre[train]'",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        raise
     except UserError as error:
         print(f"lyricgenre: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -62,6 +62,17 @@ def predict_one(args) -> None:
         raise UserError("the lyrics are empty")
     classifier = _classifier(args)
     probabilities = classifier.predict_proba([text])
+    if args.output:  # one record, as `--input` writes them (JSONL or CSV)
+        if args.format:
+            raise UserError("--format is for the terminal; --output writes a JSONL or CSV record")
+        writer = PredictionWriter(args.output, sys.stdout)
+        success = False
+        try:
+            writer.write({"row": 1, **_records(classifier, probabilities, [text], args)[0]})
+            success = True
+        finally:
+            writer.close(success)
+        return
     if args.format == "json":
         print(json.dumps(_records(classifier, probabilities, [text], args)[0], ensure_ascii=False))
         return

@@ -9,6 +9,7 @@ security headers, and served on loopback the app answers only requests addressed
 
 from __future__ import annotations
 
+import errno
 import html
 import re
 from contextlib import asynccontextmanager
@@ -358,9 +359,26 @@ def render_page(
     return re.sub(r"\{\{(\w+)\}\}", lambda match: values[match.group(1)], template)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """A clear error for a port another program holds (uvicorn would log a traceback-like error and exit)."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host.strip("[]"), port))
+    except PermissionError:
+        raise UserError(f"port {port} needs privileges on this system; choose another with --port") from None
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UserError(f"port {port} on {host} is already in use; choose another with --port") from None
+        raise UserError(f"cannot serve on {host}:{port} ({error.strerror}); check --host and --port") from None
+
+
 def serve(host: str, port: int, model_path: Path | None, threads: int | None) -> None:
     import uvicorn
 
+    _check_port_free(host, port)
     # Keep-alive longer than uvicorn's 5 s: pooled API clients reuse connections, and a close racing a
     # reused connection fails that request (3 of 10,000 in the load test with the default).
     allowed = None
