@@ -17,6 +17,8 @@ def test_shipped_model_fits_the_size_budget_and_has_a_card():
     assert "Apache-2.0" in card and "test (artist-disjoint" in card
     manifest = json.loads((folder / "manifest.json").read_text())
     assert len(manifest["genres"]) >= 100
+    assert len(manifest["families"]["names"]) >= 12 and "Families:" in card and "`precise`" in card
+    assert manifest["genre_support"] and manifest["components"][0]["architecture"]["layers"] == 6
 
 
 def test_shipped_model_tags_lyrics():
@@ -31,3 +33,7 @@ def test_shipped_model_tags_lyrics():
     assert any("rap" in g or "hip hop" in g for g in ranked[0])
     assert any("country" in g for g in ranked[1])
     assert all(isinstance(genres, list) for genres in classifier.predict(lyrics))
+    families = classifier.rank_families(probabilities)
+    assert "hip hop" in [f for f, _, _ in families[0][:2]] and "country" in [
+        f for f, _, chosen in families[1] if chosen
+    ]

@@ -4,7 +4,9 @@ A genre model scores fine genres; families are scored from those scores by a sma
 family, fitted on the validation songs (the model's weights never saw them). Three aggregations are
 candidates — the highest member probability as it is ("max"), a logistic fit on the highest member and the
 members' noisy-or ("members"), and the same plus every genre's logit, L2-regularised ("all") — and the one
-whose out-of-fold decisions score best across validation ARTISTS is kept, as for the genre rules.
+whose out-of-fold decisions score best (micro + macro F1) across validation ARTISTS is kept, as for the genre
+rules. The family decision rule is a global or a per-family threshold, chosen the same way; not top-k, since a
+fixed number of families per song is wrong for most songs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from lyricgenre.taxonomy import Taxonomy
 AGGREGATIONS = ("max", "members", "all")
 ALL_GENRES_C = 0.1  # L2 strength of the "all" aggregation (107 genre logits from ~1,300 songs)
 MAX_GENRES = range(1, 11)
+FAMILY_RULES = ("global", "per_genre")
 
 
 def fit_families(
@@ -41,7 +44,7 @@ def fit_families(
         for fit_rows, held_rows in folds:
             weights, bias = _fit_weights(aggregation, truth[fit_rows], probabilities[fit_rows], membership)
             out_of_fold[held_rows] = family_scores(probabilities[held_rows], membership, weights, bias)
-        rules = tune_thresholds(truth, out_of_fold, groups=groups)
+        rules = tune_thresholds(truth, out_of_fold, groups=groups, candidates=FAMILY_RULES)
         score = rules.validation_scores[rules.strategy].get("cross_validated", rules.validation_scores[rules.strategy])
         judged[aggregation] = (score["f1_micro"] + score["f1_macro"], rules, out_of_fold, score)
     aggregation = max(judged, key=lambda name: judged[name][0])
