@@ -33,7 +33,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, model: str | None, threads: int) -> subprocess.Popen:
+def start_server(port: int, model: str | None, threads: int, workers: int | None = None) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -48,6 +48,8 @@ def start_server(port: int, model: str | None, threads: int) -> subprocess.Popen
     ]
     if model:
         command += ["--model", model]
+    if workers:
+        command += ["--workers", str(workers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -91,13 +93,14 @@ def main() -> None:
     parser.add_argument("--model", help="exported model folder (default: the shipped model)")
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="inference threads per request")
+    parser.add_argument("--workers", type=int, help="requests classified at once (default: the server's, one per core)")
     parser.add_argument("--max-seconds", type=float, default=900, help="stop sending after this long")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     port = free_port()
-    server = start_server(port, args.model, args.threads)
+    server = start_server(port, args.model, args.threads, args.workers)
     try:
         started = time.perf_counter()
         latencies, errors = asyncio.run(

@@ -1,5 +1,7 @@
 """The JSON API and the no-JavaScript page, on a small exported model."""
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -176,3 +178,41 @@ def test_serve_on_a_port_in_use_says_so_and_names_the_option(capsys):
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"port {port} on 127.0.0.1 is already in use; choose another with --port" in err
+
+
+def test_concurrent_requests_each_get_their_own_answer(exported_baseline):
+    from concurrent.futures import ThreadPoolExecutor
+
+    styles = ["rock", "rap", "country", "pop"] * 4
+    texts = [synthetic_lyrics(style, seed) for seed, style in enumerate(styles)]
+    with TestClient(create_app(exported_baseline, workers=2)) as parallel:
+        alone = [parallel.post("/api/v1/classify", json={"lyrics": text}).json() for text in texts]
+        with ThreadPoolExecutor(8) as clients:
+            together = list(clients.map(lambda t: parallel.post("/api/v1/classify", json={"lyrics": t}).json(), texts))
+    assert [a["genres"] for a in alone] == [t["genres"] for t in together]
+    assert [a["families"] for a in alone] == [t["families"] for t in together]
+
+
+def test_a_full_queue_answers_503_with_retry_after(exported_baseline, monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import lyricgenre.serving as serving
+
+    release = threading.Event()
+    slow = serving._rank_both
+
+    def held(*args):
+        release.wait(10)
+        return slow(*args)
+
+    monkeypatch.setattr(serving, "_rank_both", held)
+    with TestClient(create_app(exported_baseline, workers=1, queue=1)) as server:
+        with ThreadPoolExecutor(6) as clients:
+            answers = [clients.submit(server.post, "/api/v1/classify", json={"lyrics": "la la la"}) for _ in range(6)]
+            time.sleep(1.0)
+            release.set()
+            statuses = sorted(answer.result().status_code for answer in answers)
+        refused = [a.result() for a in answers if a.result().status_code == 503]
+    assert statuses.count(200) == 2 and statuses.count(503) == 4  # one running, one waiting, the rest refused
+    assert refused[0].headers["retry-after"] == "1" and "busy" in refused[0].json()["error"]

@@ -250,11 +250,11 @@ def _add_decision_options(parser: argparse.ArgumentParser, pool_help: str) -> No
 MAX_THREADS = 256  # more than any CPU this runs on; onnxruntime would spend minutes starting them
 
 
-def _check_threads(threads: int | None) -> None:
+def _check_threads(threads: int | None, option: str = "--threads") -> None:
     from lyricgenre.errors import UserError
 
     if threads is not None and not 1 <= threads <= MAX_THREADS:
-        raise UserError(f"--threads must be between 1 and {MAX_THREADS}, got {threads}")
+        raise UserError(f"{option} must be between 1 and {MAX_THREADS}, got {threads}")
 
 
 def _check_decision_options(args: argparse.Namespace) -> None:
@@ -382,7 +382,8 @@ def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
-    serve.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
+    serve.add_argument("--threads", type=int, help="inference threads per request (default: 1)")
+    serve.add_argument("--workers", type=int, help="requests classified at once (default: one per core)")
     serve.set_defaults(handler=_run_serve)
 
 
@@ -390,7 +391,8 @@ def _run_serve(args: argparse.Namespace) -> None:
     from lyricgenre.serving import serve
 
     _check_threads(args.threads)
-    serve(args.host, args.port, args.model, args.threads)
+    _check_threads(args.workers, "--workers")
+    serve(args.host, args.port, args.model, args.threads, args.workers)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,9 +9,12 @@ security headers, and served on loopback the app answers only requests addressed
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import html
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -19,7 +22,6 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -112,11 +114,35 @@ def _rank_both(classifier: GenreClassifier, texts, options: Options, artists) ->
     return [{"families": family_list(f), "genres": shown_genres(g)} for f, g in zip(families, genres)]
 
 
-async def classify(
-    classifier: GenreClassifier, texts: list[str], options: Options, artists: list[str | None] | None = None
-) -> list[dict]:
-    """Per text: `families` (every family) and `genres` (`shown_genres`), computed in a worker thread."""
-    return await run_in_threadpool(_rank_both, classifier, texts, options, artists)
+class Busy(Exception):
+    """Every worker is busy and the queue is full: the request is answered 503 with Retry-After."""
+
+
+class InferencePool:
+    """Model calls in `workers` threads, each running one request at a time with the classifier's own threads
+    (one by default: two requests on two cores beat one request on both), and at most `queue` requests waiting.
+    Beyond that a request gets 503 at once rather than an ever longer wait."""
+
+    def __init__(self, workers: int, queue: int):
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lyricgenre")
+        self.capacity, self.pending = workers + queue, 0
+
+    async def run(self, function, *args):
+        if self.pending >= self.capacity:
+            raise Busy()
+        self.pending += 1  # only the event loop's thread changes it
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+        finally:
+            self.pending -= 1
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def classify(http: Request, texts: list[str], options: Options, artists: list[str | None] | None = None):
+    """Per text: `families` (every family) and `genres` (`shown_genres`), computed by the inference pool."""
+    return await http.app.state.pool.run(_rank_both, http.app.state.classifier, texts, options, artists)
 
 
 router = APIRouter()
@@ -125,7 +151,7 @@ router = APIRouter()
 @router.post("/api/v1/classify")
 async def classify_one(request: ClassifyRequest, http: Request) -> dict:
     classifier = http.app.state.classifier
-    (result,) = await classify(classifier, [request.lyrics], request)
+    (result,) = await classify(http, [request.lyrics], request)
     return {**result, "notes": input_notes(request.lyrics), "model": classifier.info}
 
 
@@ -135,7 +161,7 @@ async def classify_batch(request: BatchRequest, http: Request) -> dict:
     artists = [song.artist for song in request.songs] if request.pool_artist else None
     if artists is not None and not any(artist and artist.strip() for artist in artists):
         raise UserError("pool_artist needs songs with an artist")
-    results = await classify(classifier, [song.lyrics for song in request.songs], request, artists)
+    results = await classify(http, [song.lyrics for song in request.songs], request, artists)
     songs = [
         {"id": song.id, **result, "notes": input_notes(song.lyrics)} for song, result in zip(request.songs, results)
     ]
@@ -173,7 +199,7 @@ async def page_submit(http: Request) -> HTMLResponse:
         options = Options(top_k=_form_number(form, "top_k", int), threshold=_form_number(form, "threshold", float))
         if not lyrics.strip():
             raise UserError("Paste some lyrics first.")
-        (result,) = await classify(http.app.state.classifier, [_lyrics(lyrics)], options)
+        (result,) = await classify(http, [_lyrics(lyrics)], options)
     except (UserError, ValueError) as error:
         return HTMLResponse(render_page(lyrics, form, error=_message(error)), status_code=422)
     return HTMLResponse(render_page(lyrics, form, result=result, notes=input_notes(lyrics)))
@@ -285,23 +311,39 @@ async def bad_input(request: Request, error: UserError) -> JSONResponse:
     return JSONResponse({"error": str(error)}, status_code=422)
 
 
+async def busy(request: Request, error: Busy) -> JSONResponse:
+    message = "the server is busy: every worker is taken and the queue is full; retry in a second"
+    return JSONResponse({"error": message}, status_code=503, headers={"Retry-After": "1"})
+
+
+DEFAULT_QUEUE = 64  # requests waiting beyond the busy workers before 503 (~1 s of work on 2 cores)
+
+
 def create_app(
-    model_path: Path | None = None, threads: int | None = None, allowed_hosts: tuple[str, ...] | None = None
+    model_path: Path | None = None,
+    threads: int | None = None,
+    allowed_hosts: tuple[str, ...] | None = None,
+    workers: int | None = None,
+    queue: int = DEFAULT_QUEUE,
 ):
     """The web page and the API around one classifier, loaded once at start-up.
 
-    `allowed_hosts`: the Host names answered (others get 400); None answers any (tests, a reverse proxy).
+    `workers` requests run at once (default: one per core), each with `threads` inference threads (default 1);
+    `queue` more may wait. `allowed_hosts`: the Host names answered (others get 400); None answers any.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.classifier = GenreClassifier.load(model_path, threads=threads)
+        app.state.classifier = GenreClassifier.load(model_path, threads=threads or 1)
+        app.state.pool = InferencePool(workers or os.cpu_count() or 1, queue)
         yield
+        app.state.pool.close()
 
     app = FastAPI(title="lyricgenre", summary="Genres of a song from its lyrics", lifespan=lifespan)
     app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(UserError, bad_input)
+    app.add_exception_handler(Busy, busy)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.include_router(router)
     return app
@@ -375,7 +417,7 @@ def _check_port_free(host: str, port: int) -> None:
         raise UserError(f"cannot serve on {host}:{port} ({error.strerror}); check --host and --port") from None
 
 
-def serve(host: str, port: int, model_path: Path | None, threads: int | None) -> None:
+def serve(host: str, port: int, model_path: Path | None, threads: int | None, workers: int | None = None) -> None:
     import uvicorn
 
     _check_port_free(host, port)
@@ -384,5 +426,5 @@ def serve(host: str, port: int, model_path: Path | None, threads: int | None) ->
     allowed = None
     if host in LOOPBACK_HOSTS:
         allowed = ("127.0.0.1", "localhost", "[::1]")  # DNS rebinding: a page on another name cannot reach us
-    app = create_app(model_path, threads, allowed)
+    app = create_app(model_path, threads, allowed, workers)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=30)
