@@ -136,3 +136,51 @@ def test_the_owner_and_permissions_are_kept(tmp_path):
     write_tag(path, "lyricgenre", ["pop"])
     status = path.stat()
     assert (status.st_uid, status.st_gid, status.st_mode & 0o777) == (1234, 2345, 0o640)
+
+
+def test_a_file_edited_by_another_program_during_tagging_is_left_to_it(tmp_path, monkeypatch):
+    """The race made deterministic: the other program's edit lands between our copy and our rename."""
+    path = make_audio(tmp_path / "song.mp3", lyrics=LYRICS, genre="Rock")
+    size = path.stat().st_size
+    write_copy = audio._write_copy
+
+    def edited_meanwhile(copy, name, field, values):
+        write_copy(copy, name, field, values)
+        with path.open("ab") as other_program:  # e.g. a player resizing its own tag in place
+            other_program.write(b"\0" * 1000)
+
+    monkeypatch.setattr(audio, "_write_copy", edited_meanwhile)
+    with pytest.raises(AudioTagError, match="changed by another program while being tagged"):
+        write_tag(path, "genre", ["pop"])
+    assert read_tag(path, "genre") == ["Rock"] and path.stat().st_size == size + 1000  # the other edit, kept
+    assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]  # the edit kept, no copy left
+
+
+def test_links_out_of_the_library_are_refused_unless_followed(tmp_path):
+    outside = make_audio(tmp_path / "elsewhere" / "system.flac", lyrics=LYRICS)
+    library = tmp_path / "Music"
+    library.mkdir()
+    (library / "link.flac").symlink_to(outside)
+    with pytest.raises(AudioTagError, match="outside the library"):
+        write_tag(library / "link.flac", "lyricgenre", ["pop"], root=library)
+    assert read_tag(outside, "lyricgenre") == []
+    write_tag(library / "link.flac", "lyricgenre", ["pop"])  # no root given: followed
+    assert read_tag(outside, "lyricgenre") == ["pop"]
+
+
+def test_files_of_other_users_are_refused_when_not_root(tmp_path, monkeypatch):
+    path = make_audio(tmp_path / "song.ogg", lyrics=LYRICS)
+    monkeypatch.setattr(os, "getuid", lambda: path.stat().st_uid + 1)
+    with pytest.raises(AudioTagError, match="belongs to another user"):
+        write_tag(path, "lyricgenre", ["pop"])
+
+
+def test_leftover_copies_of_a_killed_run_are_removed_and_nothing_else(tmp_path):
+    song = make_audio(tmp_path / "a" / "song.flac", lyrics=LYRICS)
+    leftover = song.with_name(".song.flac.ab12_xyz.tmp")
+    leftover.write_bytes(song.read_bytes())
+    strangers = [song.with_name(".notes.txt.ab12_xyz.tmp"), song.with_name(".song.flac.tmp"), song.with_name("x.tmp")]
+    for stranger in strangers:
+        stranger.write_text("not ours")
+    assert audio.remove_leftover_copies(tmp_path) == [leftover]
+    assert not leftover.exists() and all(stranger.exists() for stranger in strangers) and song.exists()

@@ -107,10 +107,10 @@ def test_a_file_that_cannot_be_tagged_is_reported_and_left_as_it_was(exported_ba
     broken = library / "Rockers" / "one.mp3"
     before = broken.read_bytes()
 
-    def failing_write(path, field, values):
+    def failing_write(path, field, values, root=None):
         if path == broken:
             raise audio.AudioTagError("one.mp3: tags could not be written (disk full); file left unchanged")
-        write(path, field, values)
+        write(path, field, values, root)
 
     monkeypatch.setattr("lyricgenre.tagging.write_tag", failing_write)
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--write")
@@ -192,3 +192,36 @@ def test_a_bad_config_file_is_one_line_naming_the_key(exported_baseline, library
     config.write_text("max_genre = 3\n")
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--config", str(config))
     assert code == 2 and records == [] and "unknown key 'max_genre'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_tag_write_removes_leftovers_of_a_killed_run_and_refuses_outside_links(exported_baseline, tmp_path, capsys):
+    library = tmp_path / "Music"
+    song = make_audio(library / "song.mp3", lyrics=synthetic_lyrics("rock", 1), artist="A")
+    song.with_name(".song.mp3.k1ll3d_x.tmp").write_bytes(song.read_bytes())
+    outside = make_audio(tmp_path / "outside.flac", lyrics=synthetic_lyrics("rap", 2), artist="B")
+    (library / "link.flac").symlink_to(outside)
+    code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--write")
+    assert "removed 1 temporary copies an interrupted run had left" in err
+    by_id = {r["id"]: r for r in records}
+    assert by_id["song.mp3"]["tag_status"] == "written"
+    assert by_id["link.flac"]["tag_status"] == "failed" and "outside the library" in by_id["link.flac"]["tag_error"]
+    assert read_tag(outside, "lyricgenre") == [] and code == 2
+    assert sorted(p.name for p in library.iterdir()) == ["link.flac", "song.mp3"]
+    code, records, _ = run(
+        capsys, "tag", str(library), "--model", str(exported_baseline), "--write", "--follow-symlinks"
+    )
+    assert {r["id"]: r["tag_status"] for r in records}["link.flac"] == "written" and read_tag(outside, "lyricgenre")
+
+
+def test_sigterm_and_sighup_become_a_clean_interruption():
+    import signal
+
+    from lyricgenre.cli import _stop_cleanly_on
+
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        _stop_cleanly_on(signal.SIGTERM)
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -12,6 +12,7 @@ original. A failure at any step leaves the original file as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -153,18 +154,26 @@ def read_tag(path: Path, field: str, name: str | None = None) -> list[str]:
     return fields.get(audio.tags, field)
 
 
-def write_tag(path: Path, field: str, values: list[str]) -> None:
+def write_tag(path: Path, field: str, values: list[str], root: Path | None = None) -> None:
     """Set `field` (one of `TAG_FIELDS`) to `values` through a checked copy renamed over the file.
 
-    The copy keeps the file's permissions, times and (where allowed) owner. A hard-linked file is refused:
-    renaming a copy over one of its names would leave the other names with the old tags.
+    The copy keeps the file's permissions and owner. Refused, the file left as it is: a hard-linked file
+    (renaming a copy over one of its names would leave the other names with the old tags), a symbolic link to a
+    file outside `root` (when given: whoever can write into a library must not make the tagger rewrite files
+    elsewhere), a file owned by another user when not running as root (its owner would change), and a file that
+    another program changes while it is being tagged (same size, times and identity are required before the
+    copy and just before the rename; its edit is not overwritten).
     """
     target = Path(path).resolve()  # a symlink's target is rewritten, the link itself kept
     name = Path(path).name
+    if root is not None and not target.is_relative_to(Path(root).resolve()):
+        raise AudioTagError(f"{name}: links to {target}, outside the library; left unchanged (--follow-symlinks)")
     before = read_audio_song(target, name)
     status = target.stat()
     if status.st_nlink > 1:
         raise AudioTagError(f"{name}: has {status.st_nlink} hard links, which a rewrite would separate; left unchanged")
+    if os.getuid() != 0 and status.st_uid != os.getuid():
+        raise AudioTagError(f"{name}: belongs to another user; a rewrite would make it yours; left unchanged")
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
@@ -177,13 +186,48 @@ def write_tag(path: Path, field: str, values: list[str]) -> None:
         _write_copy(copy, name, field, values)
         if read_tag(copy, field, name) != values or read_audio_song(copy, name) != before:
             raise AudioTagError(f"{name}: the tags read back differ from those written; file left unchanged")
+        if _identity(target.stat()) != _identity(status):
+            raise AudioTagError(f"{name}: changed by another program while being tagged; left as it is (run again)")
         os.replace(copy, target)
+        _sync_folder(target.parent)
     except OSError as error:
         copy.unlink(missing_ok=True)
         raise AudioTagError(f"{name}: could not be rewritten ({error.strerror}); file left unchanged") from error
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
+
+
+def _identity(status: os.stat_result) -> tuple:
+    """What changes when another program rewrites or edits a file: its inode, size and times."""
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable: a power cut after it must not bring back the old name's entry."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+LEFTOVER = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+
+
+def remove_leftover_copies(folder: Path) -> list[Path]:
+    """Delete the temporary copies a killed `tag --write` left below `folder`; returns them.
+
+    Ours for certain: hidden, named `.NAME.XXXXXXXX.tmp` as `write_tag` names them, beside the audio file NAME.
+    """
+    removed = []
+    for path in Path(folder).rglob(".*.tmp"):
+        match = LEFTOVER.match(path.name)
+        original = path.with_name(match["name"]) if match else None
+        if original and original.suffix.lower() in AUDIO_SUFFIXES and original.is_file() and path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def _keep_owner(copy: Path, status: os.stat_result) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -329,11 +330,15 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     )
     tag.add_argument("--pool", choices=POOLS, help="tag each artist's or album's songs together (default: artist)")
     tag.add_argument("--case", choices=CASES, help="names as the model writes them (lower) or in title case")
+    tag.add_argument(
+        "--follow-symlinks", action="store_true", help="also rewrite files that links point to outside the folder"
+    )
     _add_decision_options(tag, "the same as --pool artist")
     tag.set_defaults(handler=_run_tag, text_column="lyrics")
 
 
 def _run_tag(args: argparse.Namespace) -> None:
+    from lyricgenre.audio import remove_leftover_copies
     from lyricgenre.errors import UserError
     from lyricgenre.predict import predict_file
     from lyricgenre.tag_settings import load_tag_settings
@@ -351,7 +356,12 @@ def _run_tag(args: argparse.Namespace) -> None:
     )
     args.pool, args.pool_required = (None if settings.pool == "none" else settings.pool), False
     root = args.input if args.input.is_dir() else args.input.parent
-    tagger = LibraryTagger(root, settings, args.write)
+    tagger = LibraryTagger(root, settings, args.write, args.follow_symlinks)
+    if args.write:
+        leftovers = remove_leftover_copies(root)
+        if leftovers:
+            print(f"removed {len(leftovers)} temporary copies an interrupted run had left", file=sys.stderr)
+    _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     failed = predict_file(args, tagger)
     print(tagger.summary(), file=sys.stderr)
     if failed or tagger.counts["failed"]:
@@ -375,6 +385,16 @@ def _run_genres(args: argparse.Namespace) -> None:
 
     entries = genre_catalog(GenreClassifier.load(args.model, threads=1), load_taxonomy())
     print(json.dumps(entries, ensure_ascii=False, indent=1) if args.format == "json" else catalog_table(entries))
+
+
+def _stop_cleanly_on(*signals: signal.Signals) -> None:
+    """Turn these signals into KeyboardInterrupt, so a file being rewritten drops its copy and the report is kept."""
+
+    def interrupt(number, frame):
+        raise KeyboardInterrupt(signal.Signals(number).name)
+
+    for number in signals:
+        signal.signal(number, interrupt)
 
 
 def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:

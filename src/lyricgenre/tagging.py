@@ -26,8 +26,9 @@ class LibraryTagger:
     be rewritten; `tag_error` says why, the file is unchanged).
     """
 
-    def __init__(self, root: Path, settings: TagSettings, write: bool):
+    def __init__(self, root: Path, settings: TagSettings, write: bool, follow_symlinks: bool = False):
         self.root, self.settings, self.write = Path(root), settings, write
+        self.follow_symlinks = follow_symlinks  # rewrite link targets outside `root` too
         self.counts: Counter[str] = Counter()
 
     def __call__(self, record: dict) -> dict:
@@ -53,7 +54,7 @@ class LibraryTagger:
         if not self.write:
             return values, "would write", previous, None
         try:
-            write_tag(path, field, values)
+            write_tag(path, field, values, root=None if self.follow_symlinks else self.root)
         except AudioTagError as error:
             return values, "failed", previous, str(error)
         return values, "written", previous, None
