@@ -87,7 +87,7 @@ def test_tag_the_genre_field_keeps_the_previous_values_in_a_csv_report(exported_
     arguments = ["tag", str(song), "--model", str(exported_baseline), "--field", "genre", "--write"]
     code, _, err = run(capsys, *arguments, "--output", str(report))
     (row,) = csv.DictReader(report.open())
-    assert code == 0 and "1 audio files: 1 written" in err
+    assert code == 0 and "1 audio file: 1 written" in err
     assert row["tag_status"] == "written" and row["tag_previous"] == "Rock" and row["id"] == "one.mp3"
     assert read_tag(song, "genre") == row["tag_values"].split("|")
     # Into the standard genre tag: the families, then the 2 most confident fine genres

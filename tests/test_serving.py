@@ -70,6 +70,19 @@ def test_genres_health_ready_and_docs(client):
     assert "/api/v1/classify" in client.get("/openapi.json").json()["paths"]
 
 
+def test_api_docs_load_their_assets_from_the_server_itself(client):
+    """No CDN: /docs and /redoc work without internet."""
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+        assert assets and all(asset.startswith("/") for asset in assets), assets
+        for asset in assets:
+            answer = client.get(asset)
+            assert answer.status_code == 200 and len(answer.content) > 10_000, asset
+
+
 @pytest.mark.parametrize(
     ("path", "payload", "message"),
     [

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -339,7 +340,7 @@ def create_app(
         yield
         app.state.pool.close()
 
-    app = FastAPI(title="lyricgenre", summary="Genres of a song from its lyrics", lifespan=lifespan)
+    app = FastAPIOffline(title="lyricgenre", summary="Genres of a song from its lyrics", lifespan=lifespan)
     app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(UserError, bad_input)

@@ -62,4 +62,5 @@ class LibraryTagger:
     def summary(self) -> str:
         order = ("written", "would write", "unchanged", "no genres", "not classified", "failed")
         parts = [f"{self.counts[status]} {status}" for status in order if self.counts[status]]
-        return f"{sum(self.counts.values())} audio files: " + ", ".join(parts)
+        total = sum(self.counts.values())
+        return f"{total} audio {'file' if total == 1 else 'files'}: " + ", ".join(parts)
