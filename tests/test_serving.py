@@ -229,3 +229,36 @@ def test_a_full_queue_answers_503_with_retry_after(exported_baseline, monkeypatc
         refused = [a.result() for a in answers if a.result().status_code == 503]
     assert statuses.count(200) == 2 and statuses.count(503) == 4  # one running, one waiting, the rest refused
     assert refused[0].headers["retry-after"] == "1" and "busy" in refused[0].json()["error"]
+
+
+def test_fuzzed_requests_never_get_a_5xx_and_errors_keep_their_format(client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+        max_leaves=12,
+    )
+    bodies = st.one_of(
+        st.fixed_dictionaries({"lyrics": values}, optional={"top_k": values, "threshold": values}),
+        st.fixed_dictionaries(
+            {
+                "songs": st.lists(
+                    st.fixed_dictionaries({"lyrics": values}, optional={"id": values, "artist": values}), max_size=3
+                )
+            },
+            optional={"pool_artist": values, "top_k": values},
+        ),
+        values,
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(path=st.sampled_from(["/api/v1/classify", "/api/v1/classify/batch"]), body=bodies)
+    def check(path, body):
+        answer = client.post(path, json=body)
+        assert answer.status_code < 500, (body, answer.text)
+        if answer.status_code != 200:
+            assert set(answer.json()) == {"error"} and answer.json()["error"]
+
+    check()
