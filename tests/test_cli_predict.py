@@ -330,8 +330,19 @@ def test_one_song_to_an_output_file_and_format_only_for_one_song(model, tmp_path
     assert code == 0 and next(csv.DictReader((tmp_path / "one.csv").open()))["genres"]
     song = tmp_path / "song.txt"
     song.write_text(synthetic_lyrics("rock", 1))
-    code, _, err = run(capsys, "--input", str(song), "--model", model, "--format", "table")
-    assert code == 2 and "--format is for one song" in err
+    code, _, err = run(capsys, "--input", str(song), "--model", model, "--format", "json")
+    assert code == 2 and "--format json is for one song" in err
+
+
+def test_a_line_a_song_for_people_and_jsonl_for_programs(model, tmp_path, capsys):
+    path = tmp_path / "songs.csv"
+    path.write_text(f'id,artist,title,lyrics\n7,The Band,First,"{synthetic_lyrics("rap", 1)}"\n8,,,\n')
+    code, out, _ = run(capsys, "--input", str(path), "--model", model, "--format", "table")
+    first, second = out.splitlines()
+    assert first.startswith("7 (The Band – First): ") and "hip hop" in first and " · " in first
+    assert second == "8: error: empty lyrics" and code == 2
+    code, out, _ = run(capsys, "--input", str(path), "--model", model)  # not a terminal: JSONL
+    assert json.loads(out.splitlines()[0])["id"] == "7"
 
 
 def test_piped_standard_input_is_read_without_a_dash(model):

@@ -225,3 +225,12 @@ def test_sigterm_and_sighup_become_a_clean_interruption():
             signal.raise_signal(signal.SIGTERM)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_tag_report_as_lines_for_people(exported_baseline, library, capsys):
+    code, _, _ = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--format", "jsonl")
+    captured = main(["tag", str(library), "--model", str(exported_baseline), "--format", "table"])
+    lines = capsys.readouterr().out.splitlines()
+    assert captured == 2 and len(lines) == 4
+    assert lines[0].startswith("Rap Crew/three.m4a (Rap Crew): ") and lines[0].endswith("[would write]")
+    assert lines[3].startswith("instrumental.ogg (Nobody): error: ")

@@ -236,7 +236,11 @@ def test_fuzzed_requests_never_get_a_5xx_and_errors_keep_their_format(client):
     from hypothesis import strategies as st
 
     values = st.recursive(
-        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=50),
         lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
         max_leaves=12,
     )

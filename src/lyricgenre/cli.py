@@ -276,7 +276,10 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
     )
     predict.add_argument("--text-column", default="lyrics", help="lyrics column/field of a CSV or JSONL input")
     predict.add_argument(
-        "--format", choices=["table", "json"], help="single-song output on the terminal (default: table)"
+        "--format",
+        choices=["table", "json", "jsonl"],
+        help="standard output: a table (one song) or a line a song (--input), the default on a terminal; json or "
+        "jsonl: a JSON record a song, the default when piped",
     )
     _add_decision_options(
         predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
@@ -292,8 +295,8 @@ def _run_predict(args: argparse.Namespace) -> None:
         args.lyrics = "-"  # `cat song.txt | lyricgenre predict`
     if (args.lyrics is None) == (args.input is None):
         raise UserError("give either lyrics (or - for standard input) or --input FILE, not both or neither")
-    if args.input is not None and args.format:
-        raise UserError("--format is for one song; with --input the output is JSONL, or CSV with --output x.csv")
+    if args.input is not None and args.format == "json":
+        raise UserError("--format json is for one song; with --input use --format jsonl (or --output x.csv)")
     _check_decision_options(args)
     if args.pool_artist and args.input is None:
         raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
@@ -332,6 +335,9 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     tag.add_argument("--case", choices=CASES, help="names as the model writes them (lower) or in title case")
     tag.add_argument(
         "--follow-symlinks", action="store_true", help="also rewrite files that links point to outside the folder"
+    )
+    tag.add_argument(
+        "--format", choices=["table", "jsonl"], help="report on standard output: a line a file or JSONL records"
     )
     _add_decision_options(tag, "the same as --pool artist")
     tag.set_defaults(handler=_run_tag, text_column="lyrics")

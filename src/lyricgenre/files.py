@@ -254,8 +254,10 @@ class PredictionWriter:
         extra_columns: tuple[str, ...] = (),
         transform: Callable[[dict], dict] | None = None,
         keep_partial: bool = False,
+        readable: bool = False,
     ):
         self.output = Path(output) if output else None
+        self.readable = readable and self.output is None  # one line a song for people, instead of JSONL
         self.extra_columns = extra_columns  # CSV columns after `notes`, e.g. `artist_songs`
         self.transform, self.keep_partial = transform, keep_partial
         if self.output and self.output.suffix.lower() not in OUTPUT_SUFFIXES:
@@ -285,6 +287,9 @@ class PredictionWriter:
             raise UserError(f"{self.output or 'output'}: writing failed ({error.strerror or error})") from None
 
     def _write(self, record: dict) -> None:
+        if self.readable:
+            self.handle.write(readable_line(record) + "\n")
+            return
         if not self.is_csv:
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
@@ -310,6 +315,21 @@ class PredictionWriter:
                 raise UserError(f"{self.output}: could not be written ({error.strerror or error})") from None
         finally:
             Path(self.temporary).unlink(missing_ok=True)  # gone already once renamed
+
+
+def readable_line(record: dict) -> str:
+    """A record as a person reads it: "id (Artist – Title): families · genres", with the tag status if any."""
+    name = str(record.get("id") or f"row {record['row']}")
+    credit = " – ".join(str(record[key]) for key in ("artist", "title") if record.get(key))
+    label = f"{name} ({credit})" if credit else name
+    if record.get("error"):
+        return f"{label}: error: {record['error']}"
+    families, genres = ", ".join(record.get("families") or []), ", ".join(record.get("genres") or [])
+    line = f"{label}: {families} · {genres}" if families else f"{label}: {genres or '(no genre)'}"
+    if "tag_status" in record:
+        problem = f": {record['tag_error']}" if record.get("tag_error") else ""
+        line += f"  [{record['tag_status']}{problem}]"
+    return line
 
 
 def _csv_value(key: str, value):

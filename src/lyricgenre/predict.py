@@ -64,7 +64,7 @@ def predict_one(args) -> None:
     probabilities = classifier.predict_proba([text])
     if args.output:  # one record, as `--input` writes them (JSONL or CSV)
         if args.format:
-            raise UserError("--format is for the terminal; --output writes a JSONL or CSV record")
+            raise UserError("--format is for standard output; --output writes a JSONL or CSV record")
         writer = PredictionWriter(args.output, sys.stdout)
         success = False
         try:
@@ -73,7 +73,7 @@ def predict_one(args) -> None:
         finally:
             writer.close(success)
         return
-    if args.format == "json":
+    if args.format in ("json", "jsonl"):
         print(json.dumps(_records(classifier, probabilities, [text], args)[0], ensure_ascii=False))
         return
     (families,) = classifier.rank_families(probabilities)
@@ -107,10 +107,17 @@ def predict_file(args, tagger: LibraryTagger | None = None) -> int:
         raise UserError(f"{args.output}: the output would overwrite the input")
     classifier = _classifier(args)
     columns = ((f"{args.pool}_songs",) if args.pool else ()) + (TAG_COLUMNS if tagger else ())
+    readable = args.output is None and (args.format == "table" or (args.format is None and sys.stdout.isatty()))
     writer = PredictionWriter(
-        args.output, sys.stdout, columns, transform=tagger, keep_partial=bool(tagger and tagger.write)
+        args.output,
+        sys.stdout,
+        columns,
+        transform=tagger,
+        keep_partial=bool(tagger and tagger.write),
+        readable=readable,
     )
-    progress = ProgressBar(count_songs(args.input, audio_only=tagger is not None))
+    progress = ProgressBar(None if readable else count_songs(args.input, audio_only=tagger is not None))
+    progress.enabled = progress.enabled and not readable  # the lines themselves show the progress
     success = False
     try:
         classify = _classify_pooled if args.pool else _classify_streaming
