@@ -234,3 +234,21 @@ def test_tag_report_as_lines_for_people(exported_baseline, library, capsys):
     assert captured == 2 and len(lines) == 4
     assert lines[0].startswith("Rap Crew/three.m4a (Rap Crew): ") and lines[0].endswith("[would write]")
     assert lines[3].startswith("instrumental.ogg (Nobody): error: ")
+
+
+def test_an_unreadable_subfolder_is_reported_not_skipped(exported_baseline, library, capsys, monkeypatch):
+    import os
+
+    scandir = os.scandir
+    locked = library / "Rockers"
+
+    def denied(path="."):
+        if os.fspath(path) == os.fspath(locked):  # as root nothing is unreadable: the refusal is simulated
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline))
+    assert [r["id"] for r in records] == ["Rap Crew/three.m4a", "instrumental.ogg", "Rockers"]
+    assert records[-1]["error"] == "folder cannot be read (Permission denied); its files were not tagged"
+    assert code == 2 and records[-1]["tag_status"] == "not classified"

@@ -128,7 +128,7 @@ def count_songs(path: Path, audio_only: bool = False) -> int | None:
     path = Path(path)
     try:
         if path.is_dir():
-            return len(_song_files(path, audio_only))
+            return len(_song_files(path, audio_only)[0])
         suffix = path.suffix.lower()
         if suffix == ".txt" or suffix in AUDIO_SUFFIXES:
             return 1
@@ -142,24 +142,42 @@ def count_songs(path: Path, audio_only: bool = False) -> int | None:
     return None
 
 
-def _song_files(folder: Path, audio_only: bool) -> list[Path]:
-    """Audio files and lyrics files below `folder`, sorted; an audio file's sidecar lyrics are not listed."""
-    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Every file below `folder` but hidden ones, and the subfolders that could not be read, with why."""
+    files: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+
+    def note(error: OSError) -> None:
+        unreadable.append((Path(error.filename), error.strerror or str(error)))
+
+    for place, _folders, names in os.walk(folder, onerror=note):
+        files += [Path(place, name) for name in names if not name.startswith(".")]
+    return [p for p in files if p.is_file()], sorted(unreadable)
+
+
+def _song_files(folder: Path, audio_only: bool) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Audio files and lyrics files below `folder`, sorted (an audio file's sidecar lyrics are not listed), and
+    the subfolders that could not be read."""
+    files, unreadable = _walk(folder)
     audio = [p for p in files if p.suffix.lower() in AUDIO_SUFFIXES]
     if audio_only:
-        return sorted(audio)
+        return sorted(audio), unreadable
     stems = {p.with_suffix("") for p in audio}
     lyrics = [p for p in files if p.suffix.lower() in LYRICS_FILE_SUFFIXES and p.with_suffix("") not in stems]
-    return sorted(audio + lyrics)
+    return sorted(audio + lyrics), unreadable
 
 
 def _read_folder(folder: Path, audio_only: bool) -> Iterator[SongRow]:
-    files = _song_files(folder, audio_only)
-    if not files:
+    """One row a song file, then one error row for each subfolder that could not be read (never skipped silently)."""
+    files, unreadable = _song_files(folder, audio_only)
+    if not files and not unreadable:
         kinds = "audio" if audio_only else "audio, .txt or .lrc"
         raise UserError(f"{folder}: no {kinds} files in this folder")
     for number, path in enumerate(files, start=1):
         yield _read_song_file(path, number, {"id": str(path.relative_to(folder))})
+    for number, (place, why) in enumerate(unreadable, start=len(files) + 1):
+        name = str(place.relative_to(folder)) if place.is_relative_to(folder) else str(place)
+        yield SongRow(number, None, {"id": name}, error=f"folder cannot be read ({why}); its files were not tagged")
 
 
 def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
