@@ -55,13 +55,6 @@ def test_a_genre_without_a_family_or_an_unknown_family_is_refused():
         Taxonomy(("rock",), {"polka": ()})
 
 
-def test_overrides_move_genres_and_may_add_families():
-    moved = {"disco": ["r&b & soul", "dance & electronic"], "comic": ["novelty"]}
-    taxonomy = load_taxonomy().with_genre_families(moved)
-    assert taxonomy.families_of("disco") == ("r&b & soul", "dance & electronic")
-    assert "novelty" in taxonomy.families and taxonomy.families_of("comic") == ("novelty",)
-
-
 def test_a_broken_taxonomy_file_is_one_clear_error(tmp_path):
     (tmp_path / "t.json").write_text("{not json")
     with pytest.raises(UserError, match="cannot read the taxonomy"):

@@ -59,20 +59,6 @@ class Taxonomy:
         """Family truth from genre truth: a song is in a family when any of its genres is."""
         return (genre_labels.astype(np.int32) @ self.membership(genres).astype(np.int32) > 0).astype(np.int8)
 
-    def with_genre_families(self, overrides: Mapping[str, Sequence[str]]) -> Taxonomy:
-        """The same taxonomy with some genres placed under other families (new family names are added)."""
-        families = list(self.families)
-        for placed in overrides.values():
-            families += [f for f in placed if f not in families]
-        merged = {**self.genre_families, **{g: tuple(placed) for g, placed in overrides.items()}}
-        return Taxonomy(tuple(families), merged, self.descriptions)
-
-    def to_dict(self) -> dict:
-        return {
-            "families": [{"family": f, "description": self.descriptions.get(f, "")} for f in self.families],
-            "genres": {genre: list(families) for genre, families in self.genre_families.items()},
-        }
-
     @classmethod
     def from_dict(cls, data: dict) -> Taxonomy:
         try:
