@@ -252,3 +252,27 @@ def test_an_unreadable_subfolder_is_reported_not_skipped(exported_baseline, libr
     assert [r["id"] for r in records] == ["Rap Crew/three.m4a", "instrumental.ogg", "Rockers"]
     assert records[-1]["error"] == "folder cannot be read (Permission denied); its files were not tagged"
     assert code == 2 and records[-1]["tag_status"] == "not classified"
+
+
+def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_baseline, library, capsys, monkeypatch):
+    """Stopped after the second file, the report already holds both files' previous values, under its name."""
+    import lyricgenre.tagging as tagging
+
+    report = library.parent / "report.jsonl"
+    write, calls = tagging.write_tag, []
+
+    def stop_on_the_third(path, field, values, root=None):
+        calls.append(path)
+        if len(calls) == 3:
+            assert len(report.read_text().splitlines()) == 2  # flushed record by record, under its real name
+            raise KeyboardInterrupt
+        write(path, field, values, root)
+
+    monkeypatch.setattr(tagging, "write_tag", stop_on_the_third)
+    arguments = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre", "--write"]
+    code, _, err = run(capsys, *arguments, "--output", str(report))
+    records = [json.loads(line) for line in report.read_text().splitlines()]
+    assert code == 130 and err.strip().endswith("interrupted")
+    assert [r["tag_status"] for r in records] == ["written", "written"]
+    assert records[1]["id"] == "Rockers/one.mp3" and records[1]["tag_previous"] == ["Rock"]
+    assert not [p for p in library.parent.iterdir() if p.name.startswith(".report")]

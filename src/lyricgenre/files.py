@@ -261,8 +261,10 @@ def _writable(value) -> bool:
 class PredictionWriter:
     """Writes records to a temporary file beside the output, renamed into place only when complete.
 
-    `transform` is applied to each record first; `keep_partial` renames the output into place even when the
-    run fails part-way (for records that must not be lost, such as tags replaced in audio files).
+    `transform` is applied to each record first. `journal` is for records that must not be lost (the previous
+    values of tags replaced in audio files): they go straight into the output under its own name, each flushed
+    as soon as it is written, so a run stopped in any way leaves every record written so far where the user
+    asked for it.
     """
 
     def __init__(
@@ -271,13 +273,13 @@ class PredictionWriter:
         stdout,
         extra_columns: tuple[str, ...] = (),
         transform: Callable[[dict], dict] | None = None,
-        keep_partial: bool = False,
+        journal: bool = False,
         readable: bool = False,
     ):
         self.output = Path(output) if output else None
         self.readable = readable and self.output is None  # one line a song for people, instead of JSONL
         self.extra_columns = extra_columns  # CSV columns after `notes`, e.g. `artist_songs`
-        self.transform, self.keep_partial = transform, keep_partial
+        self.transform, self.journal = transform, journal
         if self.output and self.output.suffix.lower() not in OUTPUT_SUFFIXES:
             raise UserError(f"{self.output}: unsupported output type; use .jsonl or .csv")
         self.is_csv = bool(self.output and self.output.suffix.lower() == ".csv")
@@ -286,10 +288,16 @@ class PredictionWriter:
                 raise UserError(f"{self.output}: is a folder; give a file name for the output")
             try:
                 self.output.parent.mkdir(parents=True, exist_ok=True)
-                descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.output.name}.", dir=self.output.parent)
+                if journal:
+                    self.temporary = None
+                    self.handle = self.output.open("w", encoding="utf-8", newline="")
+                else:
+                    descriptor, self.temporary = tempfile.mkstemp(
+                        prefix=f".{self.output.name}.", dir=self.output.parent
+                    )
+                    self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
             except OSError as error:
                 raise UserError(f"{self.output}: cannot be written ({error.strerror or error})") from None
-            self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
         else:
             self.handle, self.temporary = stdout, None
         self.csv_writer = None
@@ -301,6 +309,8 @@ class PredictionWriter:
             record = self.transform(record)
         try:
             self._write(record)
+            if self.journal:
+                self.handle.flush()
         except OSError as error:  # a full disk, a removed folder: stop, the earlier output left as it was
             raise UserError(f"{self.output or 'output'}: writing failed ({error.strerror or error})") from None
 
@@ -320,13 +330,16 @@ class PredictionWriter:
         self.csv_writer.writerow(flat)
 
     def close(self, success: bool) -> None:
-        """Rename the output into place (on success, or always with `keep_partial`); never leave the temporary."""
+        """Rename the output into place on success (a journal is in place already); never leave the temporary."""
         if not self.temporary:
             self.handle.flush()
+            if self.output:
+                os.fsync(self.handle.fileno())
+                self.handle.close()
             return
         try:
             self.handle.close()
-            if success or self.keep_partial:
+            if success:
                 os.replace(self.temporary, self.output)
         except OSError as error:
             if success:  # otherwise the run's own error is the one to report

@@ -99,8 +99,8 @@ def predict_file(args, tagger: LibraryTagger | None = None) -> int:
     """Classify every row of `args.input`; returns how many rows could not be classified.
 
     With a `tagger` (`lyricgenre tag`), only audio files are read and each record passes through it before
-    it is written; when it writes tags, the report is kept even if the run stops part-way, since it holds
-    the files' previous tag values.
+    it is written; when it writes tags, the report is written under its own name as the run goes (each record
+    flushed), since it holds the files' previous tag values.
     """
     rows = read_songs(args.input, args.text_column, audio_only=tagger is not None)
     if args.output and args.output.resolve() == args.input.resolve():
@@ -113,7 +113,7 @@ def predict_file(args, tagger: LibraryTagger | None = None) -> int:
         sys.stdout,
         columns,
         transform=tagger,
-        keep_partial=bool(tagger and tagger.write),
+        journal=bool(tagger and tagger.write),
         readable=readable,
     )
     progress = ProgressBar(None if readable else count_songs(args.input, audio_only=tagger is not None))
