@@ -276,3 +276,20 @@ def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_basel
     assert [r["tag_status"] for r in records] == ["written", "written"]
     assert records[1]["id"] == "Rockers/one.mp3" and records[1]["tag_previous"] == ["Rock"]
     assert not [p for p in library.parent.iterdir() if p.name.startswith(".report")]
+
+
+def test_python_api_tags_a_library_and_classifies_a_file(exported_baseline, library, tmp_path, capsys):
+    from lyricgenre import GenreClassifier
+    from lyricgenre.predict import FileOptions, predict_file
+    from lyricgenre.tag_settings import TagSettings
+    from lyricgenre.tagging import tag_library
+
+    classifier = GenreClassifier.load(exported_baseline, threads=1)
+    report = tmp_path / "report.csv"
+    tagger = tag_library(library, classifier, TagSettings(level="family"), write=True, output=report)
+    assert tagger.counts == {"written": 3, "not classified": 1}
+    rows = list(csv.DictReader(report.open()))
+    assert read_tag(library / rows[0]["id"], "lyricgenre") == rows[0]["families"].split("|")
+    out = tmp_path / "songs.jsonl"
+    failed = predict_file(library, out, classifier, FileOptions(pool="artist"))
+    assert failed == 1 and all("artist_songs" in json.loads(line) or "error" in line for line in out.open())

@@ -300,9 +300,20 @@ def _run_predict(args: argparse.Namespace) -> None:
     _check_decision_options(args)
     if args.pool_artist and args.input is None:
         raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
-    args.pool, args.pool_required = ("artist", True) if args.pool_artist else (None, False)
     if args.input is not None:
-        failed = predict_file(args)
+        from lyricgenre.predict import FileOptions
+        from lyricgenre.runtime import GenreClassifier
+
+        options = FileOptions(
+            text_column=args.text_column,
+            threshold=args.threshold,
+            top_k=args.top_k,
+            pool="artist" if args.pool_artist else None,
+            pool_required=args.pool_artist,
+            readable=_readable(args),
+        )
+        classifier = GenreClassifier.load(args.model, threads=args.threads)
+        failed = predict_file(args.input, args.output, classifier, options)
         if failed:
             raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
         return
@@ -343,12 +354,16 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     tag.set_defaults(handler=_run_tag, text_column="lyrics")
 
 
+def _readable(args: argparse.Namespace) -> bool:
+    """A line a song for people on standard output: asked for, or the default on a terminal."""
+    return args.output is None and (args.format == "table" or (args.format is None and sys.stdout.isatty()))
+
+
 def _run_tag(args: argparse.Namespace) -> None:
-    from lyricgenre.audio import remove_leftover_copies
     from lyricgenre.errors import UserError
-    from lyricgenre.predict import predict_file
+    from lyricgenre.runtime import GenreClassifier
     from lyricgenre.tag_settings import load_tag_settings
-    from lyricgenre.tagging import LibraryTagger
+    from lyricgenre.tagging import tag_library
 
     _check_decision_options(args)
     settings = load_tag_settings(args.config).overlay(
@@ -360,19 +375,25 @@ def _run_tag(args: argparse.Namespace) -> None:
         pool="artist" if args.pool_artist else args.pool,
         case=args.case,
     )
-    args.pool, args.pool_required = (None if settings.pool == "none" else settings.pool), False
-    root = args.input if args.input.is_dir() else args.input.parent
-    tagger = LibraryTagger(root, settings, args.write, args.follow_symlinks)
-    if args.write:
-        leftovers = remove_leftover_copies(root)
-        if leftovers:
-            print(f"removed {len(leftovers)} temporary copies an interrupted run had left", file=sys.stderr)
     _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
-    failed = predict_file(args, tagger)
+    tagger = tag_library(
+        args.input,
+        GenreClassifier.load(args.model, threads=args.threads),
+        settings,
+        write=args.write,
+        output=args.output,
+        follow_symlinks=args.follow_symlinks,
+        threshold=args.threshold,
+        top_k=args.top_k,
+        readable=_readable(args),
+    )
+    if tagger.leftovers_removed:
+        print(f"removed {len(tagger.leftovers_removed)} temporary copies an interrupted run had left", file=sys.stderr)
     print(tagger.summary(), file=sys.stderr)
-    if failed or tagger.counts["failed"]:
+    problems = tagger.counts["not classified"] + tagger.counts["failed"]
+    if problems:
         raise UserError(
-            f"{failed + tagger.counts['failed']} file(s) could not be classified or tagged; "
+            f"{problems} file(s) could not be classified or tagged; "
             "see their 'error' or 'tag_error' field in the output (those files are unchanged)"
         )
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from lyricgenre.errors import UserError
 from lyricgenre.files import PredictionWriter, SongRow, count_songs, read_songs
 from lyricgenre.runtime import GenreClassifier, artist_groups, input_notes, pool_groups
-from lyricgenre.tagging import TAG_COLUMNS, LibraryTagger
 
 BATCH = 64
 BAR_WIDTH = 24
@@ -49,9 +50,23 @@ def _record(families: Ranked, ranked: Ranked, lyrics: str) -> dict:
     }
 
 
-def _records(classifier: GenreClassifier, probabilities: np.ndarray, lyrics: list[str], args) -> list[dict]:
+@dataclass(frozen=True)
+class FileOptions:
+    """How `predict_file` reads songs and decides their genres (what `lyricgenre predict --input` unpacks)."""
+
+    text_column: str = "lyrics"  # the lyrics column of a CSV, field of a JSONL file
+    threshold: float | None = None  # one global threshold instead of the model's default rule
+    top_k: int | None = None  # at most this many genres per song
+    pool: str | None = None  # tag songs together by "artist" or "album"; None: each on its own lyrics
+    pool_required: bool = False  # no artist at all is an error (asked for with --pool-artist), not a no-op
+    readable: bool = False  # standard output gets a line a song for people instead of JSONL records
+
+
+def _records(
+    classifier: GenreClassifier, probabilities: np.ndarray, lyrics: list[str], threshold=None, top_k=None
+) -> list[dict]:
     """`_record` for each song of `probabilities` (already pooled where asked for)."""
-    ranked = classifier.rank_probabilities(probabilities, args.threshold, args.top_k)
+    ranked = classifier.rank_probabilities(probabilities, threshold, top_k)
     families = classifier.rank_families(probabilities)
     return [_record(f, r, text) for f, r, text in zip(families, ranked, lyrics)]
 
@@ -68,13 +83,15 @@ def predict_one(args) -> None:
         writer = PredictionWriter(args.output, sys.stdout)
         success = False
         try:
-            writer.write({"row": 1, **_records(classifier, probabilities, [text], args)[0]})
+            writer.write({"row": 1, **_records(classifier, probabilities, [text], args.threshold, args.top_k)[0]})
             success = True
         finally:
             writer.close(success)
         return
     if args.format in ("json", "jsonl"):
-        print(json.dumps(_records(classifier, probabilities, [text], args)[0], ensure_ascii=False))
+        print(
+            json.dumps(_records(classifier, probabilities, [text], args.threshold, args.top_k)[0], ensure_ascii=False)
+        )
         return
     (families,) = classifier.rank_families(probabilities)
     (ranked,) = classifier.rank_probabilities(probabilities, args.threshold, args.top_k)
@@ -95,35 +112,41 @@ def _print_table(heading: str, shown: Ranked) -> None:
         print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
 
 
-def predict_file(args, tagger: LibraryTagger | None = None) -> int:
-    """Classify every row of `args.input`; returns how many rows could not be classified.
+def predict_file(
+    input: Path,
+    output: Path | None,
+    classifier: GenreClassifier,
+    options: FileOptions = FileOptions(),
+    tagger: Callable[[dict], dict] | None = None,
+) -> int:
+    """Classify every row of `input` (a file or folder) into `output` (.jsonl/.csv; None: standard output);
+    returns how many rows could not be classified. The Python API of `lyricgenre predict --input`.
 
-    With a `tagger` (`lyricgenre tag`), only audio files are read and each record passes through it before
-    it is written; when it writes tags, the report is written under its own name as the run goes (each record
-    flushed), since it holds the files' previous tag values.
+    With a `tagger` (`lyricgenre.tagging.LibraryTagger`), only audio files are read and each record passes
+    through it before it is written; when it writes tags, the report is written under its own name as the run
+    goes (each record flushed), since it holds the files' previous tag values.
     """
-    rows = read_songs(args.input, args.text_column, audio_only=tagger is not None)
-    if args.output and args.output.resolve() == args.input.resolve():
-        raise UserError(f"{args.output}: the output would overwrite the input")
-    classifier = _classifier(args)
-    columns = ((f"{args.pool}_songs",) if args.pool else ()) + (TAG_COLUMNS if tagger else ())
-    readable = args.output is None and (args.format == "table" or (args.format is None and sys.stdout.isatty()))
+    input, output = Path(input), Path(output) if output else None
+    rows = read_songs(input, options.text_column, audio_only=tagger is not None)
+    if output and output.resolve() == input.resolve():
+        raise UserError(f"{output}: the output would overwrite the input")
+    columns = ((f"{options.pool}_songs",) if options.pool else ()) + (getattr(tagger, "columns", ()))
     writer = PredictionWriter(
-        args.output,
+        output,
         sys.stdout,
         columns,
         transform=tagger,
-        journal=bool(tagger and tagger.write),
-        readable=readable,
+        journal=bool(getattr(tagger, "write", False)),
+        readable=options.readable,
     )
-    progress = ProgressBar(None if readable else count_songs(args.input, audio_only=tagger is not None))
-    progress.enabled = progress.enabled and not readable  # the lines themselves show the progress
+    progress = ProgressBar(None if options.readable else count_songs(input, audio_only=tagger is not None))
+    progress.enabled = progress.enabled and not options.readable  # the lines themselves show the progress
     success = False
     try:
-        classify = _classify_pooled if args.pool else _classify_streaming
-        failed = classify(classifier, rows, args, writer, progress)
+        classify = _classify_pooled if options.pool else _classify_streaming
+        failed = classify(classifier, rows, options, writer, progress)
         if not writer.written:  # a header without rows, an empty file: an empty output would look like success
-            raise UserError(f"{args.input}: no songs in this file")
+            raise UserError(f"{input}: no songs in this file")
         success = True
     finally:
         writer.close(success)
@@ -131,13 +154,14 @@ def predict_file(args, tagger: LibraryTagger | None = None) -> int:
     return failed
 
 
-def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], args, writer, progress) -> int:
+def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], options, writer, progress) -> int:
     """Batch by batch: each batch is written as soon as it is classified."""
     failed = 0
     for batch in _batches(rows):
         valid = [row for row in batch if row.error is None]
         texts = [row.lyrics for row in valid]
-        records = _records(classifier, classifier.predict_proba(texts), texts, args) if valid else []
+        probabilities = classifier.predict_proba(texts) if valid else None
+        records = _records(classifier, probabilities, texts, options.threshold, options.top_k) if valid else []
         failed += _write(batch, {row.row: record for row, record in zip(valid, records)}, writer)
         progress.update(len(batch))
     return failed
@@ -152,13 +176,13 @@ def pool_key(fields: dict, pool: str) -> str | None:
     return f"{artist}\0{album}" if isinstance(album, str) and album.strip() and isinstance(artist, str) else None
 
 
-def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args, writer, progress) -> int:
+def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], options, writer, progress) -> int:
     """Every song first, then each artist's (or album's) songs averaged (`pool_groups`), then all written in
     input order. Songs without an artist (album) are each tagged alone."""
     rows = list(rows)
     valid = [row for row in rows if row.error is None]
-    artists = [pool_key(row.fields, args.pool) for row in valid]
-    if args.pool_required and valid and not any(artist and artist.strip() for artist in artists):
+    artists = [pool_key(row.fields, options.pool) for row in valid]
+    if options.pool_required and valid and not any(artist and artist.strip() for artist in artists):
         raise UserError(
             "--pool-artist needs artists: an 'artist' column or field, [ar:] tags in .lrc files or artist tags"
         )
@@ -172,9 +196,9 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], args,
         groups = artist_groups(artists)
         pooled = pool_groups(np.concatenate(parts), groups)
         songs_per_group = np.bincount(groups)
-        song_records = _records(classifier, pooled, [row.lyrics for row in valid], args)
+        song_records = _records(classifier, pooled, [row.lyrics for row in valid], options.threshold, options.top_k)
         for row, record, group in zip(valid, song_records, groups):
-            records[row.row] = {**record, f"{args.pool}_songs": int(songs_per_group[group])}
+            records[row.row] = {**record, f"{options.pool}_songs": int(songs_per_group[group])}
     return _write(rows, records, writer)
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from lyricgenre.audio import AudioTagError, read_tag, write_tag
+from lyricgenre.audio import AudioTagError, read_tag, remove_leftover_copies, write_tag
+from lyricgenre.predict import FileOptions, predict_file
+from lyricgenre.runtime import GenreClassifier
 from lyricgenre.tag_settings import TagSettings
 
 TAG_COLUMNS = ("tag_values", "tag_status", "tag_previous", "tag_error")
@@ -26,10 +28,13 @@ class LibraryTagger:
     be rewritten; `tag_error` says why, the file is unchanged).
     """
 
+    columns = TAG_COLUMNS  # what each report record gets, after the prediction's own fields
+
     def __init__(self, root: Path, settings: TagSettings, write: bool, follow_symlinks: bool = False):
         self.root, self.settings, self.write = Path(root), settings, write
         self.follow_symlinks = follow_symlinks  # rewrite link targets outside `root` too
         self.counts: Counter[str] = Counter()
+        self.leftovers_removed: list[Path] = []
 
     def __call__(self, record: dict) -> dict:
         values, status, previous, error = self._tag(record)
@@ -64,3 +69,33 @@ class LibraryTagger:
         parts = [f"{self.counts[status]} {status}" for status in order if self.counts[status]]
         total = sum(self.counts.values())
         return f"{total} audio {'file' if total == 1 else 'files'}: " + ", ".join(parts)
+
+
+def tag_library(
+    path: Path,
+    classifier: GenreClassifier,
+    settings: TagSettings | None = None,
+    *,
+    write: bool = False,
+    output: Path | None = None,
+    follow_symlinks: bool = False,
+    threshold: float | None = None,
+    top_k: int | None = None,
+    readable: bool = False,
+) -> LibraryTagger:
+    """Tag the audio files at `path` (a folder, or one file) with their genres: the Python API of `lyricgenre tag`.
+
+    `settings`: what is written (`TagSettings`; default: its defaults, not the user's config file). A dry run
+    unless `write`; the report (one record per file) goes to `output` (.jsonl/.csv), else standard output.
+    Returns the tagger: `counts` says how many files got each status, `summary()` in one line. With `write`, the
+    temporary copies an interrupted earlier run left below the folder are removed first (`leftovers_removed`).
+    """
+    path, settings = Path(path), settings or TagSettings()
+    root = path if path.is_dir() else path.parent
+    tagger = LibraryTagger(root, settings, write, follow_symlinks)
+    if write:
+        tagger.leftovers_removed = remove_leftover_copies(root)
+    pool = None if settings.pool == "none" else settings.pool
+    options = FileOptions(threshold=threshold, top_k=top_k, pool=pool, readable=readable)
+    predict_file(path, output, classifier, options, tagger)
+    return tagger
