@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -117,13 +118,17 @@ class Families:
     aggregation: str = "members"  # which candidate was chosen on validation (recorded, not used to score)
     validation_scores: dict = field(default_factory=dict)
 
-    def membership(self) -> np.ndarray:
-        """(genres, families) booleans."""
+    @cached_property
+    def _membership(self) -> np.ndarray:
         index = {name: j for j, name in enumerate(self.names)}
         matrix = np.zeros((len(self.genre_families), len(self.names)), dtype=bool)
         for i, placed in enumerate(self.genre_families):
             matrix[i, [index[name] for name in placed]] = True
         return matrix
+
+    def membership(self) -> np.ndarray:
+        """(genres, families) booleans (built once: the runtime asks for it on every call)."""
+        return self._membership
 
     def scores(self, probabilities: np.ndarray) -> np.ndarray:
         """(n, families) family probabilities from (n, genres) genre probabilities."""
@@ -149,12 +154,19 @@ class Families:
         return cls(**{**data, "thresholds": Thresholds.from_dict(data["thresholds"])})
 
 
-def family_scores(probabilities: np.ndarray, membership: np.ndarray, weights: np.ndarray, bias: np.ndarray):
-    """`Families.scores` for arrays: weights (families, 2 + genres), bias (families,)."""
+def family_features(probabilities: np.ndarray, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(n, families) logits of each family's most probable member and of its members' noisy-or, and the
+    (n, genres) genre logits: what the family scores are a weighted sum of (fitted and applied alike)."""
     probabilities = np.asarray(probabilities, dtype=np.float64)
     highest = np.stack([probabilities[:, members].max(axis=1) for members in membership.T], axis=1)
     noisy_or = 1 - np.exp(np.log1p(-np.clip(probabilities, 0, 1 - 1e-6)) @ membership.astype(np.float64))
-    logits = logit(highest) * weights[:, 0] + logit(noisy_or) * weights[:, 1] + logit(probabilities) @ weights[:, 2:].T
+    return logit(highest), logit(noisy_or), logit(probabilities)
+
+
+def family_scores(probabilities: np.ndarray, membership: np.ndarray, weights: np.ndarray, bias: np.ndarray):
+    """`Families.scores` for arrays: weights (families, 2 + genres), bias (families,)."""
+    highest, noisy_or, genre_logits = family_features(probabilities, membership)
+    logits = highest * weights[:, 0] + noisy_or * weights[:, 1] + genre_logits @ weights[:, 2:].T
     return _sigmoid(logits + bias).astype(np.float32)
 
 

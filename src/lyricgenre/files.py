@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lyricgenre.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.errors import UserError
-from lyricgenre.text import lyrics_problem
+from lyricgenre.text import lyrics_problem, unencodable
 
 INPUT_SUFFIXES = (".csv", ".jsonl", ".txt", *AUDIO_SUFFIXES)
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
@@ -251,11 +251,7 @@ def _writable(value) -> bool:
     """A kept field's value (id, artist, title, album) as the output can hold it: a number or encodable text."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return False
-    try:
-        str(value).encode("utf-8")
-    except (UnicodeEncodeError, ValueError):  # a lone surrogate; an int too long to print
-        return False
-    return True
+    return not (isinstance(value, str) and unencodable(value))
 
 
 class PredictionWriter:

@@ -160,8 +160,9 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], op
     for batch in _batches(rows):
         valid = [row for row in batch if row.error is None]
         texts = [row.lyrics for row in valid]
-        probabilities = classifier.predict_proba(texts) if valid else None
-        records = _records(classifier, probabilities, texts, options.threshold, options.top_k) if valid else []
+        records = []
+        if texts:
+            records = _records(classifier, classifier.predict_proba(texts), texts, options.threshold, options.top_k)
         failed += _write(batch, {row.row: record for row, record in zip(valid, records)}, writer)
         progress.update(len(batch))
     return failed

@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lyricgenre.errors import UserError
 from lyricgenre.runtime import GenreClassifier, input_notes
-from lyricgenre.text import lyrics_problem
+from lyricgenre.text import lyrics_problem, unencodable
 
 MAX_BODY_BYTES = 1_000_000
 MAX_BATCH = 64
@@ -51,13 +51,10 @@ SECURITY_HEADERS = {
 
 
 def _text(value: str) -> str:
-    """Text that can be written back out: a lone surrogate (JSON "\\ud800") is not text."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError(
-            f"not valid text: a lone surrogate (\\u{ord(value[error.start]):04x}) at {error.start}"
-        ) from None
+    """Text that can be written back out (`lyricgenre.text.unencodable`)."""
+    problem = unencodable(value)
+    if problem:
+        raise ValueError(f"not valid text: {problem}")
     return value
 
 

@@ -142,6 +142,15 @@ def is_likely_non_english(lyrics: str, min_share: float = 0.18) -> bool:
     return english_word_share(lyrics) < min_share
 
 
+def unencodable(text: str) -> str | None:
+    """Why `text` cannot be written out as UTF-8 (a lone surrogate, as JSON "\\ud800" decodes), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"a lone surrogate (\\u{ord(text[error.start]):04x}) at {error.start}"
+    return None
+
+
 def lyrics_problem(lyrics) -> str | None:
     """Why a value cannot be classified as lyrics (None when it can): not text, blank, no words, or not encodable
     text (a lone surrogate, as JSON "\\ud800" decodes)."""
@@ -149,10 +158,8 @@ def lyrics_problem(lyrics) -> str | None:
         return f"lyrics must be text, got {type(lyrics).__name__}"
     if not lyrics.strip():
         return "empty lyrics"
-    try:
-        lyrics.encode("utf-8")
-    except UnicodeEncodeError as error:
-        return f"lyrics are not valid text: a lone surrogate (\\u{ord(lyrics[error.start]):04x}) at {error.start}"
+    if problem := unencodable(lyrics):
+        return f"lyrics are not valid text: {problem}"
     if not re.search(r"[^\W_]", lyrics):
         return "lyrics contain no words (only spaces, control or zero-width characters, symbols or emoji)"
     return None

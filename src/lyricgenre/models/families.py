@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from lyricgenre.decision import Families, family_scores, logit, precise_mask
+from lyricgenre.decision import Families, family_features, family_scores, precise_mask
 from lyricgenre.evaluation.metrics import f1_micro
 from lyricgenre.models.thresholds import GRID, RULE_FOLDS, tune_thresholds
 from lyricgenre.taxonomy import Taxonomy
@@ -77,10 +77,7 @@ def _fit_weights(aggregation: str, truth: np.ndarray, probabilities: np.ndarray,
     weights[:, 0] = 1.0  # "max", and the fallback for a family with one class only in these songs
     if aggregation == "max":
         return weights, bias
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    highest = logit(np.stack([probabilities[:, members].max(axis=1) for members in membership.T], axis=1))
-    noisy_or = logit(1 - np.exp(np.log1p(-np.clip(probabilities, 0, 1 - 1e-6)) @ membership.astype(np.float64)))
-    genre_logits = logit(probabilities)
+    highest, noisy_or, genre_logits = family_features(probabilities, membership)
     for j in range(n_families):
         if truth[:, j].min() == truth[:, j].max():
             continue
