@@ -35,7 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
+from lyricgenre.defaults import DATASET
 from lyricgenre.runtime import GenreClassifier, default_model_path
+from lyricgenre.runtime.scorers import component_type
 from lyricgenre.text import batch_windows
 
 MATMUL_SHAPE = (256, 384, 1536)  # one window's tokens x hidden x feed-forward: the encoder's commonest product
@@ -138,7 +140,7 @@ def window_macs(length: int, architecture: dict) -> float:
 def encoder_macs_per_second(classifier: GenreClassifier, texts: list[str]) -> float | None:
     """Multiply-adds per second of the int8 encoder's calls, run as the runtime runs them (one window each)."""
     scorer = next((s for _, s in classifier._components if hasattr(s, "session")), None)
-    spec = next((c for c in classifier.manifest["components"] if c["type"] == "onnx_encoder"), {})
+    spec = next((c for c in classifier.manifest["components"] if component_type(c) == "transformer"), {})
     if scorer is None or "architecture" not in spec:
         return None
     windows, _, order = batch_windows(scorer.tokenizer, texts, scorer.max_length, scorer.max_windows)
@@ -185,7 +187,7 @@ def matmul_integer_macs_per_second(threads: int, repeats: int = 200) -> float | 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="export folder (default: the shipped model)")
-    parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
+    parser.add_argument("--data", type=Path, default=DATASET)
     parser.add_argument("--songs", type=int, default=256, help="songs per batch measurement")
     parser.add_argument("--single", type=int, default=100, help="single-song calls for the latency")
     parser.add_argument("--threads", type=int, default=2)
@@ -221,7 +223,7 @@ def main() -> None:
         "threads": args.threads,
         "songs": len(texts),
     }
-    spec = next((c for c in int8.manifest["components"] if c["type"] == "onnx_encoder"), None)
+    spec = next((c for c in int8.manifest["components"] if component_type(c) == "transformer"), None)
     has_fp32 = spec is not None and (model / spec["fp32_file"]).is_file()
     classifiers = [int8] + ([GenreClassifier.load(model, threads=args.threads, precision="fp32")] if has_fp32 else [])
     models = [partial(clf.predict_proba, batch_size=args.batch_size) for clf in classifiers]

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from windows_tradeoff import print_rows, read_validation
 
-from lyricgenre.evaluation.metrics import f1_macro, f1_micro
+from lyricgenre.data.dataset import label_matrix
+from lyricgenre.defaults import DATASET
+from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.training import label_matrix
 
 
 def first_words(text: str, count: int) -> str:
@@ -27,7 +28,7 @@ def first_words(text: str, count: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True, help="an exported model trained on train only")
-    parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
+    parser.add_argument("--data", type=Path, default=DATASET)
     parser.add_argument("--words", default="10,20,40,80,160", help="comma-separated excerpt lengths")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print one JSON line")

@@ -32,7 +32,10 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers import optimizer
 from onnxruntime.transformers.fusion_options import FusionOptions
 
-from lyricgenre.runtime.classifier import MANIFEST, encoder_session
+from lyricgenre.defaults import DATASET
+from lyricgenre.runtime.classifier import MANIFEST
+from lyricgenre.runtime.encoder import encoder_session
+from lyricgenre.runtime.scorers import component_type
 from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer
 
 
@@ -56,19 +59,18 @@ def fused_variants(fp32: Path, folder: Path, heads: int, hidden: int) -> dict[st
 
 
 def masked_add_variants(trained: Path, folder: Path) -> dict[str, Path]:
-    from lyricgenre.export import export_transformer
     from lyricgenre.models import load_model
 
     model = load_model(trained)
     transformer = next(m for m in getattr(model, "members_", [model]) if m.kind == "transformer")
-    spec = export_transformer(transformer, folder, attention="eager")
+    spec = transformer.export_onnx(folder, attention="eager")
     return {"masked-add-fp32": folder / spec["fp32_file"], "masked-add-int8": folder / spec["file"]}
 
 
 def song_batches(model: Path, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     """The windows the runtime would feed the encoder for these songs, in its batches."""
     manifest = json.loads((model / MANIFEST).read_text(encoding="utf-8"))
-    spec = next(c for c in manifest["components"] if c["type"] == "onnx_encoder")
+    spec = next(c for c in manifest["components"] if component_type(c) == "transformer")
     tokenizer = load_tokenizer(model / spec["tokenizer"])
     windows, _, order = batch_windows(tokenizer, texts, spec["max_length"], spec["max_windows"])
     return [(ids, mask) for _, ids, mask in encoder_batches(windows, order)]
@@ -95,7 +97,7 @@ def time_variants(paths: dict[str, Path], batches, threads: int, repeats: int) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True, help="export folder that still has encoder.onnx")
-    parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
+    parser.add_argument("--data", type=Path, default=DATASET)
     parser.add_argument("--songs", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)

@@ -20,9 +20,10 @@ from windows_tradeoff import print_rows, read_validation
 from lyricgenre.data import sources
 from lyricgenre.data.build import add_song_keys
 from lyricgenre.data.cleaning import clean_lyrics
-from lyricgenre.evaluation.metrics import f1_macro, f1_micro
+from lyricgenre.data.dataset import label_matrix
+from lyricgenre.defaults import DATASET, RAW_DATA
+from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.training import label_matrix
 
 KEY = ["artist_key", "title_key", "source"]
 
@@ -40,8 +41,8 @@ def with_source_texts(songs: pd.DataFrame, raw: Path) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True, help="an exported model trained on train only")
-    parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
-    parser.add_argument("--raw", type=Path, default=Path("../shared/data/raw"))
+    parser.add_argument("--data", type=Path, default=DATASET)
+    parser.add_argument("--raw", type=Path, default=RAW_DATA)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()

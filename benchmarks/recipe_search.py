@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 
+from lyricgenre.defaults import DATASET
 from lyricgenre.training import train_model
 
 
@@ -64,7 +65,7 @@ def main() -> None:
     parser.add_argument("--grid", type=Path, required=True, help="JSON: recipe name -> settings")
     parser.add_argument("--member", type=Path, required=True, help="trained model mixed with each transformer")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
+    parser.add_argument("--data", type=Path, default=DATASET)
     parser.add_argument("--base-config", type=Path, default=Path("configs/transformer.json"))
     parser.add_argument("--workers", type=int, default=1, help="recipes trained at once")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="setting for every recipe")

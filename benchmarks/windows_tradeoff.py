@@ -19,11 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lyricgenre.evaluation.metrics import f1_macro, f1_micro
-from lyricgenre.models.thresholds import GRID
+from lyricgenre.data.dataset import label_matrix
+from lyricgenre.defaults import DATASET
+from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.runtime.classifier import MANIFEST
-from lyricgenre.training import label_matrix
+from lyricgenre.runtime.scorers import component_type
+from lyricgenre.training.thresholds import GRID
 
 
 def read_validation(data: Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -55,7 +57,7 @@ def best_global_threshold(truth: np.ndarray, probabilities: np.ndarray) -> dict:
 def with_windows(model: Path, length: int, windows: int, folder: Path) -> Path:
     """A view of the exported model (files linked, not copied) whose manifest sets other windows."""
     manifest = json.loads((model / MANIFEST).read_text(encoding="utf-8"))
-    encoders = [c for c in manifest["components"] if c["type"] == "onnx_encoder"]
+    encoders = [c for c in manifest["components"] if component_type(c) == "transformer"]
     if not encoders:
         raise SystemExit(f"{model}: no ONNX encoder component")
     for component in encoders:
@@ -71,7 +73,7 @@ def with_windows(model: Path, length: int, windows: int, folder: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True, help="an exported model with an ONNX encoder")
-    parser.add_argument("--data", type=Path, default=Path("data/build/songs.parquet"))
+    parser.add_argument("--data", type=Path, default=DATASET)
     parser.add_argument("--settings", default="256x4,256x2,256x1,384x1,512x1")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print one JSON line")

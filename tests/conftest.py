@@ -260,17 +260,17 @@ def wide_dataset(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def trained(dataset, tmp_path_factory) -> dict[str, Path]:
     models = tmp_path_factory.mktemp("models")
-    train_model(dataset, "baseline", models / "baseline", {"min_df": 1, "n_jobs": 1})
+    train_model(dataset, "tfidf", models / "tfidf", {"min_df": 1, "n_jobs": 1})
     train_model(dataset, "transformer", models / "transformer", TINY_TRANSFORMER)
-    members = [str(models / "baseline"), str(models / "transformer")]
+    members = [str(models / "tfidf"), str(models / "transformer")]
     train_model(dataset, "ensemble", models / "ensemble", {"members": members})
-    return {kind: models / kind for kind in ("baseline", "transformer", "ensemble")}
+    return {kind: models / kind for kind in ("tfidf", "transformer", "ensemble")}
 
 
 @pytest.fixture(scope="session")
 def exported_baseline(trained, tmp_path_factory):
-    out = tmp_path_factory.mktemp("serve") / "baseline"
-    export_model(trained["baseline"], out)
+    out = tmp_path_factory.mktemp("serve") / "tfidf"
+    export_model(trained["tfidf"], out)
     return out
 
 

@@ -5,8 +5,8 @@ import struct
 
 import pytest
 
-from lyricgenre import audio
-from lyricgenre.audio import AUDIO_SUFFIXES, AudioSong, AudioTagError, read_audio_song, read_tag, write_tag
+from lyricgenre.interfaces import audio
+from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioSong, AudioTagError, read_audio_song, read_tag, write_tag
 
 from .audio_files import AUDIO_PAYLOAD, make_audio
 

@@ -134,7 +134,7 @@ def test_recipe_search_trains_and_judges_each_recipe_with_the_member(dataset, tr
     base.write_text(json.dumps({"epochs": 1, "batch_size": 8, "max_length": 48, "max_windows": 2}))
     grid = tmp_path / "grid.json"
     grid.write_text(json.dumps({"seed-1": {"seed": 1}, "seed-2-lr": {"seed": 2, "lr_encoder": 1e-4}}))
-    arguments = ["--grid", str(grid), "--member", str(trained["baseline"]), "--out", str(tmp_path / "search")]
+    arguments = ["--grid", str(grid), "--member", str(trained["tfidf"]), "--out", str(tmp_path / "search")]
     arguments += ["--data", str(dataset), "--base-config", str(base), "--workers", "2", "--set", "threads=1"]
     output = _run("recipe_search.py", *arguments).splitlines()  # training progress lines, then one per recipe
     lines = [json.loads(line) for line in output if line.startswith('{"recipe"')]

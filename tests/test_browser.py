@@ -9,7 +9,7 @@ import time
 import pytest
 import uvicorn
 
-from lyricgenre.serving import create_app
+from lyricgenre.interfaces.web.app import create_app
 
 from .conftest import synthetic_lyrics
 

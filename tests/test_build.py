@@ -4,9 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lyricgenre.cli import main
 from lyricgenre.data.build import OUTPUT_COLUMNS, BuildOptions, build_dataset, lookup_artist_genres
 from lyricgenre.data.sources import DataError
+from lyricgenre.interfaces.cli import main
 
 
 def _build(raw: Path, out: Path, **options) -> tuple[pd.DataFrame, dict]:

@@ -2,7 +2,7 @@
 
 import json
 
-from lyricgenre.cli import main
+from lyricgenre.interfaces.cli import main
 from lyricgenre.taxonomy import load_taxonomy
 
 

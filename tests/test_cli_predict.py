@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lyricgenre.cli import main
-from lyricgenre.files import count_songs, parse_lrc, read_songs
-from lyricgenre.predict import ProgressBar
+from lyricgenre.interfaces.batch import ProgressBar
+from lyricgenre.interfaces.cli import main
+from lyricgenre.interfaces.formats import count_songs, parse_lrc, read_songs
 
 from .conftest import synthetic_lyrics
 
@@ -213,7 +213,15 @@ def test_bad_single_song_and_options(model, capsys, monkeypatch):
 
 def test_output_reader_going_away_stops_quietly(model):
     """`lyricgenre predict … | head`: no traceback when the pipe closes, and an exit code that says so."""
-    command = [sys.executable, "-m", "lyricgenre.cli", "predict", synthetic_lyrics("pop", 3), "--model", model]
+    command = [
+        sys.executable,
+        "-m",
+        "lyricgenre",
+        "predict",
+        synthetic_lyrics("pop", 3),
+        "--model",
+        model,
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     process.stdout.close()  # the reader is gone long before the model has loaded and the table is printed
     _, err = process.communicate(timeout=120)
@@ -221,7 +229,7 @@ def test_output_reader_going_away_stops_quietly(model):
 
 
 def test_stdin_that_is_not_utf8_is_one_line(model):
-    command = [sys.executable, "-m", "lyricgenre.cli", "predict", "-", "--model", model]
+    command = [sys.executable, "-m", "lyricgenre", "predict", "-", "--model", model]
     done = subprocess.run(command, input=b"caf\xe9 la la", capture_output=True, timeout=120)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     assert (
@@ -287,7 +295,7 @@ def test_output_problems_are_one_line_and_leave_nothing_behind(model, tmp_path, 
     def full_disk(self, record):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("lyricgenre.files.PredictionWriter._write", full_disk)
+    monkeypatch.setattr("lyricgenre.interfaces.formats.PredictionWriter._write", full_disk)
     out = tmp_path / "out.jsonl"
     out.write_text("earlier\n")
     code, _, err = run(capsys, "--input", str(song), "--output", str(out), "--model", model)
@@ -316,7 +324,7 @@ def test_ctrl_c_is_one_line_with_exit_code_130(model, capsys, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("lyricgenre.predict.GenreClassifier.load", interrupted)
+    monkeypatch.setattr("lyricgenre.interfaces.batch.GenreClassifier.load", interrupted)
     code, _, err = run(capsys, "la la la", "--model", model)
     assert code == 130 and err.strip() == "lyricgenre: interrupted"
 
@@ -346,6 +354,6 @@ def test_a_line_a_song_for_people_and_jsonl_for_programs(model, tmp_path, capsys
 
 
 def test_piped_standard_input_is_read_without_a_dash(model):
-    command = [sys.executable, "-m", "lyricgenre.cli", "predict", "--model", model, "--format", "json"]
+    command = [sys.executable, "-m", "lyricgenre", "predict", "--model", model, "--format", "json"]
     done = subprocess.run(command, input=synthetic_lyrics("rock", 3).encode(), capture_output=True, timeout=120)
     assert done.returncode == 0 and json.loads(done.stdout)["genres"]

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from lyricgenre import audio
-from lyricgenre.audio import read_tag
-from lyricgenre.cli import main
-from lyricgenre.files import read_songs
+from lyricgenre.interfaces import audio
+from lyricgenre.interfaces.audio import read_tag
+from lyricgenre.interfaces.cli import main
+from lyricgenre.interfaces.formats import read_songs
 
 from .audio_files import make_audio
 from .conftest import synthetic_lyrics
@@ -112,7 +112,7 @@ def test_a_file_that_cannot_be_tagged_is_reported_and_left_as_it_was(exported_ba
             raise audio.AudioTagError("one.mp3: tags could not be written (disk full); file left unchanged")
         write(path, field, values, root)
 
-    monkeypatch.setattr("lyricgenre.tagging.write_tag", failing_write)
+    monkeypatch.setattr("lyricgenre.interfaces.library.write_tag", failing_write)
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--write")
     statuses = {r["id"]: r["tag_status"] for r in records}
     assert statuses["Rockers/one.mp3"] == "failed" and statuses["Rap Crew/three.m4a"] == "written"
@@ -216,7 +216,7 @@ def test_tag_write_removes_leftovers_of_a_killed_run_and_refuses_outside_links(e
 def test_sigterm_and_sighup_become_a_clean_interruption():
     import signal
 
-    from lyricgenre.cli import _stop_cleanly_on
+    from lyricgenre.interfaces.cli.tag import _stop_cleanly_on
 
     previous = signal.getsignal(signal.SIGTERM)
     try:
@@ -256,7 +256,7 @@ def test_an_unreadable_subfolder_is_reported_not_skipped(exported_baseline, libr
 
 def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_baseline, library, capsys, monkeypatch):
     """Stopped after the second file, the report already holds both files' previous values, under its name."""
-    import lyricgenre.tagging as tagging
+    import lyricgenre.interfaces.library as tagging
 
     report = library.parent / "report.jsonl"
     write, calls = tagging.write_tag, []
@@ -280,9 +280,9 @@ def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_basel
 
 def test_python_api_tags_a_library_and_classifies_a_file(exported_baseline, library, tmp_path, capsys):
     from lyricgenre import GenreClassifier
-    from lyricgenre.predict import FileOptions, predict_file
-    from lyricgenre.tag_settings import TagSettings
-    from lyricgenre.tagging import tag_library
+    from lyricgenre.interfaces.batch import FileOptions, predict_file
+    from lyricgenre.interfaces.library import tag_library
+    from lyricgenre.interfaces.tag_settings import TagSettings
 
     classifier = GenreClassifier.load(exported_baseline, threads=1)
     report = tmp_path / "report.csv"

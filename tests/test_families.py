@@ -4,12 +4,12 @@ import json
 
 import numpy as np
 
+from lyricgenre.data.dataset import label_matrix, load_dataset
 from lyricgenre.decision import Families, precise_mask
 from lyricgenre.models import load_model
-from lyricgenre.models.families import fit_families
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.taxonomy import load_taxonomy
-from lyricgenre.training import label_matrix, load_dataset
+from lyricgenre.training.families import fit_families
 
 
 def _validation(dataset):

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score, precision_score, recall_score
 
+from lyricgenre import metrics
 from lyricgenre.decision import Thresholds, top_k_mask
-from lyricgenre.evaluation import metrics
-from lyricgenre.models.thresholds import tune_thresholds
+from lyricgenre.training.thresholds import tune_thresholds
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
-from lyricgenre.cli import main
+from lyricgenre.data.dataset import label_matrix, load_dataset
 from lyricgenre.decision import Families, pool_by_artist
 from lyricgenre.evaluation.run import (
     Scored,
@@ -20,12 +20,13 @@ from lyricgenre.evaluation.run import (
     report_names,
 )
 from lyricgenre.export import export_model
+from lyricgenre.interfaces.cli import main
 from lyricgenre.models import load_model
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.training import label_matrix, load_dataset, train_model
+from lyricgenre.training import train_model
 
 
-@pytest.mark.parametrize("kind", ["baseline", "transformer", "ensemble"])
+@pytest.mark.parametrize("kind", ["tfidf", "transformer", "ensemble"])
 def test_every_kind_trains_saves_and_loads(dataset, trained, kind):
     songs, vocabulary = load_dataset(dataset)
     model = load_model(trained[kind])
@@ -41,9 +42,9 @@ def test_every_kind_trains_saves_and_loads(dataset, trained, kind):
     assert model.predict(list(test["lyrics"][:3])).shape == (3, len(model.genres))
 
 
-def test_baseline_learns_the_synthetic_styles(dataset, trained):
+def test_tfidf_learns_the_synthetic_styles(dataset, trained):
     songs, _ = load_dataset(dataset)
-    model = load_model(trained["baseline"])
+    model = load_model(trained["tfidf"])
     test = songs[songs["split"] == "test"]
     predicted = model.predict(list(test["lyrics"]))
     truth = label_matrix(test["genres"], model.genres)
@@ -58,13 +59,13 @@ def test_reloaded_model_predicts_the_same(dataset, trained):
 
 
 def test_ensemble_weights_are_tuned_and_sum_to_one(trained):
-    weights = load_model(trained["ensemble"]).config["weights"]
+    weights = load_model(trained["ensemble"]).settings.weights
     assert len(weights) == 2 and sum(weights) == pytest.approx(1.0)
 
 
 def test_evaluate_writes_reports_for_each_model(trained, tmp_path):
-    results = evaluate_models([trained["baseline"], trained["ensemble"]], None, "test", tmp_path)
-    for name in ("baseline", "ensemble"):
+    results = evaluate_models([trained["tfidf"], trained["ensemble"]], None, "test", tmp_path)
+    for name in ("tfidf", "ensemble"):
         folder = tmp_path / name
         assert {p.name for p in folder.iterdir()} >= {
             "metrics.json",
@@ -83,35 +84,35 @@ def test_evaluate_writes_reports_for_each_model(trained, tmp_path):
         assert {f["genre"] for f in families["per_family"]} >= {"rock", "pop", "hip hop", "country"}
         assert 0 <= families["summary"]["f1_micro"] <= 1 and families["rolled_up_from_genres"]["f1_macro"] >= 0
         assert results[name]["summary"] == results[name]["by_strategy"]["precise"]
-    assert "| baseline |" in (tmp_path / "comparison.md").read_text()
+    assert "| tfidf |" in (tmp_path / "comparison.md").read_text()
     paired = json.loads((tmp_path / "comparison.json").read_text())
-    assert list(paired) == ["ensemble"] and paired["ensemble"]["versus"] == "baseline"
+    assert list(paired) == ["ensemble"] and paired["ensemble"]["versus"] == "tfidf"
     for metric in ("f1_micro", "f1_macro"):
-        gain = results["ensemble"]["summary"][metric] - results["baseline"]["summary"][metric]
+        gain = results["ensemble"]["summary"][metric] - results["tfidf"]["summary"][metric]
         assert paired["ensemble"][metric]["difference"] == pytest.approx(gain)
-    assert "| ensemble | baseline |" in (tmp_path / "comparison.md").read_text()
+    assert "| ensemble | tfidf |" in (tmp_path / "comparison.md").read_text()
 
 
 def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):
-    assert main(["evaluate", "--model", str(trained["baseline"]), "--reports", str(tmp_path), "--random-split"]) == 0
+    assert main(["evaluate", "--model", str(trained["tfidf"]), "--reports", str(tmp_path), "--random-split"]) == 0
     output = capsys.readouterr().out
     assert "artist-disjoint" in output and "random-split" in output
-    assert "leaky" in (tmp_path / "baseline-random-split" / "report.md").read_text()
+    assert "leaky" in (tmp_path / "tfidf-random-split" / "report.md").read_text()
     comparison = (tmp_path / "comparison.md").read_text()
-    assert "| baseline | baseline | artist-disjoint |" in comparison
-    assert "| baseline-random-split | baseline | random-split |" in comparison
+    assert "| tfidf | tfidf | artist-disjoint |" in comparison
+    assert "| tfidf-random-split | tfidf | random-split |" in comparison
     assert "versus" not in comparison  # one model per protocol: nothing to compare
 
 
 def test_evaluate_pool_artist_scores_the_artist_pooled_probabilities(dataset, trained, tmp_path, capsys):
-    assert main(["evaluate", "--model", str(trained["baseline"]), "--reports", str(tmp_path), "--pool-artist"]) == 0
+    assert main(["evaluate", "--model", str(trained["tfidf"]), "--reports", str(tmp_path), "--pool-artist"]) == 0
     assert "artist-pooled" in capsys.readouterr().out
-    pooled = json.loads((tmp_path / "baseline-artist-pooled" / "metrics.json").read_text())
+    pooled = json.loads((tmp_path / "tfidf-artist-pooled" / "metrics.json").read_text())
     assert pooled["protocol"] == "artist-disjoint, artist-pooled"
-    assert "averaged over its artist's songs" in (tmp_path / "baseline-artist-pooled" / "report.md").read_text()
+    assert "averaged over its artist's songs" in (tmp_path / "tfidf-artist-pooled" / "report.md").read_text()
     songs, _ = load_dataset(dataset)
     test = songs[songs["split"] == "test"]
-    model = load_model(trained["baseline"])
+    model = load_model(trained["tfidf"])
     families = Families.from_dict(model.metadata["families"])
     predicted = families.default_genres(pool_by_artist(model.predict_proba(list(test["lyrics"])), list(test["artist"])))
     truth = label_matrix(test["genres"], model.genres)
@@ -119,7 +120,7 @@ def test_evaluate_pool_artist_scores_the_artist_pooled_probabilities(dataset, tr
 
 
 def test_train_chooses_the_default_rule_across_validation_artists(wide_dataset, tmp_path):
-    result = train_model(wide_dataset, "baseline", tmp_path / "m", {"min_df": 1, "n_jobs": 1})
+    result = train_model(wide_dataset, "tfidf", tmp_path / "m", {"min_df": 1, "n_jobs": 1})
     scores = result["thresholds"]["validation_scores"]
     judged = {name: s["cross_validated"]["f1_micro"] + s["cross_validated"]["f1_macro"] for name, s in scores.items()}
     assert set(judged) == {"global", "per_genre", "top_k"}
@@ -130,16 +131,16 @@ def test_random_split_retrains_an_ensembles_members(trained, tmp_path):
     result = evaluate_random_split(trained["ensemble"], None, tmp_path / "reports", tmp_path / "work").result
     members = json.loads((tmp_path / "work" / "model" / "members.json").read_text())
     assert [Path(m).parent for m in members] == [tmp_path / "work"] * 2  # not the artist-split members
-    assert {load_model(Path(m)).kind for m in members} == {"baseline", "transformer"}
+    assert {load_model(Path(m)).kind for m in members} == {"tfidf", "transformer"}
     assert result["protocol"] == "random-split" and 0 <= result["summary"]["f1_micro"] <= 1
 
 
 def test_cli_train_rejects_bad_input(dataset, tmp_path, capsys):
-    assert main(["train", "--data", str(tmp_path / "none.parquet"), "--model", "baseline", "--out", str(tmp_path)]) == 2
+    assert main(["train", "--data", str(tmp_path / "none.parquet"), "--model", "tfidf", "--out", str(tmp_path)]) == 2
     assert "dataset not found" in capsys.readouterr().err
     config = tmp_path / "bad.json"
     config.write_text("[1, 2]")
-    arguments = ["train", "--data", str(dataset), "--model", "baseline", "--out", str(tmp_path / "m")]
+    arguments = ["train", "--data", str(dataset), "--model", "tfidf", "--out", str(tmp_path / "m")]
     assert main([*arguments, "--config", str(config)]) == 2
     assert "must be a JSON object" in capsys.readouterr().err
     assert main(["evaluate", "--model", str(tmp_path)]) == 2
@@ -147,8 +148,8 @@ def test_cli_train_rejects_bad_input(dataset, tmp_path, capsys):
 
 
 def test_cli_tune_rewrites_only_the_decision_rules(dataset, trained, tmp_path, capsys):
-    folder = tmp_path / "baseline"
-    shutil.copytree(trained["baseline"], folder)
+    folder = tmp_path / "tfidf"
+    shutil.copytree(trained["tfidf"], folder)
     description = json.loads((folder / "model.json").read_text())
     description["thresholds"]["strategy"], description["thresholds"]["validation_scores"] = "top_k", {}
     (folder / "model.json").write_text(json.dumps(description))
@@ -171,12 +172,12 @@ def test_cli_refit_trains_again_on_train_and_validation_keeping_what_was_tuned(d
     train_and_validation = int(songs["split"].isin(["train", "validation"]).sum())
     assert train_and_validation > int((songs["split"] == "train").sum())
     assert refit.genres == tuned.genres and refit.thresholds == tuned.thresholds
-    assert refit.config["weights"] == tuned.config["weights"]
+    assert refit.settings.weights == tuned.settings.weights
     for member, tuned_member in zip(refit.members_, tuned.members_):
         training = member.metadata["training"]
         assert training["train_split"] == "train+validation" and training["train_songs"] == train_and_validation
-        assert member.thresholds == tuned_member.thresholds and member.config == tuned_member.config
-    assert [Path(m).parent for m in refit.config["members"]] == [out / "members"] * 2
+        assert member.thresholds == tuned_member.thresholds and member.settings == tuned_member.settings
+    assert [Path(m).parent for m in refit.settings.members] == [out / "members"] * 2
     texts = list(songs.loc[songs["split"] == "test", "lyrics"])
     assert not np.allclose(refit.members_[0].predict_proba(texts), tuned.members_[0].predict_proba(texts))
     export_model(out, tmp_path / "artifact")
@@ -237,9 +238,8 @@ def test_training_windows_split_or_crop():
     assert {len(c) for c in crops} == {64}
     assert len({tuple(c) for c in crops}) > 20  # random starts, not one fixed window
     assert models["split"]._sample_window(split_windows, rng) in split_windows
-    models["crop"].config["train_windows"] = "middle"
     with pytest.raises(UserError, match="train_windows"):
-        models["crop"]._training_windows([text])
+        TransformerModel(["a"], {"train_windows": "middle"})
 
 
 def test_freeze_embeddings_keeps_the_pretrained_token_embeddings(dataset, tmp_path):
@@ -336,7 +336,7 @@ def test_paired_differences_compare_only_models_scored_on_the_same_songs_and_gen
     assert differences["other-songs"] == {"versus": "reference", "not_compared": "scored on other songs or genres"}
     assert "not_compared" in differences["other-genres"]
     summary = dict.fromkeys(("f1_micro", "f1_macro", "f1_samples", "precision_micro", "recall_micro"), 0.5)
-    row = {"kind": "baseline", "protocol": "artist-disjoint", "split": "test", "summary": summary}
+    row = {"kind": "tfidf", "protocol": "artist-disjoint", "split": "test", "summary": summary}
     markdown = comparison_markdown(
         {"reference": row, **{name: {**row, "paired_difference": d} for name, d in differences.items()}}
     )
@@ -345,12 +345,12 @@ def test_paired_differences_compare_only_models_scored_on_the_same_songs_and_gen
 
 
 def test_evaluate_scores_an_exported_model_as_shipped(dataset, trained, exported_baseline, tmp_path, capsys):
-    arguments = ["evaluate", "--model", str(trained["baseline"]), "--model", str(exported_baseline)]
+    arguments = ["evaluate", "--model", str(trained["tfidf"]), "--model", str(exported_baseline)]
     assert main([*arguments, "--data", str(dataset), "--reports", str(tmp_path)]) == 0
-    assert "minus baseline" in capsys.readouterr().out  # the export is compared with its trained model
-    shipped_name = f"{exported_baseline.parent.name}-baseline"  # both folders are named "baseline"
+    assert "minus tfidf" in capsys.readouterr().out  # the export is compared with its trained model
+    shipped_name = f"{exported_baseline.parent.name}-tfidf"  # both folders are named "tfidf"
     report = json.loads((tmp_path / shipped_name / "metrics.json").read_text())
-    assert report["kind"] == "exported baseline, int8" and report["protocol"] == "artist-disjoint"
+    assert report["kind"] == "exported tfidf, int8" and report["protocol"] == "artist-disjoint"
     songs, _ = load_dataset(dataset)
     test = songs[songs["split"] == "test"]
     classifier = GenreClassifier.load(exported_baseline)

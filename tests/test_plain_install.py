@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from lyricgenre.audio import read_tag
+from lyricgenre.interfaces.audio import read_tag
 
 from .audio_files import make_audio
 

@@ -7,11 +7,11 @@ import sys
 import numpy as np
 import pytest
 
+from lyricgenre.data.dataset import load_dataset
 from lyricgenre.errors import UserError
 from lyricgenre.export import export_model
 from lyricgenre.models import load_model
 from lyricgenre.runtime import GenreClassifier, artist_groups, pool_by_artist
-from lyricgenre.training import load_dataset
 
 
 def _texts(dataset, n=12):
@@ -34,11 +34,11 @@ def test_int8_runtime_stays_close(dataset, trained, exported):
 
 
 def test_tfidf_export_reproduces_scikit_learn(dataset, trained, tmp_path):
-    export_model(trained["baseline"], tmp_path / "b")
+    export_model(trained["tfidf"], tmp_path / "b")
     texts = _texts(dataset) + ["a tiny text", "x"]
     np.testing.assert_allclose(
         GenreClassifier.load(tmp_path / "b").predict_proba(texts),
-        load_model(trained["baseline"]).predict_proba(texts),
+        load_model(trained["tfidf"]).predict_proba(texts),
         atol=1e-2,  # coefficients are stored as int8 with a per-genre scale
     )
 
@@ -103,7 +103,7 @@ def test_runtime_does_not_import_torch(exported):
 
 def test_manifest_describes_components(exported):
     manifest = json.loads((exported / "manifest.json").read_text())
-    assert {c["type"] for c in manifest["components"]} == {"onnx_encoder", "tfidf_linear"}
+    assert {c["type"] for c in manifest["components"]} == {"transformer", "tfidf"}
     assert sum(c["weight"] for c in manifest["components"]) == pytest.approx(1.0)
     assert (exported / "encoder.int8.onnx").stat().st_size < (exported / "encoder.onnx").stat().st_size / 2
 

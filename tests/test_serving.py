@@ -5,7 +5,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from lyricgenre.serving import MAX_BATCH, MAX_BODY_BYTES, create_app
+from lyricgenre.interfaces.web.app import MAX_BATCH, MAX_BODY_BYTES, create_app
 
 from .conftest import synthetic_lyrics
 
@@ -22,7 +22,7 @@ def test_classify_ranks_genres_and_marks_predictions(client):
     body = answer.json()
     scores = [g["score"] for g in body["genres"]]
     assert scores == sorted(scores, reverse=True) and any(g["predicted"] for g in body["genres"])
-    assert body["model"]["name"] == "baseline" and body["model"]["strategy"] == "precise"
+    assert body["model"]["name"] == "tfidf" and body["model"]["strategy"] == "precise"
     families = [f["family"] for f in body["families"]]
     assert "hip hop" in families and any(f["predicted"] for f in body["families"])
     assert [f["score"] for f in body["families"]] == sorted((f["score"] for f in body["families"]), reverse=True)
@@ -182,7 +182,7 @@ def test_the_page_does_not_substitute_placeholders_inside_the_users_lyrics(clien
 def test_serve_on_a_port_in_use_says_so_and_names_the_option(capsys):
     import socket
 
-    from lyricgenre.cli import main
+    from lyricgenre.interfaces.cli import main
 
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
@@ -210,7 +210,7 @@ def test_a_full_queue_answers_503_with_retry_after(exported_baseline, monkeypatc
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    import lyricgenre.serving as serving
+    import lyricgenre.interfaces.web.app as serving
 
     release = threading.Event()
     slow = serving._rank_both

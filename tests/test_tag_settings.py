@@ -3,7 +3,7 @@
 import pytest
 
 from lyricgenre.errors import UserError
-from lyricgenre.tag_settings import TagSettings, load_tag_settings
+from lyricgenre.interfaces.tag_settings import TagSettings, load_tag_settings
 
 FAMILIES = ["rock", "metal"]
 GENRES = ["hard rock", "alternative metal", "album rock", "nu metal"]

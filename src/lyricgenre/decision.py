@@ -1,6 +1,6 @@
 """Decision rules that turn genre probabilities into predicted genres, and artist pooling (numpy only).
 
-Shared by training (which tunes the rules, `lyricgenre.models.thresholds`), evaluation and the runtime
+Shared by training (which tunes the rules, `lyricgenre.training.thresholds`), evaluation and the runtime
 (which apply them), so none imports another's stage.
 """
 
@@ -100,7 +100,7 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
 class Families:
     """Genre families scored from the genre probabilities, their decision rule, and the precise fine default.
 
-    A family's score is a logistic function, learnt on validation (`lyricgenre.models.families`), of the
+    A family's score is a logistic function, learnt on validation (`lyricgenre.training.families`), of the
     logits of its member genres' highest probability and of their noisy-or, plus (optionally) every genre's
     logit: a calibrated aggregation, so "rock" can draw on many weak rock subgenres and discount hip hop.
     The precise fine-genre rule predicts a genre only with one of its predicted families, at or above

@@ -21,6 +21,7 @@ from lyricgenre.data import cleaning, sources
 from lyricgenre.data.datacard import compare_with_reference, describe, render_markdown
 from lyricgenre.data.names import normalize_name, normalize_title, primary_artist_key, split_credit
 from lyricgenre.data.split import artist_split
+from lyricgenre.defaults import SEED
 from lyricgenre.text import is_likely_non_english, word_count
 
 OUTPUT_COLUMNS = [
@@ -48,7 +49,7 @@ class BuildOptions:
     min_words: int = 20
     min_genre_songs: int | None = None  # None: the seed vocabulary; N: genres with >= N songs
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)
-    seed: int = 13
+    seed: int = SEED
     max_eval_artist_songs: int | None = 60  # more prolific artists are kept in train (see split.py)
     genius_tags: bool = False
 

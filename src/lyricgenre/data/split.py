@@ -23,6 +23,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from lyricgenre.defaults import SEED
+
 SPLITS = ("train", "validation", "test")
 
 
@@ -30,7 +32,7 @@ def artist_split(
     artists: pd.Series,
     genres: pd.Series,
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
-    seed: int = 13,
+    seed: int = SEED,
     max_eval_artist_songs: int | None = 60,
 ) -> pd.Series:
     """Assign every song a split so that no artist key appears in two splits.

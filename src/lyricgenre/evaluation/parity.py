@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.evaluation.metrics import f1_macro, f1_micro
+from lyricgenre.data.dataset import label_matrix, load_dataset
+from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.training import label_matrix, load_dataset
 
 
 def check_parity(artifact: Path, data: Path, split: str = "test") -> dict:

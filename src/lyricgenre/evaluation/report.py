@@ -17,8 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from lyricgenre import metrics  # noqa: E402
 from lyricgenre.decision import Families  # noqa: E402
-from lyricgenre.evaluation import metrics  # noqa: E402
 
 ARTIST_POOLED = "artist-disjoint, artist-pooled"
 PROTOCOLS = {

@@ -9,17 +9,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lyricgenre.data.dataset import label_matrix, load_dataset
 from lyricgenre.decision import Families, artist_groups, pool_by_artist
+from lyricgenre.defaults import SEED
 from lyricgenre.errors import UserError
-from lyricgenre.evaluation.metrics import paired_artist_bootstrap
 from lyricgenre.evaluation.report import ARTIST_POOLED, default_decisions, evaluate_probabilities, write_report
+from lyricgenre.metrics import paired_artist_bootstrap
 from lyricgenre.models import load_model
 from lyricgenre.models.base import read_description
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.runtime.classifier import MANIFEST
-from lyricgenre.training import label_matrix, load_dataset, train_model
+from lyricgenre.training import train_model
 
-RANDOM_SPLIT_SEED = 13
 BOOTSTRAP_RESAMPLES = 2000
 
 
@@ -150,7 +151,7 @@ def evaluate_random_split(model_folder: Path, data: Path | None, report: Path, w
     """The original design's protocol: re-split songs at random, retrain the same kind and config, score."""
     dataset = Path(data or read_description(model_folder)["training"]["data"])
     songs, vocabulary = load_dataset(dataset)
-    shuffled = np.random.default_rng(RANDOM_SPLIT_SEED).permutation(len(songs))
+    shuffled = np.random.default_rng(SEED).permutation(len(songs))
     songs = songs.assign(
         split=np.select([shuffled < 0.8 * len(songs), shuffled < 0.9 * len(songs)], ["train", "validation"], "test")
     )

@@ -1,31 +1,16 @@
-"""Model stage: trainable genre models (training-only dependencies: scikit-learn, torch, transformers)."""
+"""Model stage: trainable genre models (training-only dependencies: scikit-learn, torch, transformers).
+
+The kinds are listed in `lyricgenre.models.registry`; `load_model` reads any trained model folder.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lyricgenre.errors import UserError
 from lyricgenre.models.base import GenreModel, described, read_description, restore
+from lyricgenre.models.registry import KINDS, canonical_kind, model_class
 
-
-def model_class(kind: str) -> type[GenreModel]:
-    """The class of a model kind; imported lazily so that the baseline never needs torch."""
-    if kind == "baseline":
-        from lyricgenre.models.tfidf import TfidfModel
-
-        return TfidfModel
-    if kind == "transformer":
-        from lyricgenre.models.transformer import TransformerModel
-
-        return TransformerModel
-    if kind == "ensemble":
-        from lyricgenre.models.ensemble import EnsembleModel
-
-        return EnsembleModel
-    raise UserError(f"unknown model kind {kind!r}; choose baseline, transformer or ensemble")
-
-
-MODEL_KINDS = ("baseline", "transformer", "ensemble")
+__all__ = ["KINDS", "GenreModel", "canonical_kind", "load_description", "load_model", "model_class"]
 
 
 def load_model(folder: Path) -> GenreModel:

@@ -1,7 +1,8 @@
 """What every trainable genre model offers, and how a trained model is stored on disk.
 
 A model folder holds `model.json` (kind, config, genres in output order, thresholds, validation
-metrics) plus the files of its kind; `load_model` reads any of them back.
+metrics) plus the files of its kind; `load_model` reads any of them back. A kind is a subclass with
+its own `Settings` dataclass, registered in `lyricgenre.models.registry`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from lyricgenre.decision import Thresholds
 from lyricgenre.errors import UserError
+from lyricgenre.models.settings import Settings
 
 MODEL_FILE = "model.json"
 
@@ -21,17 +23,16 @@ MODEL_FILE = "model.json"
 class GenreModel(ABC):
     """scikit-learn style: `fit(texts, labels)` then `predict_proba(texts)` -> (n, len(genres))."""
 
-    kind: str = ""
+    kind: str = ""  # its name in the registry, written to model.json
+    Settings: type[Settings] = Settings  # the kind's settings dataclass
 
-    def __init__(self, genres: list[str], config: dict | None = None):
+    def __init__(self, genres: list[str], settings: Settings | dict | None = None):
         self.genres = list(genres)
-        self.config = {**self.default_config(), **(config or {})}
+        if not isinstance(settings, self.Settings):
+            settings = self.Settings.from_dict(settings, what=f"{self.kind} setting")
+        self.settings = settings
         self.thresholds: Thresholds | None = None
         self.metadata: dict = {}
-
-    @classmethod
-    def default_config(cls) -> dict:
-        return {}
 
     @abstractmethod
     def fit(self, texts: list[str], labels: np.ndarray, validation: tuple[list[str], np.ndarray] | None = None):
@@ -45,6 +46,26 @@ class GenreModel(ABC):
 
     @abstractmethod
     def _load_weights(self, folder: Path) -> None: ...
+
+    @abstractmethod
+    def export_components(self, out: Path) -> list[dict]:
+        """Write this model's runtime files into `out`; returns their manifest entries.
+
+        Each entry has a `type` the runtime has a scorer for (`lyricgenre.runtime.scorers`), a `weight`,
+        a one-line `description` for the model card, and what that scorer reads.
+        """
+
+    def validation_probabilities(self, texts: list[str]) -> np.ndarray:
+        """`predict_proba` of the validation songs after `fit` (a kind that computed them in `fit` reuses them)."""
+        return self.predict_proba(texts)
+
+    def member_folders(self) -> list[Path]:
+        """Trained models this one is made of (refitted first by `lyricgenre refit`); none for most kinds."""
+        return []
+
+    def with_members(self, folders: list[Path]) -> GenreModel:
+        """This model over other member folders (its refitted members); only kinds with members have it."""
+        raise UserError(f"a {self.kind} model has no member models")
 
     def predict(self, texts: list[str], strategy: str | None = None) -> np.ndarray:
         if self.thresholds is None:
@@ -61,7 +82,7 @@ class GenreModel(ABC):
         """Rewrite `model.json` only (kind, config, genres, thresholds, metadata); weights untouched."""
         description = {
             "kind": self.kind,
-            "config": self.config,
+            "config": self.settings.to_dict(),
             "genres": self.genres,
             "thresholds": self.thresholds.to_dict() if self.thresholds else None,
             **self.metadata,

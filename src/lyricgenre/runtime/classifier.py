@@ -7,7 +7,6 @@ interface (CLI, web, library tagger) goes through this class.
 from __future__ import annotations
 
 import json
-import os
 from importlib import resources
 from pathlib import Path
 
@@ -15,67 +14,14 @@ import numpy as np
 
 from lyricgenre.decision import Families, Thresholds, pool_by_artist, top_k_mask
 from lyricgenre.errors import UserError
-from lyricgenre.runtime.tfidf import LinearTfidfScorer
-from lyricgenre.text import (
-    MAX_LYRICS_CHARS,
-    batch_windows,
-    encoder_batches,
-    load_tokenizer,
-    lyrics_problem,
-    song_probabilities,
-)
+from lyricgenre.runtime.scorers import load_scorer
+from lyricgenre.text import MAX_LYRICS_CHARS, lyrics_problem
 
 MANIFEST = "manifest.json"
-# onnxruntime's SkipLayerNormalization fusion (residual Add + LayerNorm in one kernel) made the int8
-# encoder 8–13% slower on 2 CPU cores (onnxruntime 1.32, see benchmarks/quantisation_variants.py); the
-# fp32 graph does not get that fusion either way. Both precisions run with it off.
-DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
-
-
-def encoder_session(path: Path, threads: int | None, disabled_optimizers: tuple[str, ...] = DISABLED_OPTIMIZERS):
-    """An onnxruntime CPU session for an encoder file, with the runtime's thread and graph settings."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-    options.inter_op_num_threads = 1
-    # Threads keep spinning between the operators of one call (faster) but not after it, where they
-    # would take the cores from the tokenizer's and TF-IDF's work on the next songs.
-    options.add_session_config_entry("session.force_spinning_stop", "1")
-    return onnxruntime.InferenceSession(
-        str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(disabled_optimizers)
-    )
 
 
 def default_model_path() -> Path:
     return Path(str(resources.files("lyricgenre") / "default_model"))
-
-
-class OnnxEncoderScorer:
-    """Windows of each song through the ONNX encoder + head; logits averaged over the song's windows.
-
-    Each window is its own call, unpadded: the int8 encoder quantises activations with scales computed
-    over the whole call, so this is what makes a song's scores independent of the songs it is batched with
-    and of their order (tested to the bit).
-    """
-
-    def __init__(self, folder: Path, spec: dict, threads: int | None, precision: str):
-        file = spec["fp32_file"] if precision == "fp32" else spec["file"]
-        if not (folder / file).is_file():
-            raise UserError(f"{folder / file}: model file not found (precision {precision})")
-        self.session = encoder_session(folder / file, threads)
-        self.tokenizer = load_tokenizer(folder / spec["tokenizer"])
-        self.max_length, self.max_windows = spec["max_length"], spec["max_windows"]
-
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        windows, owners, order = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
-        logits = None
-        for chunk, input_ids, attention in encoder_batches(windows, order, per_call=1):
-            (batch_logits,) = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention})
-            if logits is None:
-                logits = np.zeros((len(windows), batch_logits.shape[1]), dtype=np.float32)
-            logits[chunk] = batch_logits
-        return song_probabilities(logits, owners, len(texts))
 
 
 class GenreClassifier:
@@ -97,7 +43,8 @@ class GenreClassifier:
             # Training songs and artists per genre ({genre: {"songs": n, "artists": m}}), when the export has them.
             self.genre_support: dict | None = self.manifest.get("genre_support")
             self._components = [
-                (spec["weight"], self._scorer(spec, threads, precision)) for spec in self.manifest["components"]
+                (spec["weight"], load_scorer(self.folder, spec, threads, precision))
+                for spec in self.manifest["components"]
             ]
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             problem = f"missing {error}" if isinstance(error, KeyError) else str(error).splitlines()[0][:200]
@@ -107,13 +54,6 @@ class GenreClassifier:
     def load(cls, path: str | Path | None = None, threads: int | None = None, precision: str = "int8"):
         """The shipped default model, or the exported model folder at `path`."""
         return cls(Path(path) if path else default_model_path(), threads=threads, precision=precision)
-
-    def _scorer(self, spec: dict, threads: int | None, precision: str):
-        if spec["type"] == "onnx_encoder":
-            return OnnxEncoderScorer(self.folder, spec, threads, precision)
-        if spec["type"] == "tfidf_linear":
-            return LinearTfidfScorer.load(self.folder / spec["file"])
-        raise UserError(f"{self.folder}: unknown component type {spec['type']!r}")
 
     @property
     def info(self) -> dict:

@@ -38,7 +38,7 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
 ANALYZERS = {"word": word_ngrams, "char_wb": char_wb_ngrams}
 
 
-class LinearTfidfScorer:
+class TfidfScorer:
     """Sublinear TF-IDF per analyzer, L2-normalised, concatenated, then one logistic unit per genre."""
 
     def __init__(self, analyzers: list[dict], coef: np.ndarray, intercept: np.ndarray):
@@ -73,7 +73,7 @@ class LinearTfidfScorer:
         return 1.0 / (1.0 + np.exp(-logits))
 
     def save(self, path: Path) -> None:
-        # Coefficients as int8 with one scale per genre: a quarter of float32, logits change by < 1%.
+        # Coefficients as int8 with one scale per genre: a quarter of float32 (its effect: docs/results.md).
         coef = np.ascontiguousarray(self.coef_by_feature.T)
         scale = np.abs(coef).max(axis=1, keepdims=True) / 127.0
         scale[scale == 0] = 1.0
@@ -87,7 +87,12 @@ class LinearTfidfScorer:
         np.savez_compressed(path, **arrays)
 
     @classmethod
-    def load(cls, path: Path) -> LinearTfidfScorer:
+    def from_spec(cls, folder: Path, spec: dict, threads: int | None, precision: str) -> TfidfScorer:
+        """The component of an artifact (numpy only: `threads` and `precision` do not apply)."""
+        return cls.load(folder / spec["file"])
+
+    @classmethod
+    def load(cls, path: Path) -> TfidfScorer:
         with np.load(path, allow_pickle=False) as data:
             analyzers = []
             for i in range(sum(key.startswith("terms_") for key in data.files)):

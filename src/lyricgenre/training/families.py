@@ -16,9 +16,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from lyricgenre.decision import Families, family_features, family_scores, precise_mask
-from lyricgenre.evaluation.metrics import f1_micro
-from lyricgenre.models.thresholds import GRID, RULE_FOLDS, tune_thresholds
+from lyricgenre.metrics import f1_micro
 from lyricgenre.taxonomy import Taxonomy
+from lyricgenre.training.thresholds import GRID, RULE_FOLDS, tune_thresholds
 
 AGGREGATIONS = ("max", "members", "all")
 ALL_GENRES_C = 0.1  # L2 strength of the "all" aggregation (107 genre logits from ~1,300 songs)

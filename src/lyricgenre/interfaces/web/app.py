@@ -219,7 +219,10 @@ async def static(name: str) -> Response:
     files = {"app.js": "text/javascript", "style.css": "text/css"}
     if name not in files:
         return JSONResponse({"error": "not found"}, status_code=404)
-    return Response((resources.files("lyricgenre") / "web" / name).read_text(encoding="utf-8"), media_type=files[name])
+    return Response(
+        (resources.files("lyricgenre.interfaces.web") / "static" / name).read_text(encoding="utf-8"),
+        media_type=files[name],
+    )
 
 
 class Guard:
@@ -387,7 +390,7 @@ def render_page(
     notes: list[str] = (),
 ) -> str:
     form = form or {}
-    template = (resources.files("lyricgenre") / "web" / "index.html").read_text(encoding="utf-8")
+    template = (resources.files("lyricgenre.interfaces.web") / "static" / "index.html").read_text(encoding="utf-8")
     values = {
         "lyrics": html.escape(lyrics),
         "top_k": html.escape(form.get("top_k", "")),

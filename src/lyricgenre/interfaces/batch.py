@@ -1,8 +1,7 @@
-"""`lyricgenre predict`: single songs as a readable table or JSON, files and folders as JSONL/CSV records."""
+"""Files and folders of songs -> JSONL/CSV records: the Python API behind `lyricgenre predict --input`."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -12,27 +11,11 @@ from pathlib import Path
 import numpy as np
 
 from lyricgenre.errors import UserError
-from lyricgenre.files import PredictionWriter, SongRow, count_songs, read_songs
+from lyricgenre.interfaces.formats import PredictionWriter, SongRow, count_songs, read_songs
 from lyricgenre.runtime import GenreClassifier, artist_groups, input_notes, pool_groups
 
 BATCH = 64
-BAR_WIDTH = 24
 PROGRESS_WIDTH = 30
-
-
-def _classifier(args) -> GenreClassifier:
-    return GenreClassifier.load(args.model, threads=args.threads)
-
-
-def _read_single(lyrics: str) -> str:
-    """The lyrics given, or standard input's for "-" (decoded as UTF-8 whatever the locale says)."""
-    if lyrics != "-":
-        return lyrics
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UserError(f"standard input is not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 Ranked = list[tuple[str, float, bool]]
@@ -62,54 +45,13 @@ class FileOptions:
     readable: bool = False  # standard output gets a line a song for people instead of JSONL records
 
 
-def _records(
+def song_records(
     classifier: GenreClassifier, probabilities: np.ndarray, lyrics: list[str], threshold=None, top_k=None
 ) -> list[dict]:
     """`_record` for each song of `probabilities` (already pooled where asked for)."""
     ranked = classifier.rank_probabilities(probabilities, threshold, top_k)
     families = classifier.rank_families(probabilities)
     return [_record(f, r, text) for f, r, text in zip(families, ranked, lyrics)]
-
-
-def predict_one(args) -> None:
-    text = _read_single(args.lyrics)
-    if not text.strip():
-        raise UserError("the lyrics are empty")
-    classifier = _classifier(args)
-    probabilities = classifier.predict_proba([text])
-    if args.output:  # one record, as `--input` writes them (JSONL or CSV)
-        if args.format:
-            raise UserError("--format is for standard output; --output writes a JSONL or CSV record")
-        writer = PredictionWriter(args.output, sys.stdout)
-        success = False
-        try:
-            writer.write({"row": 1, **_records(classifier, probabilities, [text], args.threshold, args.top_k)[0]})
-            success = True
-        finally:
-            writer.close(success)
-        return
-    if args.format in ("json", "jsonl"):
-        print(
-            json.dumps(_records(classifier, probabilities, [text], args.threshold, args.top_k)[0], ensure_ascii=False)
-        )
-        return
-    (families,) = classifier.rank_families(probabilities)
-    (ranked,) = classifier.rank_probabilities(probabilities, args.threshold, args.top_k)
-    if families:
-        _print_table("family", [item for item in families if item[2]] + [item for item in families if not item[2]][:2])
-        print()
-    _print_table("genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5])
-    if not any(predicted for _, _, predicted in ranked):
-        print("(no genre passes the threshold; the closest are shown)")
-    for note in input_notes(text):
-        print(f"note: {note}")
-
-
-def _print_table(heading: str, shown: Ranked) -> None:
-    print(f"{heading:<28} {'score':>5}")
-    for name, probability, predicted in shown:
-        bar = "█" * round(probability * BAR_WIDTH)
-        print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
 
 
 def predict_file(
@@ -122,7 +64,7 @@ def predict_file(
     """Classify every row of `input` (a file or folder) into `output` (.jsonl/.csv; None: standard output);
     returns how many rows could not be classified. The Python API of `lyricgenre predict --input`.
 
-    With a `tagger` (`lyricgenre.tagging.LibraryTagger`), only audio files are read and each record passes
+    With a `tagger` (`lyricgenre.interfaces.library.LibraryTagger`), only audio files are read and each record passes
     through it before it is written; when it writes tags, the report is written under its own name as the run
     goes (each record flushed), since it holds the files' previous tag values.
     """
@@ -162,7 +104,7 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], op
         texts = [row.lyrics for row in valid]
         records = []
         if texts:
-            records = _records(classifier, classifier.predict_proba(texts), texts, options.threshold, options.top_k)
+            records = song_records(classifier, classifier.predict_proba(texts), texts, options.threshold, options.top_k)
         failed += _write(batch, {row.row: record for row, record in zip(valid, records)}, writer)
         progress.update(len(batch))
     return failed
@@ -197,8 +139,10 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], optio
         groups = artist_groups(artists)
         pooled = pool_groups(np.concatenate(parts), groups)
         songs_per_group = np.bincount(groups)
-        song_records = _records(classifier, pooled, [row.lyrics for row in valid], options.threshold, options.top_k)
-        for row, record, group in zip(valid, song_records, groups):
+        pooled_records = song_records(
+            classifier, pooled, [row.lyrics for row in valid], options.threshold, options.top_k
+        )
+        for row, record, group in zip(valid, pooled_records, groups):
             records[row.row] = {**record, f"{options.pool}_songs": int(songs_per_group[group])}
     return _write(rows, records, writer)
 

@@ -2,7 +2,7 @@
 
 The songs are classified exactly as `lyricgenre predict --input` does (embedded or sidecar lyrics, optional
 pooling by artist); each record then says what happens to its file's tag. Without `--write` nothing is
-written (a dry run); with it, each file is rewritten through a checked copy (`lyricgenre.audio.write_tag`).
+written (a dry run); with it, each file is rewritten through a checked copy (`lyricgenre.interfaces.audio.write_tag`).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from lyricgenre.audio import AudioTagError, read_tag, remove_leftover_copies, write_tag
-from lyricgenre.predict import FileOptions, predict_file
+from lyricgenre.interfaces.audio import AudioTagError, read_tag, remove_leftover_copies, write_tag
+from lyricgenre.interfaces.batch import FileOptions, predict_file
+from lyricgenre.interfaces.tag_settings import TagSettings
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.tag_settings import TagSettings
 
 TAG_COLUMNS = ("tag_values", "tag_status", "tag_previous", "tag_error")
 

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lyricgenre.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.errors import UserError
+from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.text import lyrics_problem, unencodable
 
 INPUT_SUFFIXES = (".csv", ".jsonl", ".txt", *AUDIO_SUFFIXES)
@@ -40,7 +40,7 @@ class SongRow:
 def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False) -> Iterator[SongRow]:
     """Rows of a CSV/JSONL file, one song per TXT or audio file, or one song per such file in a folder.
 
-    Audio files (`lyricgenre.audio.AUDIO_SUFFIXES`) give their embedded lyrics, or else those of a .lrc/.txt
+    Audio files (`lyricgenre.interfaces.audio.AUDIO_SUFFIXES`) give their embedded lyrics, or else those of a .lrc/.txt
     file of the same name beside them, which is then not a song of its own. `audio_only` reads only them.
     """
     path = Path(path)

@@ -6,47 +6,45 @@
 
 from __future__ import annotations
 
-import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lyricgenre.data.dataset import label_matrix, load_dataset
+from lyricgenre.defaults import DATASET, SEED
 from lyricgenre.errors import UserError
-from lyricgenre.evaluation.metrics import summary
+from lyricgenre.metrics import summary
 from lyricgenre.models import GenreModel, load_description, load_model, model_class
-from lyricgenre.models.families import fit_families
-from lyricgenre.models.thresholds import tune_thresholds
+from lyricgenre.models.settings import Settings, setting
 from lyricgenre.taxonomy import load_taxonomy
-
-DEFAULT_DATA = "data/build/songs.parquet"
-CAP_SEED = 13  # the same songs per artist are kept by `train` and by `refit`
-
-
-def load_dataset(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """songs.parquet and the vocabulary.json beside it."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: dataset not found (build it with `lyricgenre data build`)")
-    vocabulary_path = path.parent / "vocabulary.json"
-    if not vocabulary_path.is_file():
-        raise UserError(f"{vocabulary_path}: vocabulary not found beside the dataset")
-    songs = pd.read_parquet(path)
-    missing = {"lyrics", "genres", "split", "artist_key"} - set(songs.columns)
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-    return songs, json.loads(vocabulary_path.read_text(encoding="utf-8"))
+from lyricgenre.training.families import fit_families
+from lyricgenre.training.thresholds import tune_thresholds
 
 
-def label_matrix(genre_lists, genres: list[str]) -> np.ndarray:
-    index = {genre: i for i, genre in enumerate(genres)}
-    matrix = np.zeros((len(genre_lists), len(genres)), dtype=np.int8)
-    for row, song_genres in enumerate(genre_lists):
-        for genre in song_genres:
-            if genre in index:
-                matrix[row, index[genre]] = 1
-    return matrix
+@dataclass
+class TrainingOptions(Settings):
+    """Settings of the training run rather than of the model; given in the same config file."""
+
+    max_songs_per_artist: int | None = setting(
+        None, "train on at most this many songs of each artist (the same ones in `refit`); null: all"
+    )
+
+
+def split_config(kind: type[GenreModel], config: dict) -> tuple[TrainingOptions, Settings]:
+    """A `--config` object as training options + the kind's settings; UserError naming every valid key."""
+    unknown = sorted(set(config) - set(TrainingOptions.names()) - set(kind.Settings.names()))
+    if unknown:
+        valid = ", ".join([*TrainingOptions.names(), *kind.Settings.names()])
+        raise UserError(f"unknown {kind.kind} setting(s) {', '.join(map(repr, unknown))}; valid: {valid}")
+    options = {key: value for key, value in config.items() if key in TrainingOptions.names()}
+    settings = {key: value for key, value in config.items() if key not in options}
+    return (
+        TrainingOptions.from_dict(options, what="training option"),
+        kind.Settings.from_dict(settings, what=f"{kind.kind} setting"),
+    )
 
 
 def cap_songs_per_artist(songs: pd.DataFrame, cap: int | None, seed: int) -> pd.DataFrame:
@@ -75,16 +73,16 @@ def train_model(
     validation_split: str = "validation",
 ) -> dict:
     """Train `kind` on `train_split`, tune thresholds on `validation_split`; returns the saved description."""
-    config = dict(config or {})
+    kind_class = model_class(kind)
+    options, settings = split_config(kind_class, dict(config or {}))
     songs, vocabulary = load_dataset(data)
     train = songs[songs["split"] == train_split]
     validation = songs[songs["split"] == validation_split]
     if train.empty or validation.empty:
         raise UserError(f"{data}: the {train_split!r} or {validation_split!r} split is empty")
-    training_options = {"max_songs_per_artist": config.pop("max_songs_per_artist", None)}
-    train = cap_songs_per_artist(train, training_options["max_songs_per_artist"], seed=CAP_SEED)
+    train = cap_songs_per_artist(train, options.max_songs_per_artist, seed=SEED)
     genres = [g for g in vocabulary if any(g in song_genres for song_genres in train["genres"])]
-    model = model_class(kind)(genres, config)
+    model = kind_class(genres, settings)
     started = time.monotonic()
     validation_labels = label_matrix(validation["genres"], genres)
     model.fit(
@@ -93,11 +91,9 @@ def train_model(
         validation=(list(validation["lyrics"]), validation_labels),
     )
     training_seconds = time.monotonic() - started
-    probabilities = getattr(model, "validation_probabilities_", None)
-    if probabilities is None:
-        probabilities = model.predict_proba(list(validation["lyrics"]))
+    probabilities = model.validation_probabilities(list(validation["lyrics"]))
     model.metadata = {
-        "training_options": training_options,
+        "training_options": options.to_dict(),
         "genre_support": genre_support(train, genres),
         "training": {
             "data": str(data),
@@ -111,9 +107,9 @@ def train_model(
     _tune(model, validation, validation_labels, probabilities)
     model.save(out)
     return {
-        "kind": kind,
+        "kind": model.kind,
         "out": str(out),
-        "config": model.config,
+        "config": model.settings.to_dict(),
         **model.metadata,
         "thresholds": model.thresholds.to_dict(),
     }
@@ -122,7 +118,7 @@ def train_model(
 def _tune(model, validation: pd.DataFrame, labels: np.ndarray, probabilities: np.ndarray) -> None:
     """Decision rules from the validation songs (the default one chosen across validation artists).
 
-    Also the family scores and the precise fine-genre default (`lyricgenre.models.families`) when the
+    Also the family scores and the precise fine-genre default (`lyricgenre.training.families`) when the
     packaged taxonomy places every genre of the model.
     """
     groups = validation["artist_key"].to_numpy()
@@ -143,7 +139,7 @@ def tune_model(folder: Path, data: Path | None = None) -> dict:
     training = model.metadata.get("training", {})
     if training.get("refit_from"):
         raise UserError(f"{folder}: refitted on its validation songs, which therefore cannot tune it")
-    songs, _ = load_dataset(Path(data or training.get("data", DEFAULT_DATA)))
+    songs, _ = load_dataset(Path(data or training.get("data", DATASET)))
     validation = songs[songs["split"] == training.get("validation_split", "validation")]
     if validation.empty:
         raise UserError(f"{folder}: its validation split is empty in the dataset")
@@ -162,7 +158,7 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
     `out/members/`. Evaluate the result on the test split only.
     """
     tuned = load_description(Path(folder))  # what was tuned; its weights are not needed
-    data = Path(data or tuned.metadata.get("training", {}).get("data", DEFAULT_DATA))
+    data = Path(data or tuned.metadata.get("training", {}).get("data", DATASET))
     songs, _ = load_dataset(data)
     return _refit(tuned, Path(folder), Path(out), songs, data)
 
@@ -175,17 +171,16 @@ def _refit(tuned: GenreModel, folder: Path, out: Path, songs: pd.DataFrame, data
         raise UserError(f"{folder}: already refitted on train + validation")
     splits = [training.get("train_split", "train"), training.get("validation_split", "validation")]
     train = songs[songs["split"].isin(splits)]
-    if tuned.kind == "ensemble":
-        member_folders = [Path(member) for member in tuned.config["members"]]
+    if tuned.member_folders():
         members = [
-            _refit(load_description(member), member, out / "members" / member.name, songs, data)["out"]
-            for member in member_folders
+            Path(_refit(load_description(member), member, out / "members" / member.name, songs, data)["out"])
+            for member in tuned.member_folders()
         ]
-        model = model_class("ensemble")(tuned.genres, {**tuned.config, "members": members})  # saving needs no members
+        model = tuned.with_members(members)
     else:
-        cap = tuned.metadata.get("training_options", {}).get("max_songs_per_artist")
-        train = cap_songs_per_artist(train, cap, seed=CAP_SEED)
-        model = model_class(tuned.kind)(tuned.genres, tuned.config)
+        options = TrainingOptions.from_dict(tuned.metadata.get("training_options"), what="training option")
+        train = cap_songs_per_artist(train, options.max_songs_per_artist, seed=SEED)
+        model = type(tuned)(tuned.genres, tuned.settings)
         model.fit(list(train["lyrics"]), label_matrix(train["genres"], tuned.genres))
     model.thresholds = tuned.thresholds
     model.metadata = {

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from lyricgenre.decision import STRATEGIES, Thresholds, top_k_mask
-from lyricgenre.evaluation.metrics import f1_macro, f1_micro
+from lyricgenre.metrics import f1_macro, f1_micro
 
 GRID = np.round(np.arange(0.02, 0.81, 0.01), 2)
 RULE_FOLDS = 5

@@ -1,0 +1,78 @@
+"""MODEL_CARD.md of an exported model: `model_card.template.md` beside this module, filled from the manifest."""
+
+from __future__ import annotations
+
+from importlib import resources
+from string import Template
+
+
+def model_card(manifest: dict, test_metrics: dict | None) -> str:
+    """What the model is, what it was trained on, what it is worth, and under which licences."""
+    validation = manifest.get("validation_metrics") or {}
+    training = manifest.get("training") or {}
+    refit = (
+        f" Trained again on train + validation (`lyricgenre refit` of `{training['refit_from']}`) after the "
+        "decision rule and the weights were tuned on validation; they were kept, not re-tuned."
+        if training.get("refit_from")
+        else ""
+    )
+    metrics = [
+        f"- validation (artist-disjoint{', the tuned model before the refit' if refit else ''}): "
+        f"F1 micro {validation.get('f1_micro', float('nan')):.4f}, "
+        f"macro {validation.get('f1_macro', float('nan')):.4f}",
+        *(_test_lines(test_metrics) if test_metrics else []),
+    ]
+    template = Template((resources.files("lyricgenre.export") / "model_card.template.md").read_text(encoding="utf-8"))
+    return template.substitute(
+        name=manifest["name"],
+        components="\n".join(
+            f"- `{c['type']}` (weight {c['weight']}): {c.get('description', '')}" for c in manifest["components"]
+        ),
+        train_songs=training.get("train_songs"),
+        train_split=training.get("train_split", "train"),
+        genres=len(manifest["genres"]),
+        refit=refit,
+        decision="\n".join(_decision_lines(manifest)),
+        metrics="\n".join(metrics),
+    )
+
+
+def _decision_lines(manifest: dict) -> list[str]:
+    thresholds, families = manifest["thresholds"], manifest.get("families")
+    tuned = (
+        f"`{thresholds['strategy']}` threshold rule (every rule tuned on the artist-disjoint validation split, the "
+        f"default one chosen by cross-validation over its artists); global threshold {thresholds['global_threshold']}, "
+        f"top-k {thresholds['top_k']}."
+    )
+    if not families:
+        return [tuned]
+    return [
+        f"Families: {len(families['names'])} ({', '.join(families['names'])}), each scored from its genres' "
+        f"probabilities by the aggregation chosen across validation artists (`{families['aggregation']}`; "
+        "`max`: the most probable member, `members`/`all`: logistic fits) and decided by a "
+        f"`{families['thresholds']['strategy']}` threshold rule tuned there; every song gets at least one family.",
+        f"Fine genres by default (`precise`): a genre only under a predicted family, probability at least "
+        f"{families['fine_threshold']}, at most {families['max_genres']} per song — tuned on validation to predict no "
+        "more genres per song than the songs have. `--threshold`/`--top-k` replace it with the plain rule below.",
+        f"Plain rule: {tuned}",
+    ]
+
+
+def _test_lines(test_metrics: dict) -> list[str]:
+    s = test_metrics["summary"]
+    lines = [
+        f"- test ({test_metrics['protocol']}, {test_metrics['songs']} songs), default rule: F1 micro "
+        f"{s['f1_micro']:.4f}, macro {s['f1_macro']:.4f}, samples {s['f1_samples']:.4f}, precision "
+        f"{s['precision_micro']:.4f}, {s['mean_predicted_genres']:.2f} genres per song (true "
+        f"{s['mean_true_genres']:.2f}); expected calibration error {test_metrics['calibration']['ece']:.4f}"
+    ]
+    if "families" in test_metrics:
+        f = test_metrics["families"]["summary"]
+        lines.append(
+            f"- test, families ({test_metrics['families']['families_present']} present): F1 micro {f['f1_micro']:.4f}, "
+            f"macro {f['f1_macro']:.4f}, precision {f['precision_micro']:.4f}, recall {f['recall_micro']:.4f}"
+        )
+    never = sorted(g["genre"] for g in test_metrics["per_genre"] if g["support"] > 0 and g["f1"] == 0)
+    present = sum(g["support"] > 0 for g in test_metrics["per_genre"])
+    lines.append(f"- never right on test ({len(never)} of {present} genres present): {', '.join(never) or 'none'}")
+    return lines

@@ -1,0 +1,60 @@
+"""The `lyricgenre` command line: one module per command group; each command unpacks its options into the
+public function of a stage or of `lyricgenre.interfaces`, and every error reaches the user as one line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from lyricgenre.interfaces.cli import predict, serve, stages, tag
+
+EXIT_BAD_INPUT = 2
+# What only the dataset build, training, evaluation and export import (the `[train]` extras).
+TRAINING_MODULES = {"pandas", "pyarrow", "sklearn", "matplotlib", "scipy", "joblib", "torch", "transformers", "onnx"}
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
+
+
+COMMAND_GROUPS = (stages, predict, tag, serve)  # in the order `lyricgenre --help` lists them
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from lyricgenre import __version__
+
+    parser = argparse.ArgumentParser(prog="lyricgenre", description="Tag songs with genres from their lyrics.")
+    parser.add_argument("--version", action="version", version=f"lyricgenre {__version__}")
+    subcommands = parser.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        group.add_commands(subcommands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from lyricgenre.errors import UserError
+
+    try:
+        args.handler(args)
+    except ModuleNotFoundError as error:
+        if error.name and error.name.split(".")[0] in TRAINING_MODULES:
+            print(
+                f"lyricgenre: error: `{args.command}` needs the training extras ({error.name} is not installed): "
+                "pip install 'lyricgenre[train]'",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        raise
+    except UserError as error:
+        print(f"lyricgenre: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("lyricgenre: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of stdout went away (`lyricgenre predict … | head`): stop without a traceback. Python
+        # flushes stdout again at exit, so point it at /dev/null first; the exit code says output was cut short.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return 0
+

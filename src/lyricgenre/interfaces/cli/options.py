@@ -1,0 +1,40 @@
+"""Options and checks shared by the commands that classify (`predict`, `tag`, `serve`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lyricgenre.errors import UserError
+
+
+def add_decision_options(parser: argparse.ArgumentParser, pool_help: str) -> None:
+    """Options shared by `predict` and `tag`: output, model, decision rule, threads, artist pooling."""
+    parser.add_argument("--output", type=Path, help="write .jsonl or .csv here (default: JSONL on stdout)")
+    parser.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
+    parser.add_argument("--top-k", type=int, help="keep at most K genres (with --threshold: both apply)")
+    parser.add_argument("--threshold", type=float, help="global probability threshold instead of the tuned ones")
+    parser.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
+    parser.add_argument("--pool-artist", action="store_true", help=pool_help)
+
+
+MAX_THREADS = 256  # more than any CPU this runs on; onnxruntime would spend minutes starting them
+
+
+def check_threads(threads: int | None, option: str = "--threads") -> None:
+    if threads is not None and not 1 <= threads <= MAX_THREADS:
+        raise UserError(f"{option} must be between 1 and {MAX_THREADS}, got {threads}")
+
+
+def check_decision_options(args: argparse.Namespace) -> None:
+    check_threads(args.threads)
+    if args.top_k is not None and args.top_k < 1:
+        raise UserError(f"--top-k must be at least 1, got {args.top_k}")
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise UserError(f"--threshold must be between 0 and 1, got {args.threshold}")
+
+
+def readable(args: argparse.Namespace) -> bool:
+    """A line a song for people on standard output: asked for, or the default on a terminal."""
+    return args.output is None and (args.format == "table" or (args.format is None and sys.stdout.isatty()))

@@ -1,0 +1,145 @@
+"""`lyricgenre predict` (one song, a file or a folder) and `lyricgenre genres`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from lyricgenre.errors import UserError
+from lyricgenre.interfaces.cli.options import add_decision_options, check_decision_options, readable
+
+
+def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
+    predict = subcommands.add_parser("predict", help="tag lyrics with genres")
+    predict.add_argument("lyrics", nargs="?", help="the lyrics, or - to read them from standard input")
+    predict.add_argument(
+        "--input", type=Path, help=".csv, .jsonl, .txt or audio file, or a folder of .txt/.lrc/audio files"
+    )
+    predict.add_argument("--text-column", default="lyrics", help="lyrics column/field of a CSV or JSONL input")
+    predict.add_argument(
+        "--format",
+        choices=["table", "json", "jsonl"],
+        help="standard output: a table (one song) or a line a song (--input), the default on a terminal; json or "
+        "jsonl: a JSON record a song, the default when piped",
+    )
+    add_decision_options(
+        predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
+    )
+    predict.set_defaults(handler=_run_predict)
+
+
+def _run_predict(args: argparse.Namespace) -> None:
+    from lyricgenre.interfaces.batch import predict_file
+
+    if args.lyrics is None and args.input is None and not sys.stdin.isatty():
+        args.lyrics = "-"  # `cat song.txt | lyricgenre predict`
+    if (args.lyrics is None) == (args.input is None):
+        raise UserError("give either lyrics (or - for standard input) or --input FILE, not both or neither")
+    if args.input is not None and args.format == "json":
+        raise UserError("--format json is for one song; with --input use --format jsonl (or --output x.csv)")
+    check_decision_options(args)
+    if args.pool_artist and args.input is None:
+        raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
+    if args.input is not None:
+        from lyricgenre.interfaces.batch import FileOptions
+        from lyricgenre.runtime import GenreClassifier
+
+        options = FileOptions(
+            text_column=args.text_column,
+            threshold=args.threshold,
+            top_k=args.top_k,
+            pool="artist" if args.pool_artist else None,
+            pool_required=args.pool_artist,
+            readable=readable(args),
+        )
+        classifier = GenreClassifier.load(args.model, threads=args.threads)
+        failed = predict_file(args.input, args.output, classifier, options)
+        if failed:
+            raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
+        return
+    _predict_one(args)
+
+
+def _add_genres_command(subcommands: argparse._SubParsersAction) -> None:
+    genres = subcommands.add_parser("genres", help="list every genre with its families and training support")
+    genres.add_argument("--format", choices=["table", "json"], default="table")
+    genres.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
+    genres.set_defaults(handler=_run_genres)
+
+
+def _run_genres(args: argparse.Namespace) -> None:
+    from lyricgenre.interfaces.catalog import catalog_table, genre_catalog
+    from lyricgenre.runtime import GenreClassifier
+    from lyricgenre.taxonomy import load_taxonomy
+
+    entries = genre_catalog(GenreClassifier.load(args.model, threads=1), load_taxonomy())
+    print(json.dumps(entries, ensure_ascii=False, indent=1) if args.format == "json" else catalog_table(entries))
+
+
+def add_commands(subcommands: argparse._SubParsersAction) -> None:
+    _add_predict_command(subcommands)
+    _add_genres_command(subcommands)
+
+
+BAR_WIDTH = 24
+
+
+def _predict_one(args: argparse.Namespace) -> None:
+    """One song: a table for people, one JSON record, or a record written to --output."""
+    from lyricgenre.interfaces.batch import song_records
+    from lyricgenre.interfaces.formats import PredictionWriter
+    from lyricgenre.runtime import GenreClassifier, input_notes
+
+    text = _read_single(args.lyrics)
+    if not text.strip():
+        raise UserError("the lyrics are empty")
+    classifier = GenreClassifier.load(args.model, threads=args.threads)
+    probabilities = classifier.predict_proba([text])
+    if args.output:  # one record, as `--input` writes them (JSONL or CSV)
+        if args.format:
+            raise UserError("--format is for standard output; --output writes a JSONL or CSV record")
+        writer = PredictionWriter(args.output, sys.stdout)
+        success = False
+        try:
+            writer.write({"row": 1, **song_records(classifier, probabilities, [text], args.threshold, args.top_k)[0]})
+            success = True
+        finally:
+            writer.close(success)
+        return
+    if args.format in ("json", "jsonl"):
+        print(
+            json.dumps(
+                song_records(classifier, probabilities, [text], args.threshold, args.top_k)[0], ensure_ascii=False
+            )
+        )
+        return
+    (families,) = classifier.rank_families(probabilities)
+    (ranked,) = classifier.rank_probabilities(probabilities, args.threshold, args.top_k)
+    if families:
+        _print_table("family", [item for item in families if item[2]] + [item for item in families if not item[2]][:2])
+        print()
+    _print_table("genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5])
+    if not any(predicted for _, _, predicted in ranked):
+        print("(no genre passes the threshold; the closest are shown)")
+    for note in input_notes(text):
+        print(f"note: {note}")
+
+
+def _print_table(heading: str, shown: list[tuple[str, float, bool]]) -> None:
+    print(f"{heading:<28} {'score':>5}")
+    for name, probability, predicted in shown:
+        bar = "█" * round(probability * BAR_WIDTH)
+        print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
+
+
+def _read_single(lyrics: str) -> str:
+    """The lyrics given, or standard input's for "-" (decoded as UTF-8 whatever the locale says)."""
+    if lyrics != "-":
+        return lyrics
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(f"standard input is not UTF-8 text ({error.reason} at byte {error.start})") from None

@@ -1,0 +1,97 @@
+"""`lyricgenre tag`: genres into a music library's audio file tags."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from lyricgenre.errors import UserError
+from lyricgenre.interfaces.cli.options import add_decision_options, check_decision_options, readable
+
+
+def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
+    from lyricgenre.interfaces.tag_settings import CASES, FIELDS, LEVELS, POOLS
+
+    tag = subcommands.add_parser(
+        "tag",
+        help="write predicted genres into a music library's audio file tags",
+        description="Options not given here come from the config file (--config), else their defaults.",
+    )
+    tag.add_argument("input", type=Path, help="an audio file or a folder of them (.mp3 .flac .ogg .opus .m4a)")
+    tag.add_argument("--write", action="store_true", help="write the tags (default: a dry run that only reports)")
+    tag.add_argument("--config", type=Path, help="TOML config file (default: ~/.config/lyricgenre/config.toml)")
+    tag.add_argument(
+        "--field", choices=FIELDS, help="LYRICGENRE, a field of its own (default), or the standard genre tag"
+    )
+    tag.add_argument("--level", choices=LEVELS, help="write families, fine genres or both (default: both)")
+    tag.add_argument(
+        "--max-genres", type=int, metavar="N", help="most fine genres written (default: all; 2 with --field genre)"
+    )
+    tag.add_argument("--separator", help="join the values into one, e.g. '; ' (default: a multi-value tag)")
+    tag.add_argument(
+        "--keep-existing", action="store_true", default=None, help="keep the file's values, add the new ones"
+    )
+    tag.add_argument("--pool", choices=POOLS, help="tag each artist's or album's songs together (default: artist)")
+    tag.add_argument("--case", choices=CASES, help="names as the model writes them (lower) or in title case")
+    tag.add_argument(
+        "--follow-symlinks", action="store_true", help="also rewrite files that links point to outside the folder"
+    )
+    tag.add_argument(
+        "--format", choices=["table", "jsonl"], help="report on standard output: a line a file or JSONL records"
+    )
+    add_decision_options(tag, "the same as --pool artist")
+    tag.set_defaults(handler=_run_tag, text_column="lyrics")
+
+
+def _run_tag(args: argparse.Namespace) -> None:
+    from lyricgenre.interfaces.library import tag_library
+    from lyricgenre.interfaces.tag_settings import load_tag_settings
+    from lyricgenre.runtime import GenreClassifier
+
+    check_decision_options(args)
+    settings = load_tag_settings(args.config).overlay(
+        field=args.field,
+        level=args.level,
+        max_genres=args.max_genres,
+        separator=args.separator,
+        keep_existing=args.keep_existing,
+        pool="artist" if args.pool_artist else args.pool,
+        case=args.case,
+    )
+    _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
+    tagger = tag_library(
+        args.input,
+        GenreClassifier.load(args.model, threads=args.threads),
+        settings,
+        write=args.write,
+        output=args.output,
+        follow_symlinks=args.follow_symlinks,
+        threshold=args.threshold,
+        top_k=args.top_k,
+        readable=readable(args),
+    )
+    if tagger.leftovers_removed:
+        print(f"removed {len(tagger.leftovers_removed)} temporary copies an interrupted run had left", file=sys.stderr)
+    print(tagger.summary(), file=sys.stderr)
+    problems = tagger.counts["not classified"] + tagger.counts["failed"]
+    if problems:
+        raise UserError(
+            f"{problems} file(s) could not be classified or tagged; "
+            "see their 'error' or 'tag_error' field in the output (those files are unchanged)"
+        )
+
+
+def _stop_cleanly_on(*signals: signal.Signals) -> None:
+    """Turn these signals into KeyboardInterrupt, so a file being rewritten drops its copy and the report is kept."""
+
+    def interrupt(number, frame):
+        raise KeyboardInterrupt(signal.Signals(number).name)
+
+    for number in signals:
+        signal.signal(number, interrupt)
+
+
+def add_commands(subcommands: argparse._SubParsersAction) -> None:
+    _add_tag_command(subcommands)
