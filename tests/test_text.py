@@ -10,8 +10,7 @@ from lyricgenre.text import (
     songs_tokens,
     token_windows,
 )
-
-from .conftest import synthetic_lyrics
+from tests.conftest import synthetic_lyrics
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ import pytest
 import uvicorn
 
 from lyricgenre.interfaces.web.app import create_app
+from tests.conftest import synthetic_lyrics
 
-from .conftest import synthetic_lyrics
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):

@@ -11,8 +11,7 @@ import pytest
 from lyricgenre.interfaces.batch import ProgressBar
 from lyricgenre.interfaces.cli import main
 from lyricgenre.interfaces.formats import count_songs, parse_lrc, read_songs
-
-from .conftest import synthetic_lyrics
+from tests.conftest import synthetic_lyrics
 
 
 @pytest.fixture(scope="session")

