@@ -26,7 +26,6 @@ from mutagen.mp4 import MP4, MP4FreeForm
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
-AUDIO_SUFFIXES = (".mp3", ".flac", ".ogg", ".opus", ".m4a")
 TAG_FIELDS = ("lyricgenre", "genre")  # our own field, or the standard genre tag
 OWN_FIELD = "LYRICGENRE"
 _MP4_OWN_FIELD = f"----:com.apple.iTunes:{OWN_FIELD}"
@@ -117,6 +116,26 @@ class _MP4Fields:
             tags[self.atoms[name]] = values
 
 
+@dataclass(frozen=True)
+class AudioFormat:
+    """A supported audio format: its name, file suffixes, mutagen classes and how its tags are named."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    mutagen_types: tuple[type, ...]
+    fields: type
+
+
+# The one list of supported formats: file discovery, dispatch, help texts and error messages come from it.
+AUDIO_FORMATS = (
+    AudioFormat("MP3", (".mp3",), (MP3,), _ID3Fields),
+    AudioFormat("FLAC", (".flac",), (FLAC,), _VorbisFields),
+    AudioFormat("Ogg Vorbis/Opus", (".ogg", ".opus"), (OggVorbis, OggOpus), _VorbisFields),
+    AudioFormat("M4A", (".m4a",), (MP4,), _MP4Fields),
+)
+AUDIO_SUFFIXES = tuple(suffix for audio_format in AUDIO_FORMATS for suffix in audio_format.suffixes)
+
+
 def _open(path: Path, name: str):
     """The mutagen file object and the field accessors for its tag format (`name` is the file errors show)."""
     try:
@@ -125,13 +144,11 @@ def _open(path: Path, name: str):
         raise AudioTagError(f"{name}: unreadable audio file ({error})") from error
     if audio is None:
         raise AudioTagError(f"{name}: not a recognised audio file")
-    if isinstance(audio, MP4):
-        return audio, _MP4Fields()
-    if isinstance(audio, MP3):
-        return audio, _ID3Fields()
-    if isinstance(audio, (FLAC, OggVorbis, OggOpus)):
-        return audio, _VorbisFields()
-    raise AudioTagError(f"{name}: holds {type(audio).__name__} audio, which is not supported (MP3, FLAC, Ogg, M4A)")
+    for audio_format in AUDIO_FORMATS:
+        if isinstance(audio, audio_format.mutagen_types):
+            return audio, audio_format.fields()
+    supported = ", ".join(audio_format.name for audio_format in AUDIO_FORMATS)
+    raise AudioTagError(f"{name}: holds {type(audio).__name__} audio, which is not supported ({supported})")
 
 
 def read_audio_song(path: Path, name: str | None = None) -> AudioSong:

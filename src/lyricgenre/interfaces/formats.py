@@ -21,9 +21,9 @@ from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.text import lyrics_problem, unencodable
 
-INPUT_SUFFIXES = (".csv", ".jsonl", ".txt", *AUDIO_SUFFIXES)
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
-OUTPUT_SUFFIXES = (".jsonl", ".csv")
+# The one list of output formats: dispatch, help texts and error messages come from it.
+OUTPUT_FORMATS = {".jsonl": "JSON Lines, a record a song", ".csv": "CSV, a row a song, scores as JSON"}
 KEPT_FIELDS = ("id", "artist", "title", "album")
 _LRC_TIMESTAMP = re.compile(r"\[\d{1,3}:\d{2}(?:[.:]\d{1,3})?\]")
 _LRC_TAG = re.compile(r"^\[(ar|ti|al|by|length|offset|re|ve|au):(.*)\]\s*$", re.IGNORECASE)
@@ -51,14 +51,10 @@ def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False
     if not path.is_file():  # a FIFO or a device would block or never end
         raise UserError(f"{path}: not a regular file")
     suffix = path.suffix.lower()
-    allowed = AUDIO_SUFFIXES if audio_only else INPUT_SUFFIXES
+    allowed = AUDIO_SUFFIXES if audio_only else tuple(INPUT_FORMATS)
     if suffix not in allowed:
         raise UserError(f"{path}: unsupported input type {suffix or '(none)'}; use {', '.join(allowed)} or a folder")
-    if suffix == ".csv":
-        return _read_csv(path, text_column)
-    if suffix == ".jsonl":
-        return _read_jsonl(path, text_column)
-    return iter([_read_song_file(path, 1, {"id": path.name})])
+    return INPUT_FORMATS[suffix](path, text_column)
 
 
 def _open_text(path: Path):
@@ -180,6 +176,11 @@ def _read_folder(folder: Path, audio_only: bool) -> Iterator[SongRow]:
         yield SongRow(number, None, {"id": name}, error=f"folder cannot be read ({why}); its files were not tagged")
 
 
+def _read_one_song(path: Path, text_column: str) -> Iterator[SongRow]:
+    """A .txt, .lrc or audio file given as the input: one song, identified by its file name."""
+    yield _read_song_file(path, 1, {"id": path.name})
+
+
 def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
     if path.suffix.lower() in AUDIO_SUFFIXES:
         return _read_audio_file(path, number, fields)
@@ -276,8 +277,8 @@ class PredictionWriter:
         self.readable = readable and self.output is None  # one line a song for people, instead of JSONL
         self.extra_columns = extra_columns  # CSV columns after `notes`, e.g. `artist_songs`
         self.transform, self.journal = transform, journal
-        if self.output and self.output.suffix.lower() not in OUTPUT_SUFFIXES:
-            raise UserError(f"{self.output}: unsupported output type; use .jsonl or .csv")
+        if self.output and self.output.suffix.lower() not in OUTPUT_FORMATS:
+            raise UserError(f"{self.output}: unsupported output type; use {' or '.join(OUTPUT_FORMATS)}")
         self.is_csv = bool(self.output and self.output.suffix.lower() == ".csv")
         if self.output:
             if self.output.is_dir():
@@ -368,3 +369,22 @@ def _csv_value(key: str, value):
     if isinstance(value, list):
         return ("; " if key == "notes" else "|").join(value)
     return value
+
+
+# The one list of input file formats (suffix -> reader of its songs); a folder is read for .txt/.lrc/audio files.
+INPUT_FORMATS: dict[str, Callable[[Path, str], Iterator[SongRow]]] = {
+    ".csv": _read_csv,
+    ".jsonl": _read_jsonl,
+    ".txt": _read_one_song,
+    **{suffix: _read_one_song for suffix in AUDIO_SUFFIXES},
+}
+
+
+def input_formats_help() -> str:
+    """What `--input` accepts, for the command's help."""
+    lyrics_files = " ".join(LYRICS_FILE_SUFFIXES)
+    return f"a {', '.join(INPUT_FORMATS)} file, or a folder of lyrics ({lyrics_files}) and audio files"
+
+
+def output_formats_help() -> str:
+    return f"write {' or '.join(OUTPUT_FORMATS)} here (default: JSONL on standard output)"

@@ -79,6 +79,9 @@ def _matches(value: Any, annotation: Any) -> bool:
     return isinstance(value, annotation)
 
 
+_PLURALS = {int: "integers", float: "numbers", str: "strings", bool: "booleans"}
+
+
 def _type_name(annotation: Any) -> str:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -86,7 +89,7 @@ def _type_name(annotation: Any) -> str:
     if origin is typing.Literal:
         return " or ".join(repr(arg) for arg in args)
     if origin is list:
-        return f"a list of {_type_name(args[0])}" if args else "a list"
+        return f"a list of {_PLURALS.get(args[0], _type_name(args[0]))}" if args else "a list"
     if annotation is type(None):
         return "null"
     return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from lyricgenre.errors import UserError
+from lyricgenre.interfaces.formats import output_formats_help
 
 
 def add_decision_options(parser: argparse.ArgumentParser, pool_help: str) -> None:
     """Options shared by `predict` and `tag`: output, model, decision rule, threads, artist pooling."""
-    parser.add_argument("--output", type=Path, help="write .jsonl or .csv here (default: JSONL on stdout)")
+    parser.add_argument("--output", type=Path, help=output_formats_help())
     parser.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
     parser.add_argument("--top-k", type=int, help="keep at most K genres (with --threshold: both apply)")
     parser.add_argument("--threshold", type=float, help="global probability threshold instead of the tuned ones")

@@ -9,14 +9,13 @@ from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.cli.options import add_decision_options, check_decision_options, readable
+from lyricgenre.interfaces.formats import input_formats_help
 
 
 def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
     predict = subcommands.add_parser("predict", help="tag lyrics with genres")
     predict.add_argument("lyrics", nargs="?", help="the lyrics, or - to read them from standard input")
-    predict.add_argument(
-        "--input", type=Path, help=".csv, .jsonl, .txt or audio file, or a folder of .txt/.lrc/audio files"
-    )
+    predict.add_argument("--input", type=Path, help=input_formats_help())
     predict.add_argument("--text-column", default="lyrics", help="lyrics column/field of a CSV or JSONL input")
     predict.add_argument(
         "--format",

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from lyricgenre.errors import UserError
+from lyricgenre.interfaces.audio import AUDIO_SUFFIXES
 from lyricgenre.interfaces.cli.options import add_decision_options, check_decision_options, readable
 
 
@@ -19,7 +20,7 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
         help="write predicted genres into a music library's audio file tags",
         description="Options not given here come from the config file (--config), else their defaults.",
     )
-    tag.add_argument("input", type=Path, help="an audio file or a folder of them (.mp3 .flac .ogg .opus .m4a)")
+    tag.add_argument("input", type=Path, help=f"an audio file or a folder of them ({' '.join(AUDIO_SUFFIXES)})")
     tag.add_argument("--write", action="store_true", help="write the tags (default: a dry run that only reports)")
     tag.add_argument("--config", type=Path, help="TOML config file (default: ~/.config/lyricgenre/config.toml)")
     tag.add_argument(
