@@ -1,7 +1,7 @@
 """Generate the reference pages that must not drift from the code: docs/settings.md and docs/cli.md's reference.
 
-    python tools/docs.py           rewrite them
-    python tools/docs.py --check   exit 1 if either differs from what the code says (a test runs this)
+python tools/docs.py           rewrite them
+python tools/docs.py --check   exit 1 if either differs from what the code says (a test runs this)
 """
 
 from __future__ import annotations

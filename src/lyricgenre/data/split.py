@@ -8,7 +8,7 @@ most of its genres relative to the target fractions.
 Genres are balanced by ARTIST: an artist counts once for each genre it carries, however many songs it
 has, so every split holds the same share of, say, pop artists — as a real library would. Balancing by
 song counts let the few prolific pop artists fill train's pop quota and pushed the other pop artists
-into validation and test (7.8% of train artists were pop against 44% of validation and test artists).
+into validation and test (the shares per split: DATACARD.md, "Genre shares per split").
 
 Prolific artists (more than `max_eval_artist_songs` songs, e.g. the 21-artist source's 300-500 songs
 each) always go to train: one of them in a test split of ~1,300 songs would make a third of it, so the

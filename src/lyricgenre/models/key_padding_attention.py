@@ -5,8 +5,8 @@ tokens) scores in every layer: an extra pass over the largest tensor of the netw
 both the fp32 and the int8 encoder. Here each query gets one more feature fixed at 1 and each key
 one more feature holding its mask bias (0, or -1e9 for padding), so `q·k` already
 includes the mask and that pass disappears: the scores are bit-identical (adding 0 changes no
-float; padding keys still get exactly zero weight), the encoder runs ~5% faster in int8 and ~1%
-in fp32 on 2 cores (`benchmarks/quantisation_variants.py --trained`). Training keeps PyTorch's own attention.
+float; padding keys still get exactly zero weight) and the encoder runs faster (docs/results.md, "Speed";
+`benchmarks/quantisation_variants.py --trained`). Training keeps PyTorch's own attention.
 """
 
 from __future__ import annotations

@@ -152,8 +152,8 @@ def tune_model(folder: Path, data: Path | None = None) -> dict:
 def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
     """Train a tuned model again on train + validation, with its settings, genres and decision rules.
 
-    Labels are artists' genres, so what generalises to unseen artists is the number of artists seen:
-    the validation split adds ~18% more. Nothing is re-tuned (no held-out songs are left): the rules,
+    Labels are artists' genres, so what generalises to unseen artists is the number of artists seen,
+    which the validation split adds to. Nothing is re-tuned (no held-out songs are left): the rules,
     and an ensemble's weights, stay those tuned on validation; an ensemble refits each member into
     `out/members/`. Evaluate the result on the test split only.
     """
