@@ -6,7 +6,7 @@ import struct
 import pytest
 
 from lyricgenre.interfaces import audio
-from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioSong, AudioTagError, read_audio_song, read_tag, write_tag
+from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioSong, AudioTagError, read_audio_song, read_tag, write_tags
 
 from .audio_files import AUDIO_PAYLOAD, make_audio
 
@@ -19,9 +19,9 @@ def test_tags_read_and_written_in_every_format(tmp_path, suffix):
     assert read_audio_song(path) == AudioSong(LYRICS, "Some Band", "A Song")
     assert read_tag(path, "genre") == ["Rock"] and read_tag(path, "lyricgenre") == []
 
-    write_tag(path, "lyricgenre", ["pop", "dance pop"])
+    write_tags(path, {"lyricgenre": ["pop", "dance pop"]})
     assert read_tag(path, "lyricgenre") == ["pop", "dance pop"] and read_tag(path, "genre") == ["Rock"]
-    write_tag(path, "genre", ["europop"])
+    write_tags(path, {"genre": ["europop"]})
     assert read_tag(path, "genre") == ["europop"] and read_tag(path, "lyricgenre") == ["pop", "dance pop"]
 
     assert read_audio_song(path) == AudioSong(LYRICS, "Some Band", "A Song")
@@ -50,7 +50,7 @@ def test_numeric_genres_of_older_taggers_read_as_names(tmp_path):
     )
     for path in (mp3, m4a):
         assert read_tag(path, "genre") == ["Rock"]
-        write_tag(path, "genre", ["album rock"])
+        write_tags(path, {"genre": ["album rock"]})
         assert read_tag(path, "genre") == ["album rock"]
     assert b"gnre" not in m4a.read_bytes()  # replaced by the text atom, not left beside it
 
@@ -58,7 +58,7 @@ def test_numeric_genres_of_older_taggers_read_as_names(tmp_path):
 def test_files_without_tags_or_lyrics(tmp_path):
     bare = make_audio(tmp_path / "bare.flac")
     assert read_audio_song(bare) == AudioSong(None, None, None) and read_tag(bare, "genre") == []
-    write_tag(bare, "lyricgenre", ["folk"])
+    write_tags(bare, {"lyricgenre": ["folk"]})
     assert read_tag(bare, "lyricgenre") == ["folk"]
 
 
@@ -66,7 +66,7 @@ def test_id3v23_files_stay_v23(tmp_path):
     path = make_audio(tmp_path / "old.mp3", lyrics=LYRICS, genre="Rock")
     tags = audio.ID3(path)
     tags.save(path, v2_version=3)
-    write_tag(path, "genre", ["soft rock", "yacht rock"])
+    write_tags(path, {"genre": ["soft rock", "yacht rock"]})
     assert audio.ID3(path).version[:2] == (2, 3) and read_tag(path, "genre") == ["soft rock", "yacht rock"]
 
 
@@ -74,7 +74,7 @@ def test_not_audio_is_a_clear_error_and_the_file_is_unchanged(tmp_path):
     fake = tmp_path / "song.mp3"
     fake.write_bytes(b"not audio at all")
     with pytest.raises(AudioTagError, match="song.mp3: "):
-        write_tag(fake, "genre", ["pop"])
+        write_tags(fake, {"genre": ["pop"]})
     assert fake.read_bytes() == b"not audio at all" and [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
 
 
@@ -84,7 +84,7 @@ def test_another_format_behind_an_audio_suffix_is_refused(tmp_path):
     chunks = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", 4) + bytes(4)
     wave.write_bytes(b"RIFF" + struct.pack("<I", len(chunks)) + chunks)
     original = wave.read_bytes()
-    for attempt in (lambda: read_audio_song(wave), lambda: write_tag(wave, "genre", ["pop"])):
+    for attempt in (lambda: read_audio_song(wave), lambda: write_tags(wave, {"genre": ["pop"]})):
         with pytest.raises(AudioTagError, match="song.ogg: holds WAVE audio, which is not supported"):
             attempt()
     assert wave.read_bytes() == original
@@ -101,7 +101,7 @@ def test_a_failure_at_any_step_leaves_the_original(tmp_path, monkeypatch, failin
     else:
         monkeypatch.setattr(os, "replace", _raise(OSError(13, "Permission denied")))
     with pytest.raises((AudioTagError, OSError)):
-        write_tag(path, "genre", ["pop"])
+        write_tags(path, {"genre": ["pop"]})
     assert path.read_bytes() == original and [p.name for p in tmp_path.iterdir()] == ["song.ogg"]
 
 
@@ -109,7 +109,7 @@ def test_a_symlink_is_kept_and_its_target_rewritten(tmp_path):
     target = make_audio(tmp_path / "store" / "song.m4a", lyrics=LYRICS)
     link = tmp_path / "link.m4a"
     link.symlink_to(target)
-    write_tag(link, "lyricgenre", ["jazz"])
+    write_tags(link, {"lyricgenre": ["jazz"]})
     assert link.is_symlink() and read_tag(target, "lyricgenre") == ["jazz"]
 
 
@@ -124,7 +124,7 @@ def test_hard_linked_files_are_refused(tmp_path):
     path = make_audio(tmp_path / "song.flac", lyrics=LYRICS)
     (tmp_path / "seeding.flac").hardlink_to(path)
     with pytest.raises(AudioTagError, match="has 2 hard links"):
-        write_tag(path, "genre", ["pop"])
+        write_tags(path, {"genre": ["pop"]})
     assert read_tag(path, "genre") == []
 
 
@@ -133,7 +133,7 @@ def test_the_owner_and_permissions_are_kept(tmp_path):
     path = make_audio(tmp_path / "song.opus", lyrics=LYRICS)
     os.chown(path, 1234, 2345)
     path.chmod(0o640)
-    write_tag(path, "lyricgenre", ["pop"])
+    write_tags(path, {"lyricgenre": ["pop"]})
     status = path.stat()
     assert (status.st_uid, status.st_gid, status.st_mode & 0o777) == (1234, 2345, 0o640)
 
@@ -144,14 +144,14 @@ def test_a_file_edited_by_another_program_during_tagging_is_left_to_it(tmp_path,
     size = path.stat().st_size
     write_copy = audio._write_copy
 
-    def edited_meanwhile(copy, name, field, values):
-        write_copy(copy, name, field, values)
+    def edited_meanwhile(copy, name, updates):
+        write_copy(copy, name, updates)
         with path.open("ab") as other_program:  # e.g. a player resizing its own tag in place
             other_program.write(b"\0" * 1000)
 
     monkeypatch.setattr(audio, "_write_copy", edited_meanwhile)
     with pytest.raises(AudioTagError, match="changed by another program while being tagged"):
-        write_tag(path, "genre", ["pop"])
+        write_tags(path, {"genre": ["pop"]})
     assert read_tag(path, "genre") == ["Rock"] and path.stat().st_size == size + 1000  # the other edit, kept
     assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]  # the edit kept, no copy left
 
@@ -162,9 +162,9 @@ def test_links_out_of_the_library_are_refused_unless_followed(tmp_path):
     library.mkdir()
     (library / "link.flac").symlink_to(outside)
     with pytest.raises(AudioTagError, match="outside the library"):
-        write_tag(library / "link.flac", "lyricgenre", ["pop"], root=library)
+        write_tags(library / "link.flac", {"lyricgenre": ["pop"]}, root=library)
     assert read_tag(outside, "lyricgenre") == []
-    write_tag(library / "link.flac", "lyricgenre", ["pop"])  # no root given: followed
+    write_tags(library / "link.flac", {"lyricgenre": ["pop"]})  # no root given: followed
     assert read_tag(outside, "lyricgenre") == ["pop"]
 
 
@@ -172,7 +172,7 @@ def test_files_of_other_users_are_refused_when_not_root(tmp_path, monkeypatch):
     path = make_audio(tmp_path / "song.ogg", lyrics=LYRICS)
     monkeypatch.setattr(os, "getuid", lambda: path.stat().st_uid + 1)
     with pytest.raises(AudioTagError, match="belongs to another user"):
-        write_tag(path, "lyricgenre", ["pop"])
+        write_tags(path, {"lyricgenre": ["pop"]})
 
 
 def test_leftover_copies_of_a_killed_run_are_removed_and_nothing_else(tmp_path):

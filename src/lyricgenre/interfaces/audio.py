@@ -15,12 +15,12 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import mutagen
 from mutagen.flac import FLAC
-from mutagen.id3 import ID3, TCON, TXXX
+from mutagen.id3 import ID3, TCON, TXXX, USLT
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4FreeForm
 from mutagen.oggopus import OggOpus
@@ -42,6 +42,8 @@ class AudioSong:
     title: str | None
     album: str | None = None
     album_artist: str | None = None
+    # Seconds, from the stream; not compared (a rewrite of the tags may move an estimate's last digits).
+    duration: float | None = field(default=None, compare=False)
 
 
 class _VorbisFields:
@@ -64,7 +66,7 @@ class _VorbisFields:
         return [text for name in self.lyrics_names for text in (tags.get(name, []) if tags is not None else [])]
 
     def set(self, tags, name: str, values: list[str]) -> None:
-        tags[self.names[name]] = values
+        tags[self.lyrics_names[0] if name == "lyrics" else self.names[name]] = values
 
 
 class _ID3Fields:
@@ -86,6 +88,9 @@ class _ID3Fields:
         return [frame.text for frame in tags.getall("USLT")] if tags else []
 
     def set(self, tags, name: str, values: list[str]) -> None:
+        if name == "lyrics":
+            tags.setall("USLT", [USLT(encoding=3, lang="eng", desc="", text="\n".join(values))])
+            return
         frame = TCON(encoding=3, text=values) if name == "genre" else TXXX(encoding=3, desc=OWN_FIELD, text=values)
         tags.setall(self.frames[name], [frame])
 
@@ -113,7 +118,7 @@ class _MP4Fields:
         if name == "lyricgenre":
             tags[self.atoms[name]] = [MP4FreeForm(value.encode("utf-8")) for value in values]
         else:
-            tags[self.atoms[name]] = values
+            tags["©lyr" if name == "lyrics" else self.atoms[name]] = values
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,7 @@ def read_audio_song(path: Path, name: str | None = None) -> AudioSong:
     texts = [text for text in fields.lyrics(audio.tags) if text and text.strip()]
     return AudioSong(
         lyrics=max(texts, key=len) if texts else None,
+        duration=getattr(audio.info, "length", None),
         **{name: _first(fields.get(audio.tags, name)) for name in ("artist", "title", "album", "album_artist")},
     )
 
@@ -171,8 +177,11 @@ def read_tag(path: Path, field: str, name: str | None = None) -> list[str]:
     return fields.get(audio.tags, field)
 
 
-def write_tag(path: Path, field: str, values: list[str], root: Path | None = None) -> None:
-    """Set `field` (one of `TAG_FIELDS`) to `values` through a checked copy renamed over the file.
+def write_tags(path: Path, updates: dict[str, list[str]], root: Path | None = None) -> None:
+    """Set each field of `updates` (one of `TAG_FIELDS`, or "lyrics") through a checked copy renamed over the file.
+
+    The copy is read back: each field must hold what was written, and the rest of the song (artist, title,
+    album, and the lyrics unless they were written) what it held before.
 
     The copy keeps the file's permissions and owner. Refused, the file left as it is: a hard-linked file
     (renaming a copy over one of its names would leave the other names with the old tags), a symbolic link to a
@@ -200,8 +209,10 @@ def write_tag(path: Path, field: str, values: list[str], root: Path | None = Non
     try:
         shutil.copy2(target, copy)
         _keep_owner(copy, status)
-        _write_copy(copy, name, field, values)
-        if read_tag(copy, field, name) != values or read_audio_song(copy, name) != before:
+        _write_copy(copy, name, updates)
+        expected = replace(before, lyrics="\n".join(updates["lyrics"])) if "lyrics" in updates else before
+        written = all(read_tag(copy, field, name) == values for field, values in updates.items() if field != "lyrics")
+        if not written or read_audio_song(copy, name) != expected:
             raise AudioTagError(f"{name}: the tags read back differ from those written; file left unchanged")
         if _identity(target.stat()) != _identity(status):
             raise AudioTagError(f"{name}: changed by another program while being tagged; left as it is (run again)")
@@ -235,7 +246,7 @@ LEFTOVER = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
 def remove_leftover_copies(folder: Path) -> list[Path]:
     """Delete the temporary copies a killed `tag --write` left below `folder`; returns them.
 
-    Ours for certain: hidden, named `.NAME.XXXXXXXX.tmp` as `write_tag` names them, beside the audio file NAME.
+    Ours for certain: hidden, named `.NAME.XXXXXXXX.tmp` as `write_tags` names them, beside the audio file NAME.
     """
     removed = []
     for path in Path(folder).rglob(".*.tmp"):
@@ -256,12 +267,13 @@ def _keep_owner(copy: Path, status: os.stat_result) -> None:
             pass  # not ours to give away: the copy stays the caller's, as any file they write
 
 
-def _write_copy(path: Path, name: str, field: str, values: list[str]) -> None:
+def _write_copy(path: Path, name: str, updates: dict[str, list[str]]) -> None:
     audio, fields = _open(path, name)
     try:
         if audio.tags is None:
             audio.add_tags()
-        fields.set(audio.tags, field, values)
+        for field, values in updates.items():
+            fields.set(audio.tags, field, values)
         if isinstance(audio.tags, ID3):
             version = audio.tags.version[1] if audio.tags.version[1] in (3, 4) else 4
             # An ID3v2.3 file stays v2.3; several genres are null-separated as in v2.4 (not joined by "/"),

@@ -12,6 +12,7 @@ import numpy as np
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.formats import PredictionWriter, SongRow, count_songs, read_songs
+from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher
 from lyricgenre.runtime import GenreClassifier, artist_groups, input_notes, pool_groups
 
 BATCH = 64
@@ -60,19 +61,25 @@ def predict_file(
     classifier: GenreClassifier,
     options: FileOptions = FileOptions(),
     tagger: Callable[[dict], dict] | None = None,
+    fetcher: LyricsFetcher | None = None,
 ) -> int:
     """Classify every row of `input` (a file or folder) into `output` (.jsonl/.csv; None: standard output);
     returns how many rows could not be classified. The Python API of `lyricgenre predict --input`.
 
     With a `tagger` (`lyricgenre.interfaces.library.LibraryTagger`), only audio files are read and each record passes
     through it before it is written; when it writes tags, the report is written under its own name as the run
-    goes (each record flushed), since it holds the files' previous tag values.
+    goes (each record flushed), since it holds the files' previous tag values. With a `fetcher`, audio files
+    without lyrics get them from a lyrics server first (`lyricgenre.interfaces.lyrics_fetch.LyricsFetcher`).
+    Rows with nothing to classify (no lyrics anywhere, instrumental) get a `skipped` reason, not an error.
     """
     input, output = Path(input), Path(output) if output else None
     rows = read_songs(input, options.text_column, audio_only=tagger is not None)
     if output and output.resolve() == input.resolve():
         raise UserError(f"{output}: the output would overwrite the input")
-    columns = ((f"{options.pool}_songs",) if options.pool else ()) + (getattr(tagger, "columns", ()))
+    if fetcher:
+        rows = fetcher.fill(rows)
+    columns = ((f"{options.pool}_songs",) if options.pool else ()) + (("lyrics_source",) if fetcher else ())
+    columns += getattr(tagger, "columns", ())
     writer = PredictionWriter(
         output,
         sys.stdout,
@@ -100,7 +107,7 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], op
     """Batch by batch: each batch is written as soon as it is classified."""
     failed = 0
     for batch in _batches(rows):
-        valid = [row for row in batch if row.error is None]
+        valid = [row for row in batch if row.lyrics is not None]
         texts = [row.lyrics for row in valid]
         records = []
         if texts:
@@ -123,7 +130,7 @@ def _classify_pooled(classifier: GenreClassifier, rows: Iterable[SongRow], optio
     """Every song first, then each artist's (or album's) songs averaged (`pool_groups`), then all written in
     input order. Songs without an artist (album) are each tagged alone."""
     rows = list(rows)
-    valid = [row for row in rows if row.error is None]
+    valid = [row for row in rows if row.lyrics is not None]
     artists = [pool_key(row.fields, options.pool) for row in valid]
     if options.pool_required and valid and not any(artist and artist.strip() for artist in artists):
         raise UserError(
@@ -162,9 +169,10 @@ def _write(rows: list[SongRow], records: dict[int, dict], writer: PredictionWrit
     """One output record per input row, in order; rows without a result keep their error. Returns how many."""
     for row in rows:
         record = {"row": row.row, **row.fields}
-        record.update(records.get(row.row) or {"families": None, "genres": None, "scores": None, "error": row.error})
+        outcome = {"skipped": row.skipped} if row.skipped else {"error": row.error}
+        record.update(records.get(row.row) or {"families": None, "genres": None, "scores": None, **outcome})
         writer.write(record)
-    return sum(row.row not in records for row in rows)
+    return sum(row.row not in records and not row.skipped for row in rows)
 
 
 class ProgressBar:

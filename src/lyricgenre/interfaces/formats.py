@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lyricgenre.errors import UserError
@@ -35,6 +35,9 @@ class SongRow:
     lyrics: str | None
     fields: dict = field(default_factory=dict)  # id / artist / title, when the input has them
     error: str | None = None
+    skipped: str | None = None  # why a song with nothing to classify is left out (no lyrics): not an error
+    audio_path: Path | None = None  # the audio file the row is read from
+    duration: float | None = None  # its length in seconds, from the audio stream
 
 
 def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False) -> Iterator[SongRow]:
@@ -205,11 +208,12 @@ def _read_audio_file(path: Path, number: int, fields: dict) -> SongRow:
     tags = {"artist": song.artist, "title": song.title, "album": song.album, "album_artist": song.album_artist}
     fields = {**fields, **{key: value for key, value in tags.items() if value}}
     if song.lyrics is not None:
-        return _row(number, parse_lrc(song.lyrics)[0], fields)
-    sidecar = _sidecar(path)
-    if sidecar is None:
-        return SongRow(number, None, fields, error=f"{path.name}: no lyrics tag and no .lrc or .txt file beside it")
-    return _read_song_file(sidecar, number, fields)
+        row = _row(number, parse_lrc(song.lyrics)[0], fields)
+    elif (sidecar := _sidecar(path)) is not None:
+        row = _read_song_file(sidecar, number, fields)
+    else:
+        row = SongRow(number, None, fields, skipped="no lyrics: no lyrics tag and no .lrc or .txt file beside it")
+    return replace(row, fields={**row.fields, "path": str(path)}, audio_path=path, duration=song.duration)
 
 
 def _sidecar(audio: Path) -> Path | None:
@@ -320,8 +324,8 @@ class PredictionWriter:
             return
         flat = {key: _csv_value(key, value) for key, value in record.items()}
         if self.csv_writer is None:
-            columns = ["row", *KEPT_FIELDS, "families", "genres", "family_scores", "scores", "notes"]
-            columns += [*self.extra_columns, "error"]
+            columns = ["row", *KEPT_FIELDS, "path", "families", "genres", "family_scores", "scores", "notes"]
+            columns += [*self.extra_columns, "error", "skipped"]
             self.csv_writer = csv.DictWriter(self.handle, fieldnames=columns, extrasaction="ignore")
             self.csv_writer.writeheader()
         self.csv_writer.writerow(flat)
@@ -352,6 +356,8 @@ def readable_line(record: dict) -> str:
     label = f"{name} ({credit})" if credit else name
     if record.get("error"):
         return f"{label}: error: {record['error']}"
+    if record.get("skipped"):
+        return f"{label}: skipped ({record['skipped']})"
     families, genres = ", ".join(record.get("families") or []), ", ".join(record.get("genres") or [])
     line = f"{label}: {families} · {genres}" if families else f"{label}: {genres or '(no genre)'}"
     if "tag_status" in record:

@@ -2,7 +2,7 @@
 
 The songs are classified exactly as `lyricgenre predict --input` does (embedded or sidecar lyrics, optional
 pooling by artist); each record then says what happens to its file's tag. Without `--write` nothing is
-written (a dry run); with it, each file is rewritten through a checked copy (`lyricgenre.interfaces.audio.write_tag`).
+written (a dry run); with it, each file is rewritten through a checked copy (`lyricgenre.interfaces.audio.write_tags`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from lyricgenre.interfaces.audio import AudioTagError, read_tag, remove_leftover_copies, write_tag
+from lyricgenre.interfaces.audio import AudioTagError, read_tag, remove_leftover_copies, write_tags
 from lyricgenre.interfaces.batch import FileOptions, predict_file
+from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher, LyricsSettings
 from lyricgenre.interfaces.tag_settings import TagSettings
 from lyricgenre.runtime import GenreClassifier
 
@@ -24,25 +25,42 @@ class LibraryTagger:
     What goes into the field — families and/or fine genres, how many, under which names, merged with the
     file's own values or not — is `TagSettings.values`. Statuses: `written`, `would write` (dry run),
     `unchanged` (the field already holds these values), `no genres` (nothing to write: the file is left
-    alone, its genres never wiped), `not classified` (the row has an error) and `failed` (the file could not
-    be rewritten; `tag_error` says why, the file is unchanged).
+    alone, its genres never wiped), `skipped: no lyrics` (none embedded, beside it or on the lyrics server,
+    or instrumental: nothing to classify, not a failure), `not classified` (the row has an error) and `failed`
+    (the file could not be rewritten; `tag_error` says why, the file is unchanged).
+
+    `save_lyrics` maps a file's id to lyrics fetched for it, written into its lyrics tag with its genres.
     """
 
-    columns = TAG_COLUMNS  # what each report record gets, after the prediction's own fields
-
-    def __init__(self, root: Path, settings: TagSettings, write: bool, follow_symlinks: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        settings: TagSettings,
+        write: bool,
+        follow_symlinks: bool = False,
+        save_lyrics: dict[str, str] | None = None,
+    ):
         self.root, self.settings, self.write = Path(root), settings, write
         self.follow_symlinks = follow_symlinks  # rewrite link targets outside `root` too
+        self.save_lyrics = save_lyrics
+        # What each report record gets, after the prediction's own fields.
+        self.columns = TAG_COLUMNS + (("lyrics_saved",) if save_lyrics is not None else ())
         self.counts: Counter[str] = Counter()
         self.leftovers_removed: list[Path] = []
+        self.fetcher: LyricsFetcher | None = None  # set by `tag_library` when lyrics are fetched
 
     def __call__(self, record: dict) -> dict:
-        values, status, previous, error = self._tag(record)
+        lyrics = (self.save_lyrics or {}).pop(str(record.get("id")), None)
+        values, status, previous, error = self._tag(record, lyrics)
         self.counts[status] += 1
         extra = {"tag_values": values, "tag_status": status, "tag_previous": previous}
+        if self.save_lyrics is not None:
+            extra["lyrics_saved"] = bool(lyrics) and status == "written"
         return {**record, **extra, **({"tag_error": error} if error else {})}
 
-    def _tag(self, record: dict) -> tuple[list[str] | None, str, list[str] | None, str | None]:
+    def _tag(self, record: dict, lyrics: str | None) -> tuple[list[str] | None, str, list[str] | None, str | None]:
+        if record.get("skipped"):
+            return None, "skipped: no lyrics", None, None
         if record.get("genres") is None:
             return None, "not classified", None, None
         path = self.root / record["id"]
@@ -52,20 +70,21 @@ class LibraryTagger:
         except AudioTagError as error:
             return None, "failed", None, str(error)
         values = self.settings.values(record.get("families") or [], record["genres"], previous)
-        if not values:
-            return values, "no genres", previous, None
-        if previous == values:
-            return values, "unchanged", previous, None
+        updates = {field: values} if values and values != previous else {}
+        if lyrics:
+            updates["lyrics"] = [lyrics]
+        if not updates:
+            return values, "unchanged" if values else "no genres", previous, None
         if not self.write:
             return values, "would write", previous, None
         try:
-            write_tag(path, field, values, root=None if self.follow_symlinks else self.root)
+            write_tags(path, updates, root=None if self.follow_symlinks else self.root)
         except AudioTagError as error:
             return values, "failed", previous, str(error)
         return values, "written", previous, None
 
     def summary(self) -> str:
-        order = ("written", "would write", "unchanged", "no genres", "not classified", "failed")
+        order = ("written", "would write", "unchanged", "no genres", "skipped: no lyrics", "not classified", "failed")
         parts = [f"{self.counts[status]} {status}" for status in order if self.counts[status]]
         total = sum(self.counts.values())
         return f"{total} audio {'file' if total == 1 else 'files'}: " + ", ".join(parts)
@@ -82,6 +101,8 @@ def tag_library(
     threshold: float | None = None,
     top_k: int | None = None,
     readable: bool = False,
+    lyrics: LyricsSettings | None = None,
+    save_lyrics: bool = False,
 ) -> LibraryTagger:
     """Tag the audio files at `path` (a folder, or one file) with their genres: the Python API of `lyricgenre tag`.
 
@@ -89,13 +110,22 @@ def tag_library(
     unless `write`; the report (one record per file) goes to `output` (.jsonl/.csv), else standard output.
     Returns the tagger: `counts` says how many files got each status, `summary()` in one line. With `write`, the
     temporary copies an interrupted earlier run left below the folder are removed first (`leftovers_removed`).
+    With `lyrics`, files without lyrics get them from a lyrics server (`lyricgenre.interfaces.lyrics_fetch`;
+    `tagger.fetcher.summary()` counts the answers); `save_lyrics` also writes them into the files' lyrics tags.
     """
     path, settings = Path(path), settings or TagSettings()
     root = path if path.is_dir() else path.parent
-    tagger = LibraryTagger(root, settings, write, follow_symlinks)
+    fetcher = LyricsFetcher(lyrics) if lyrics else None
+    saved = fetcher.fetched if fetcher and save_lyrics else None
+    tagger = LibraryTagger(root, settings, write, follow_symlinks, save_lyrics=saved)
+    tagger.fetcher = fetcher
     if write:
         tagger.leftovers_removed = remove_leftover_copies(root)
     pool = None if settings.pool == "none" else settings.pool
     options = FileOptions(threshold=threshold, top_k=top_k, pool=pool, readable=readable)
-    predict_file(path, output, classifier, options, tagger)
+    try:
+        predict_file(path, output, classifier, options, tagger, fetcher)
+    finally:
+        if fetcher:
+            fetcher.close()
     return tagger

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from lyricgenre.errors import UserError
+from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
 
 LEVELS = ("family", "genre", "both")
 POOLS = ("artist", "album", "none")
@@ -41,6 +42,7 @@ class TagSettings:
     aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)  # written name for a genre or family
     case: str = "lower"  # "lower" (as the model names them) or "title" ("Hip Hop", "R&B & Soul")
     families: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # genre -> families of your own
+    lyrics_url: str = DEFAULT_LYRICS_URL  # the LRCLIB-compatible server --fetch-lyrics asks (a mirror, your own)
 
     def __post_init__(self):
         for name, allowed in (("field", FIELDS), ("level", LEVELS), ("pool", POOLS), ("case", CASES)):

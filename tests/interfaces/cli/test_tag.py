@@ -47,8 +47,9 @@ def test_predict_reads_embedded_and_sidecar_lyrics(exported_baseline, library, c
     ]  # the sidecar two.lrc is two.flac's lyrics, not a song of its own
     assert records[0]["artist"] == "Rap Crew" and "rap" in records[0]["genres"]
     assert records[2]["artist"] == "The Rockers" and records[2]["title"] == "Two" and records[2]["genres"]
-    assert records[3]["error"] == "instrumental.ogg: no lyrics tag and no .lrc or .txt file beside it"
-    assert code == 2 and "1 row(s) could not be classified" in err
+    assert records[3]["skipped"] == "no lyrics: no lyrics tag and no .lrc or .txt file beside it"
+    assert records[3]["genres"] is None and "error" not in records[3]
+    assert code == 0  # a song without lyrics is left out, not a failure
 
 
 def test_sidecar_lyrics_are_found_whatever_the_case_of_their_suffix(tmp_path):
@@ -62,12 +63,12 @@ def test_tag_is_a_dry_run_until_asked_to_write(exported_baseline, library, capsy
     before = snapshot(library)
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--top-k", "2")
     assert [r["id"] for r in records] == AUDIO_IDS
-    assert [r["tag_status"] for r in records] == ["would write"] * 3 + ["not classified"]
+    assert [r["tag_status"] for r in records] == ["would write"] * 3 + ["skipped: no lyrics"]
     assert snapshot(library) == before  # nothing written
-    assert code == 2 and "4 audio files: 3 would write, 1 not classified" in err
+    assert code == 0 and "4 audio files: 3 would write, 1 skipped: no lyrics" in err
 
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--top-k", "2", "--write")
-    assert [r["tag_status"] for r in records] == ["written"] * 3 + ["not classified"]
+    assert [r["tag_status"] for r in records] == ["written"] * 3 + ["skipped: no lyrics"]
     for record in records[:3]:
         path = library / record["id"]
         assert read_tag(path, "lyricgenre") == record["tag_values"] and len(record["genres"]) == 2
@@ -102,21 +103,21 @@ def test_tag_pools_by_artist_tags(exported_baseline, library, capsys):
 
 
 def test_a_file_that_cannot_be_tagged_is_reported_and_left_as_it_was(exported_baseline, library, capsys, monkeypatch):
-    write = audio.write_tag
+    write = audio.write_tags
     broken = library / "Rockers" / "one.mp3"
     before = broken.read_bytes()
 
-    def failing_write(path, field, values, root=None):
+    def failing_write(path, updates, root=None):
         if path == broken:
             raise audio.AudioTagError("one.mp3: tags could not be written (disk full); file left unchanged")
-        write(path, field, values, root)
+        write(path, updates, root)
 
-    monkeypatch.setattr("lyricgenre.interfaces.library.write_tag", failing_write)
+    monkeypatch.setattr("lyricgenre.interfaces.library.write_tags", failing_write)
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--write")
     statuses = {r["id"]: r["tag_status"] for r in records}
     assert statuses["Rockers/one.mp3"] == "failed" and statuses["Rap Crew/three.m4a"] == "written"
     assert "disk full" in records[1]["tag_error"] and broken.read_bytes() == before
-    assert code == 2 and "2 file(s) could not be classified or tagged" in err
+    assert code == 2 and "1 file(s) could not be classified or tagged" in err
 
 
 @pytest.mark.parametrize(
@@ -230,9 +231,9 @@ def test_tag_report_as_lines_for_people(exported_baseline, library, capsys):
     code, _, _ = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--format", "jsonl")
     captured = main(["tag", str(library), "--model", str(exported_baseline), "--format", "table"])
     lines = capsys.readouterr().out.splitlines()
-    assert captured == 2 and len(lines) == 4
+    assert captured == 0 and len(lines) == 4
     assert lines[0].startswith("Rap Crew/three.m4a (Rap Crew): ") and lines[0].endswith("[would write]")
-    assert lines[3].startswith("instrumental.ogg (Nobody): error: ")
+    assert lines[3].startswith("instrumental.ogg (Nobody): skipped (no lyrics: ")
 
 
 def test_an_unreadable_subfolder_is_reported_not_skipped(exported_baseline, library, capsys, monkeypatch):
@@ -258,16 +259,16 @@ def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_basel
     import lyricgenre.interfaces.library as tagging
 
     report = library.parent / "report.jsonl"
-    write, calls = tagging.write_tag, []
+    write, calls = tagging.write_tags, []
 
-    def stop_on_the_third(path, field, values, root=None):
+    def stop_on_the_third(path, updates, root=None):
         calls.append(path)
         if len(calls) == 3:
             assert len(report.read_text().splitlines()) == 2  # flushed record by record, under its real name
             raise KeyboardInterrupt
-        write(path, field, values, root)
+        write(path, updates, root)
 
-    monkeypatch.setattr(tagging, "write_tag", stop_on_the_third)
+    monkeypatch.setattr(tagging, "write_tags", stop_on_the_third)
     arguments = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre", "--write"]
     code, _, err = run(capsys, *arguments, "--output", str(report))
     records = [json.loads(line) for line in report.read_text().splitlines()]
@@ -286,9 +287,9 @@ def test_python_api_tags_a_library_and_classifies_a_file(exported_baseline, libr
     classifier = GenreClassifier.load(exported_baseline, threads=1)
     report = tmp_path / "report.csv"
     tagger = tag_library(library, classifier, TagSettings(level="family"), write=True, output=report)
-    assert tagger.counts == {"written": 3, "not classified": 1}
+    assert tagger.counts == {"written": 3, "skipped: no lyrics": 1}
     rows = list(csv.DictReader(report.open()))
     assert read_tag(library / rows[0]["id"], "lyricgenre") == rows[0]["families"].split("|")
     out = tmp_path / "songs.jsonl"
     failed = predict_file(library, out, classifier, FileOptions(pool="artist"))
-    assert failed == 1 and all("artist_songs" in json.loads(line) or "error" in line for line in out.open())
+    assert failed == 0 and all("artist_songs" in json.loads(line) or "skipped" in line for line in out.open())

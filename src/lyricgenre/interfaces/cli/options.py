@@ -39,3 +39,33 @@ def check_decision_options(args: argparse.Namespace) -> None:
 def readable(args: argparse.Namespace) -> bool:
     """A line a song for people on standard output: asked for, or the default on a terminal."""
     return args.output is None and (args.format == "table" or (args.format is None and sys.stdout.isatty()))
+
+
+def add_lyrics_options(parser: argparse.ArgumentParser, url_default: str) -> None:
+    """Options shared by `predict --input` and `tag`: lyrics fetched for audio files that have none."""
+    parser.add_argument(
+        "--fetch-lyrics", action="store_true", help="ask a lyrics server (LRCLIB) for audio files without lyrics"
+    )
+    parser.add_argument("--lyrics-url", metavar="URL", help=f"an LRCLIB-compatible server (default: {url_default})")
+    parser.add_argument(
+        "--refresh-lyrics", action="store_true", help="ask the server again even for songs the lyrics cache knows"
+    )
+
+
+def lyrics_settings(args: argparse.Namespace, url: str):
+    """The `LyricsSettings` the options ask for, or None without --fetch-lyrics."""
+    from lyricgenre.interfaces.lyrics_fetch import LyricsSettings
+
+    if not args.fetch_lyrics:
+        for option in ("lyrics_url", "refresh_lyrics", "save_lyrics"):
+            if getattr(args, option, None):
+                raise UserError(f"--{option.replace('_', '-')} goes with --fetch-lyrics")
+        return None
+    return LyricsSettings(url=args.lyrics_url or url, refresh=args.refresh_lyrics)
+
+
+def report_fetching(fetcher) -> None:
+    """The fetcher's counts on stderr, and why the server could not be reached if it could not."""
+    print(fetcher.summary(), file=sys.stderr)
+    if fetcher.client.unreachable:
+        print(f"lyricgenre: {fetcher.client.unreachable}; files that had lyrics were still classified", file=sys.stderr)

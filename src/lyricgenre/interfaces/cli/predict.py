@@ -8,8 +8,16 @@ import sys
 from pathlib import Path
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.cli.options import add_decision_options, check_decision_options, readable
+from lyricgenre.interfaces.cli.options import (
+    add_decision_options,
+    add_lyrics_options,
+    check_decision_options,
+    lyrics_settings,
+    readable,
+    report_fetching,
+)
 from lyricgenre.interfaces.formats import input_formats_help
+from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
 
 
 def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
@@ -26,6 +34,7 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
     add_decision_options(
         predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
     )
+    add_lyrics_options(predict, DEFAULT_LYRICS_URL)
     predict.set_defaults(handler=_run_predict)
 
 
@@ -41,8 +50,12 @@ def _run_predict(args: argparse.Namespace) -> None:
     check_decision_options(args)
     if args.pool_artist and args.input is None:
         raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
+    if args.fetch_lyrics and args.input is None:
+        raise UserError("--fetch-lyrics looks up the audio files of --input; give --input")
+    lyrics = lyrics_settings(args, DEFAULT_LYRICS_URL)
     if args.input is not None:
         from lyricgenre.interfaces.batch import FileOptions
+        from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher
         from lyricgenre.runtime import GenreClassifier
 
         options = FileOptions(
@@ -54,7 +67,14 @@ def _run_predict(args: argparse.Namespace) -> None:
             readable=readable(args),
         )
         classifier = GenreClassifier.load(args.model, threads=args.threads)
-        failed = predict_file(args.input, args.output, classifier, options)
+        fetcher = LyricsFetcher(lyrics) if lyrics else None
+        try:
+            failed = predict_file(args.input, args.output, classifier, options, fetcher=fetcher)
+        finally:
+            if fetcher:
+                fetcher.close()
+        if fetcher:
+            report_fetching(fetcher)
         if failed:
             raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
         return

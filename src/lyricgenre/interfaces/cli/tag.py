@@ -9,7 +9,15 @@ from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES
-from lyricgenre.interfaces.cli.options import add_decision_options, check_decision_options, readable
+from lyricgenre.interfaces.cli.options import (
+    add_decision_options,
+    add_lyrics_options,
+    check_decision_options,
+    lyrics_settings,
+    readable,
+    report_fetching,
+)
+from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
 
 
 def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
@@ -43,6 +51,10 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
         "--format", choices=["table", "jsonl"], help="report on standard output: a line a file or JSONL records"
     )
     add_decision_options(tag, "the same as --pool artist")
+    add_lyrics_options(tag, "lyrics_url in the config file, else " + DEFAULT_LYRICS_URL)
+    tag.add_argument(
+        "--save-lyrics", action="store_true", help="with --write, also write fetched lyrics into the files' lyrics tags"
+    )
     tag.set_defaults(handler=_run_tag, text_column="lyrics")
 
 
@@ -61,6 +73,7 @@ def _run_tag(args: argparse.Namespace) -> None:
         pool="artist" if args.pool_artist else args.pool,
         case=args.case,
     )
+    lyrics = lyrics_settings(args, settings.lyrics_url)
     _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     tagger = tag_library(
         args.input,
@@ -72,7 +85,11 @@ def _run_tag(args: argparse.Namespace) -> None:
         threshold=args.threshold,
         top_k=args.top_k,
         readable=readable(args),
+        lyrics=lyrics,
+        save_lyrics=args.save_lyrics,
     )
+    if tagger.fetcher:
+        report_fetching(tagger.fetcher)
     if tagger.leftovers_removed:
         print(f"removed {len(tagger.leftovers_removed)} temporary copies an interrupted run had left", file=sys.stderr)
     print(tagger.summary(), file=sys.stderr)

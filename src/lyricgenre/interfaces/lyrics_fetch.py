@@ -1,0 +1,325 @@
+"""Lyrics for audio files that carry none, from an LRCLIB-compatible server (https://lrclib.net by default).
+
+LRCLIB is the open, key-free lyrics database that LRCGET, beets' lyrics plugin and the Jellyfin and Navidrome
+plugins use. For each file without lyrics the fetcher asks `GET /api/get` by artist, title, album and
+duration (the server matches the duration within a couple of seconds); when that finds nothing it asks
+`GET /api/search` and takes the result whose duration is closest, within `SEARCH_TOLERANCE_S`. Plain lyrics
+are preferred; synced ones are used with their timestamps removed. `instrumental: true` and a 404
+(`TrackNotFound`) mean the song has no lyrics.
+
+Politeness: a User-Agent naming lyricgenre, its version and homepage (LRCLIB asks for one); at most
+`in_flight` requests at once; 429 and 5xx answers retried after the server's Retry-After (or an
+exponential backoff); timeouts. Every answer, and every miss for `MISS_TTL_S`, is cached in SQLite under
+the user's cache folder, so a second run over the same library asks nothing again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from lyricgenre import __version__
+from lyricgenre.errors import UserError
+from lyricgenre.interfaces.formats import SongRow, parse_lrc
+from lyricgenre.text import lyrics_problem
+
+DEFAULT_LYRICS_URL = "https://lrclib.net"
+HOMEPAGE = "https://github.com/lyricgenre/lyricgenre"
+USER_AGENT = f"lyricgenre/{__version__} (+{HOMEPAGE})"
+SEARCH_TOLERANCE_S = 3.0  # how far a search result's duration may be from the file's
+MISS_TTL_S = 30 * 24 * 3600  # a song the server did not have is asked again after this long
+RETRIED_STATUSES = (429, 500, 502, 503, 504)
+MAX_ATTEMPTS = 4
+MAX_WAIT_S = 120.0  # a Retry-After longer than this gives the song up rather than stalling the run
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+
+
+class LyricsServiceError(Exception):
+    """The lyrics server could not answer (unreachable, timing out, or failing after every retry)."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a song is looked up by: its tags, and its length from the audio stream."""
+
+    artist: str
+    title: str
+    album: str | None = None
+    duration: float | None = None
+
+    def key(self) -> str:
+        seconds = "" if self.duration is None else str(round(self.duration))
+        return "\x1f".join(part.casefold().strip() for part in (self.artist, self.title, self.album or "", seconds))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The server's answer for one song: `found` (with `lyrics`), `instrumental` or `not found`."""
+
+    status: str
+    lyrics: str | None = None
+    synced: bool = False  # the lyrics came from synced (LRC) lyrics
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class LyricsSettings:
+    """Where and how lyrics are fetched (`--fetch-lyrics`, `--lyrics-url`, `--refresh-lyrics`)."""
+
+    url: str = DEFAULT_LYRICS_URL
+    refresh: bool = False  # ask the server again even for songs the cache knows
+    cache: Path | None = None  # the SQLite file; None: `default_cache_path()`
+    in_flight: int = 4  # requests at once
+    timeout: float = 10.0  # seconds for one request
+
+    def __post_init__(self):
+        if (
+            urllib.parse.urlsplit(self.url).scheme not in ("http", "https")
+            or not urllib.parse.urlsplit(self.url).netloc
+        ):
+            raise UserError(f"lyrics URL must be an http:// or https:// address, got {self.url!r}")
+
+
+def default_cache_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lyricgenre" / "lyrics.sqlite"
+
+
+class LyricsCache:
+    """Answers by server and song, in one SQLite file shared by runs (and safe across the fetch threads)."""
+
+    def __init__(self, path: Path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.connection = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            self.connection.execute(
+                "CREATE TABLE IF NOT EXISTS answers (server TEXT, song TEXT, status TEXT, lyrics TEXT, "
+                "synced INTEGER, saved REAL, PRIMARY KEY (server, song))"
+            )
+            self.connection.commit()
+        except (OSError, sqlite3.Error) as error:
+            raise UserError(f"{path}: the lyrics cache cannot be opened ({error})") from None
+        self.lock = threading.Lock()
+
+    def get(self, server: str, query: Query) -> Answer | None:
+        with self.lock:
+            row = self.connection.execute(
+                "SELECT status, lyrics, synced, saved FROM answers WHERE server = ? AND song = ?", (server, query.key())
+            ).fetchone()
+        if row is None or (row[0] == "not found" and time.time() - row[3] > MISS_TTL_S):
+            return None
+        return Answer(row[0], row[1], bool(row[2]), cached=True)
+
+    def put(self, server: str, query: Query, answer: Answer) -> None:
+        with self.lock:
+            self.connection.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                (server, query.key(), answer.status, answer.lyrics, int(answer.synced), time.time()),
+            )
+            self.connection.commit()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class LrclibClient:
+    """Looks songs up on one LRCLIB-compatible server; the answers go through `cache`."""
+
+    def __init__(self, settings: LyricsSettings, cache: LyricsCache):
+        self.settings, self.cache = settings, cache
+        self.base = settings.url.rstrip("/")
+        self.requests = 0
+        self.unreachable: str | None = None  # why, once a connection failed: later songs are not asked
+        self._not_before = 0.0  # after a 429, nobody asks before this time
+        self._lock = threading.Lock()
+
+    def lookup(self, query: Query) -> Answer:
+        if not self.settings.refresh:
+            cached = self.cache.get(self.base, query)
+            if cached is not None:
+                return cached
+        answer = self._ask(query)
+        self.cache.put(self.base, query, answer)
+        return answer
+
+    def _ask(self, query: Query) -> Answer:
+        params = {"track_name": query.title, "artist_name": query.artist}
+        exact = {**params, **({"album_name": query.album} if query.album else {})}
+        if query.duration is not None:
+            exact["duration"] = str(round(query.duration))
+        status, body = self._get("/api/get", exact)
+        if status == 200 and isinstance(body, dict):
+            answer = _answer(body)
+            if answer.status != "not found":
+                return answer
+        elif status not in (400, 404):  # 400: a server that wants every field; search instead
+            raise LyricsServiceError(f"{self.base}/api/get answered {status}")
+        status, body = self._get("/api/search", params)
+        if status != 200 or not isinstance(body, list):
+            raise LyricsServiceError(f"{self.base}/api/search answered {status}")
+        return _closest(body, query.duration)
+
+    def _get(self, path: str, params: dict) -> tuple[int, object]:
+        """(status, decoded JSON or None) of one GET, retried on 429/5xx and timeouts."""
+        if self.unreachable:
+            raise LyricsServiceError(self.unreachable)
+        url = f"{self.base}{path}?{urllib.parse.urlencode(params)}"
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+        problem = ""
+        for attempt in range(MAX_ATTEMPTS):
+            self._wait_turn()
+            try:
+                with self._lock:
+                    self.requests += 1
+                with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
+                    return response.status, _json(response.read(MAX_ANSWER_BYTES))
+            except urllib.error.HTTPError as error:
+                if error.code not in RETRIED_STATUSES:
+                    return error.code, _json(error.read(MAX_ANSWER_BYTES))
+                problem = f"{self.base} answered {error.code}"
+                self._back_off(attempt, error.headers.get("Retry-After"))
+            except TimeoutError:
+                problem = f"{self.base} did not answer within {self.settings.timeout:g} s"
+            except (urllib.error.URLError, OSError) as error:
+                reason = getattr(error, "reason", error)
+                self.unreachable = f"{self.base} cannot be reached ({reason})"
+                raise LyricsServiceError(self.unreachable) from None
+        raise LyricsServiceError(f"{problem}, {MAX_ATTEMPTS} times")
+
+    def _wait_turn(self) -> None:
+        delay = self._not_before - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+    def _back_off(self, attempt: int, retry_after: str | None) -> None:
+        delay = _retry_after_seconds(retry_after)
+        if delay is None:
+            delay = min(2.0**attempt, 30.0)
+        if delay > MAX_WAIT_S:
+            raise LyricsServiceError(f"{self.base} asks to wait {delay:.0f} s before asking again")
+        with self._lock:
+            self._not_before = max(self._not_before, time.monotonic() + delay)
+
+
+def _json(data: bytes) -> object:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: a number of seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _answer(record: dict) -> Answer:
+    """A track record as an answer: instrumental, plain lyrics, else synced lyrics without timestamps."""
+    if record.get("instrumental"):
+        return Answer("instrumental")
+    plain = record.get("plainLyrics")
+    if isinstance(plain, str) and plain.strip():
+        return Answer("found", plain.strip())
+    synced = record.get("syncedLyrics")
+    if isinstance(synced, str) and synced.strip():
+        text = parse_lrc(synced)[0]
+        if text.strip():
+            return Answer("found", text, synced=True)
+    return Answer("not found")
+
+
+def _closest(records: list, duration: float | None) -> Answer:
+    """The search result nearest the file's duration (within the tolerance) that says something."""
+    candidates = [r for r in records if isinstance(r, dict) and _answer(r).status != "not found"]
+    if duration is not None:
+        timed = [r for r in candidates if isinstance(r.get("duration"), int | float)]
+        candidates = sorted(
+            (r for r in timed if abs(r["duration"] - duration) <= SEARCH_TOLERANCE_S),
+            key=lambda r: abs(r["duration"] - duration),
+        )
+    return _answer(candidates[0]) if candidates else Answer("not found")
+
+
+class LyricsFetcher:
+    """Fills in the lyrics of audio rows that have none, a few requests in flight, rows kept in order.
+
+    Counts every outcome (`counts`) and keeps what it fetched by row id (`fetched`), for `--save-lyrics`.
+    """
+
+    def __init__(self, settings: LyricsSettings):
+        self.settings = settings
+        self.cache = LyricsCache(settings.cache or default_cache_path())
+        self.client = LrclibClient(settings, self.cache)
+        self.counts: Counter[str] = Counter()
+        self.fetched: dict[str, str] = {}
+
+    def fill(self, rows: Iterable[SongRow]) -> Iterator[SongRow]:
+        window: deque[tuple[SongRow, Future | None]] = deque()
+        with ThreadPoolExecutor(max_workers=self.settings.in_flight) as pool:
+            for row in rows:
+                query = _query(row)
+                window.append((row, pool.submit(self.client.lookup, query) if query else None))
+                while len(window) > 2 * self.settings.in_flight:
+                    yield self._resolved(*window.popleft())
+            while window:
+                yield self._resolved(*window.popleft())
+
+    def _resolved(self, row: SongRow, lookup: Future | None) -> SongRow:
+        if lookup is None:
+            return row
+        try:
+            answer = lookup.result()
+        except LyricsServiceError as error:
+            self.counts["failed"] += 1
+            return replace(row, skipped=None, error=f"lyrics could not be fetched: {error}")
+        self.counts[("cached " if answer.cached else "") + answer.status] += 1
+        if answer.status == "instrumental":
+            return replace(row, skipped="no lyrics: instrumental (lyrics server)")
+        if answer.status == "not found":
+            return replace(row, skipped="no lyrics: none embedded, none beside it, none on the lyrics server")
+        problem = lyrics_problem(answer.lyrics)
+        if problem:
+            return replace(row, skipped=None, error=f"fetched lyrics unusable: {problem}")
+        self.fetched[str(row.fields.get("id"))] = answer.lyrics
+        fields = {**row.fields, "lyrics_source": "lyrics server" + (" (cached)" if answer.cached else "")}
+        return replace(row, lyrics=answer.lyrics, skipped=None, fields=fields)
+
+    def summary(self) -> str:
+        order = ("found", "cached found", "instrumental", "cached instrumental", "not found", "cached not found")
+        parts = [f"{self.counts[key]} {key}" for key in (*order, "failed") if self.counts[key]]
+        asked = f"{self.client.requests} request{'' if self.client.requests == 1 else 's'} to {self.client.base}"
+        return f"lyrics: {', '.join(parts) or 'none needed'} ({asked})"
+
+    def close(self) -> None:
+        self.cache.close()
+
+
+def _query(row: SongRow) -> Query | None:
+    """What to look a row up by: only audio rows without lyrics, with an artist and a title."""
+    if row.skipped is None or row.audio_path is None:
+        return None
+    artist, title = row.fields.get("artist"), row.fields.get("title")
+    if not artist or not title:
+        return None
+    return Query(str(artist), str(title), row.fields.get("album"), row.duration)
