@@ -1,1 +1,4 @@
-"""Evaluation stage: metrics, plots and reports for trained models (`lyricgenre evaluate`)."""
+"""Evaluation stage: scores, paired comparisons, plots and reports for trained and exported models.
+
+`lyricgenre evaluate` runs it (`evaluate_models`).
+"""

@@ -19,11 +19,16 @@ from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
+from lyricgenre.interfaces.parquet import ParquetSink, count_parquet_rows, read_parquet_records
 from lyricgenre.text import lyrics_problem, unencodable
 
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
 # The one list of output formats: dispatch, help texts and error messages come from it.
-OUTPUT_FORMATS = {".jsonl": "JSON Lines, a record a song", ".csv": "CSV, a row a song, scores as JSON"}
+OUTPUT_FORMATS = {
+    ".jsonl": "JSON Lines, a record a song",
+    ".csv": "CSV, a row a song, scores as JSON",
+    ".parquet": "Parquet, a row a song, lists and score maps typed (needs pyarrow)",
+}
 KEPT_FIELDS = ("id", "artist", "title", "album")
 _LRC_TIMESTAMP = re.compile(r"\[\d{1,3}:\d{2}(?:[.:]\d{1,3})?\]")
 _LRC_TAG = re.compile(r"^\[(ar|ti|al|by|length|offset|re|ve|au):(.*)\]\s*$", re.IGNORECASE)
@@ -131,6 +136,8 @@ def count_songs(path: Path, audio_only: bool = False) -> int | None:
         suffix = path.suffix.lower()
         if suffix == ".txt" or suffix in AUDIO_SUFFIXES:
             return 1
+        if suffix == ".parquet":
+            return count_parquet_rows(path)
         with path.open(encoding="utf-8", errors="replace", newline="") as handle:
             if suffix == ".jsonl":
                 return sum(1 for _ in handle)
@@ -177,6 +184,12 @@ def _read_folder(folder: Path, audio_only: bool) -> Iterator[SongRow]:
     for number, (place, why) in enumerate(unreadable, start=len(files) + 1):
         name = str(place.relative_to(folder)) if place.is_relative_to(folder) else str(place)
         yield SongRow(number, None, {"id": name}, error=f"folder cannot be read ({why}); its files were not tagged")
+
+
+def _read_parquet(path: Path, text_column: str) -> Iterator[SongRow]:
+    """Rows of a Parquet file, read a record batch at a time."""
+    for number, record in enumerate(read_parquet_records(path, text_column, KEPT_FIELDS), start=1):
+        yield _row(number, record.get(text_column), record)
 
 
 def _read_one_song(path: Path, text_column: str) -> Iterator[SongRow]:
@@ -283,10 +296,13 @@ class PredictionWriter:
         self.transform, self.journal = transform, journal
         if self.output and self.output.suffix.lower() not in OUTPUT_FORMATS:
             raise UserError(f"{self.output}: unsupported output type; use {' or '.join(OUTPUT_FORMATS)}")
-        self.is_csv = bool(self.output and self.output.suffix.lower() == ".csv")
+        suffix = self.output.suffix.lower() if self.output else ".jsonl"
+        self.is_csv, self.sink = suffix == ".csv", None
         if self.output:
             if self.output.is_dir():
                 raise UserError(f"{self.output}: is a folder; give a file name for the output")
+            if suffix == ".parquet" and journal:
+                raise UserError(f"{self.output}: a report written as files are rewritten must be .jsonl or .csv")
             try:
                 self.output.parent.mkdir(parents=True, exist_ok=True)
                 if journal:
@@ -297,6 +313,8 @@ class PredictionWriter:
                         prefix=f".{self.output.name}.", dir=self.output.parent
                     )
                     self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+                    if suffix == ".parquet":
+                        self.sink = ParquetSink(Path(self.temporary), self.columns())
             except OSError as error:
                 raise UserError(f"{self.output}: cannot be written ({error.strerror or error})") from None
         else:
@@ -319,16 +337,22 @@ class PredictionWriter:
         if self.readable:
             self.handle.write(readable_line(record) + "\n")
             return
+        if self.sink:
+            self.sink.write(record)
+            return
         if not self.is_csv:
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
         flat = {key: _csv_value(key, value) for key, value in record.items()}
         if self.csv_writer is None:
-            columns = ["row", *KEPT_FIELDS, "path", "families", "genres", "family_scores", "scores", "notes"]
-            columns += [*self.extra_columns, "error", "skipped"]
-            self.csv_writer = csv.DictWriter(self.handle, fieldnames=columns, extrasaction="ignore")
+            self.csv_writer = csv.DictWriter(self.handle, fieldnames=self.columns(), extrasaction="ignore")
             self.csv_writer.writeheader()
         self.csv_writer.writerow(flat)
+
+    def columns(self) -> list[str]:
+        """The columns of a CSV or Parquet output, in order."""
+        fixed = ["row", *KEPT_FIELDS, "path", "families", "genres", "family_scores", "scores", "notes"]
+        return [*fixed, *self.extra_columns, "error", "skipped"]
 
     def close(self, success: bool) -> None:
         """Rename the output into place on success (a journal is in place already); never leave the temporary."""
@@ -340,6 +364,8 @@ class PredictionWriter:
             return
         try:
             self.handle.close()
+            if self.sink and success:
+                self.sink.close()
             if success:
                 os.replace(self.temporary, self.output)
         except OSError as error:
@@ -381,6 +407,7 @@ def _csv_value(key: str, value):
 INPUT_FORMATS: dict[str, Callable[[Path, str], Iterator[SongRow]]] = {
     ".csv": _read_csv,
     ".jsonl": _read_jsonl,
+    ".parquet": _read_parquet,
     ".txt": _read_one_song,
     **{suffix: _read_one_song for suffix in AUDIO_SUFFIXES},
 }

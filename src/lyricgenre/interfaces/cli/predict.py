@@ -12,6 +12,7 @@ from lyricgenre.interfaces.cli.options import (
     add_decision_options,
     add_lyrics_options,
     check_decision_options,
+    check_threads,
     lyrics_settings,
     readable,
     report_fetching,
@@ -35,6 +36,17 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
         predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
     )
     add_lyrics_options(predict, DEFAULT_LYRICS_URL)
+    predict.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local: this process (default); ray: Ray Data actors over a Parquet --input ('lyricgenre[ray]')",
+    )
+    predict.add_argument("--workers", type=int, default=2, help="--engine ray: actors, one core each (default 2)")
+    predict.add_argument(
+        "--address", help="--engine ray: a running cluster (ray://HOST:10001); default: start one here"
+    )
+    predict.add_argument("--batch-size", type=int, default=64, help="--engine ray: songs per actor call (default 64)")
     predict.set_defaults(handler=_run_predict)
 
 
@@ -53,6 +65,9 @@ def _run_predict(args: argparse.Namespace) -> None:
     if args.fetch_lyrics and args.input is None:
         raise UserError("--fetch-lyrics looks up the audio files of --input; give --input")
     lyrics = lyrics_settings(args, DEFAULT_LYRICS_URL)
+    if args.engine == "ray":
+        _run_on_ray(args, lyrics)
+        return
     if args.input is not None:
         from lyricgenre.interfaces.batch import FileOptions
         from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher
@@ -162,3 +177,34 @@ def _read_single(lyrics: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise UserError(f"standard input is not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def _run_on_ray(args: argparse.Namespace, lyrics) -> None:
+    """`--engine ray`: refuse what it does not do, then run the Parquet file through Ray Data."""
+    from lyricgenre.interfaces.ray_engine import predict_parquet
+
+    if args.input is None:
+        raise UserError("--engine ray classifies an --input Parquet file; give --input")
+    if args.pool_artist:
+        raise UserError(
+            "--pool-artist needs each artist's songs together, which --engine ray does not do; run it locally"
+        )
+    if lyrics:
+        raise UserError("--fetch-lyrics reads audio files; --engine ray reads a Parquet file")
+    check_threads(args.workers, "--workers")
+    if args.batch_size < 1:
+        raise UserError(f"--batch-size must be at least 1, got {args.batch_size}")
+    failed = predict_parquet(
+        args.input,
+        args.output,
+        str(args.model) if args.model else None,
+        text_column=args.text_column,
+        workers=args.workers,
+        batch_size=args.batch_size,
+        address=args.address,
+        threshold=args.threshold,
+        top_k=args.top_k,
+        readable=readable(args),
+    )
+    if failed:
+        raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")

@@ -1,0 +1,120 @@
+"""Parquet in and out for `lyricgenre predict` (needs pyarrow: `pip install 'lyricgenre[parquet]'`).
+
+Both sides stream in batches of `BATCH_ROWS`, so memory does not grow with the file: rows are read a
+record batch at a time, and records are written a row group at a time into a temporary file renamed into
+place when complete (as the other formats are).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from lyricgenre.errors import UserError
+
+BATCH_ROWS = 1024
+EXTRA = "pip install 'lyricgenre[parquet]'"
+
+
+def _pyarrow():
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ModuleNotFoundError:
+        raise UserError(f"Parquet files need pyarrow: {EXTRA}") from None
+    return pyarrow, pyarrow.parquet
+
+
+def read_parquet_records(path: Path, text_column: str, kept: tuple[str, ...]) -> Iterator[dict]:
+    """The file's rows as dicts holding the lyrics column and the kept columns it has, in order."""
+    pa, pq = _pyarrow()
+    try:
+        source = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as error:
+        raise UserError(f"{path}: not a readable Parquet file ({str(error).splitlines()[0][:200]})") from None
+    names = source.schema_arrow.names
+    if text_column not in names:
+        raise UserError(
+            f"{path}: no column {text_column!r} (columns: {', '.join(names)}); choose one with --text-column"
+        )
+    columns = [text_column, *(name for name in kept if name in names and name != text_column)]
+    try:
+        for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+            yield from batch.to_pylist()
+    except (OSError, pa.ArrowException) as error:
+        raise UserError(f"{path}: the Parquet file is damaged ({str(error).splitlines()[0][:200]})") from None
+
+
+def count_parquet_rows(path: Path) -> int | None:
+    try:
+        _, pq = _pyarrow()
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # noqa: BLE001 (a count for the progress bar; reading the file reports the problem)
+        return None
+
+
+class ParquetSink:
+    """Records -> a Parquet file, a row group at a time, with one schema fixed by the columns asked for.
+
+    Lists of names are `list<string>`, score tables `map<string, float>`, counts integers, the rest text;
+    `id` keeps the type of the first record's id (an integer id stays an integer).
+    """
+
+    def __init__(self, path: Path, columns: list[str]):
+        self.pa, self.pq = _pyarrow()
+        self.path, self.columns = path, columns
+        self.buffer: list[dict] = []
+        self.writer = None
+
+    def write(self, record: dict) -> None:
+        self.buffer.append(record)
+        if len(self.buffer) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        if self.writer is None:
+            self.schema = self.pa.schema([(name, self._type(name, self.buffer[0].get(name))) for name in self.columns])
+            self.writer = self.pq.ParquetWriter(self.path, self.schema)
+        converters = {name: _converter(self.schema.field(name).type, self.pa) for name in self.columns}
+        columns = {name: [converters[name](record.get(name)) for record in self.buffer] for name in self.columns}
+        try:
+            table = self.pa.table(columns, schema=self.schema)
+        except (self.pa.ArrowInvalid, self.pa.ArrowTypeError) as error:
+            raise UserError(f"{self.path.name}: a value does not fit its Parquet column ({error})") from None
+        self.writer.write_table(table)
+        self.buffer = []
+
+    def close(self) -> None:
+        self.flush()
+        if self.writer is None:  # no record at all: still a valid (empty) file
+            self.pq.write_table(self.pa.table({name: [] for name in self.columns}), self.path)
+        else:
+            self.writer.close()
+
+    def _type(self, name: str, first):
+        pa = self.pa
+        if name in ("families", "genres", "notes", "tag_values", "tag_previous"):
+            return pa.list_(pa.string())
+        if name in ("scores", "family_scores"):
+            return pa.map_(pa.string(), pa.float32())
+        if name == "row" or name.endswith("_songs") or (name == "id" and _is_int(first)):
+            return pa.int64()
+        if name == "lyrics_saved":
+            return pa.bool_()
+        return pa.string()
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _converter(arrow_type, pa) -> Callable:
+    """How a record's value becomes a value of its column (None stays null)."""
+    if pa.types.is_map(arrow_type):
+        return lambda value: None if value is None else list(value.items())
+    if pa.types.is_string(arrow_type):
+        return lambda value: None if value is None else value if isinstance(value, str) else json.dumps(value)
+    return lambda value: value

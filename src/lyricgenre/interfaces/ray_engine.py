@@ -1,0 +1,173 @@
+"""Batch inference on Ray Data: the model loaded once per actor, batches streamed through a pool of actors.
+
+For catalogues of millions of songs, over one machine's cores or a cluster (`pip install 'lyricgenre[ray]'`):
+
+    import ray
+    from lyricgenre.interfaces.ray_engine import predict_dataset
+
+    songs = ray.data.read_parquet("s3://bucket/lyrics/")             # a column `lyrics`, and any others
+    predict_dataset(songs, workers=32).write_parquet("s3://bucket/genres/")
+
+Each output row keeps the input's columns but the lyrics, and adds `families`, `genres`, `notes` (lists),
+`scores` and `family_scores` (JSON objects as text) and `error` (why a row could not be classified, else
+empty), exactly as `lyricgenre predict` computes them. Each actor runs onnxruntime on one thread (a core
+each) with the tokenizer's own threads off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from lyricgenre.errors import UserError
+from lyricgenre.text import lyrics_problem
+
+EXTRA = "pip install 'lyricgenre[ray]'"
+DEFAULT_BATCH = 64
+ACTOR_CPUS = 0.5
+BATCHES_PER_BLOCK = 1
+
+
+def _ray():
+    try:
+        import ray
+        import ray.data
+    except ModuleNotFoundError:
+        raise UserError(f"--engine ray needs Ray Data: {EXTRA}") from None
+    return ray
+
+
+class GenrePredictor:
+    """A Ray Data callable class: batch of lyrics (a dict of columns) -> the same batch with predictions."""
+
+    def __init__(self, model: str | None = None, text_column: str = "lyrics", threshold=None, top_k=None):
+        os.environ["TOKENIZERS_PARALLELISM"] = "false"
+        from lyricgenre.runtime import GenreClassifier
+
+        self.classifier = GenreClassifier.load(model, threads=1)
+        self.text_column, self.threshold, self.top_k = text_column, threshold, top_k
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
+        from lyricgenre.interfaces.batch import song_records
+
+        texts = list(batch[self.text_column])
+        problems = [lyrics_problem(text) if text is not None else "empty lyrics" for text in texts]
+        valid = [k for k, problem in enumerate(problems) if problem is None]
+        records = {}
+        if valid:
+            lyrics = [texts[k] for k in valid]
+            probabilities = self.classifier.predict_proba(lyrics)
+            found = song_records(self.classifier, probabilities, lyrics, self.threshold, self.top_k)
+            records = dict(zip(valid, found))
+        out = {name: list(values) for name, values in batch.items() if name != self.text_column}
+        empty = {"families": None, "genres": None, "family_scores": None, "scores": None, "notes": None}
+        rows = [records.get(k, empty) for k in range(len(texts))]
+        for name in ("families", "genres", "notes"):
+            out[name] = [row[name] for row in rows]
+        for name in ("family_scores", "scores"):
+            out[name] = [None if row[name] is None else json.dumps(row[name]) for row in rows]
+        out["error"] = [problems[k] or "" for k in range(len(texts))]  # "" not None: a column of nulls loses its type
+        return out
+
+
+def predict_dataset(
+    dataset,
+    model: str | None = None,
+    *,
+    text_column: str = "lyrics",
+    workers: int = 2,
+    batch_size: int = DEFAULT_BATCH,
+    threshold: float | None = None,
+    top_k: int | None = None,
+):
+    """A Ray Dataset of lyrics -> a Ray Dataset of predictions (lazy; rows in input order)."""
+    ray = _ray()
+    if text_column not in dataset.columns():
+        raise UserError(f"no column {text_column!r} (columns: {', '.join(dataset.columns())})")
+    # The dataset runs under the context it was created with: ask that one to keep the input order.
+    dataset.context.execution_options.preserve_order = True
+    # Blocks of a few batches, streamed: a file's row group would otherwise be one block for one actor.
+    dataset = dataset.repartition(target_num_rows_per_block=BATCHES_PER_BLOCK * batch_size)
+    return dataset.map_batches(
+        GenrePredictor,
+        fn_constructor_kwargs={"model": model, "text_column": text_column, "threshold": threshold, "top_k": top_k},
+        batch_size=batch_size,
+        compute=ray.data.ActorPoolStrategy(size=workers),
+        # One onnxruntime thread each; half a logical CPU reserved, so that with an actor on every core
+        # Ray can still schedule the tasks that list and read the input (a whole CPU each would starve them).
+        num_cpus=ACTOR_CPUS,
+        batch_format="numpy",
+    )
+
+
+def predict_parquet(
+    input,
+    output,
+    model: str | None = None,
+    *,
+    text_column: str = "lyrics",
+    workers: int = 2,
+    batch_size: int = DEFAULT_BATCH,
+    address: str | None = None,
+    threshold: float | None = None,
+    top_k: int | None = None,
+    readable: bool = False,
+) -> int:
+    """`lyricgenre predict --engine ray`: a Parquet file through Ray Data into `output` (any output format),
+    the same records as the local engine, in input order; returns how many rows could not be classified."""
+    import sys
+    from pathlib import Path
+
+    from lyricgenre.interfaces.formats import KEPT_FIELDS, PredictionWriter
+
+    ray = _ray()
+    input = Path(input)
+    if input.suffix.lower() != ".parquet" or not input.is_file():
+        raise UserError(f"{input}: --engine ray reads a Parquet file (.parquet)")
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    source = ray.data.read_parquet(str(input))
+    kept = [name for name in KEPT_FIELDS if name in source.columns()]
+    predictions = predict_dataset(
+        source.select_columns([text_column, *kept]) if text_column in source.columns() else source,
+        model,
+        text_column=text_column,
+        workers=workers,
+        batch_size=batch_size,
+        threshold=threshold,
+        top_k=top_k,
+    )
+    writer = PredictionWriter(Path(output) if output else None, sys.stdout, readable=readable)
+    failed, success, row = 0, False, 0
+    try:
+        for batch in predictions.iter_batches(batch_size=1024, batch_format="numpy"):
+            for k in range(len(batch["error"])):
+                row += 1
+                fields = {name: _plain(batch[name][k]) for name in kept if _plain(batch[name][k]) not in (None, "")}
+                writer.write({"row": row, **fields, **_record(batch, k)})
+                failed += bool(batch["error"][k])
+        if not writer.written:
+            raise UserError(f"{input}: no songs in this file")
+        success = True
+    finally:
+        writer.close(success)
+    return failed
+
+
+def _record(batch: dict, k: int) -> dict:
+    if batch["error"][k]:
+        return {"families": None, "genres": None, "scores": None, "error": batch["error"][k]}
+    return {
+        "families": list(batch["families"][k]),
+        "genres": list(batch["genres"][k]),
+        "family_scores": json.loads(batch["family_scores"][k]),
+        "scores": json.loads(batch["scores"][k]),
+        "notes": list(batch["notes"][k]),
+    }
+
+
+def _plain(value):
+    """A numpy scalar from a batch as the Python value the local engine would have read."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,98 @@
+"""Parquet in and out of `lyricgenre predict`, and the Ray Data engine over the same files."""
+
+import json
+import sys
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from lyricgenre.interfaces.cli import main
+from tests.conftest import synthetic_lyrics
+
+
+def songs_file(path, count=40):
+    styles = ["rock", "pop", "rap", "country"]
+    lyrics = [synthetic_lyrics(styles[k % 4], k) for k in range(count)]
+    lyrics[5], lyrics[9] = "", None  # rows that cannot be classified, reported in place
+    frame = pd.DataFrame({"id": [1000 + k for k in range(count)], "artist": [f"A{k % 3}" for k in range(count)]})
+    frame["lyrics"] = lyrics
+    frame.to_parquet(path)
+    return path
+
+
+def test_parquet_round_trip_keeps_ids_order_and_reports_bad_rows(exported_baseline, tmp_path, capsys):
+    source, out = songs_file(tmp_path / "songs.parquet"), tmp_path / "tagged.parquet"
+    code = main(["predict", "--input", str(source), "--output", str(out), "--model", str(exported_baseline)])
+    assert code == 2 and "2 row(s) could not be classified" in capsys.readouterr().err
+    table = pq.read_table(out)
+    rows = table.to_pylist()
+    assert [r["id"] for r in rows] == [1000 + k for k in range(40)] and str(table.schema.field("id").type) == "int64"
+    assert [r["row"] for r in rows] == list(range(1, 41))
+    assert rows[5]["error"] == "empty lyrics" and rows[9]["error"] and rows[5]["genres"] is None
+    assert rows[0]["genres"] and dict(rows[0]["scores"])[rows[0]["genres"][0]] > 0
+    jsonl = tmp_path / "tagged.jsonl"
+    main(["predict", "--input", str(source), "--output", str(jsonl), "--model", str(exported_baseline)])
+    assert [r["genres"] for r in rows] == [json.loads(line)["genres"] for line in jsonl.open()]
+
+
+def test_parquet_input_problems_are_one_line(exported_baseline, tmp_path, capsys):
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"not parquet at all")
+    assert main(["predict", "--input", str(bad), "--model", str(exported_baseline)]) == 2
+    assert "not a readable Parquet file" in capsys.readouterr().err
+    source = songs_file(tmp_path / "songs.parquet")
+    assert main(["predict", "--input", str(source), "--text-column", "text", "--model", str(exported_baseline)]) == 2
+    assert "no column 'text' (columns: id, artist, lyrics)" in capsys.readouterr().err
+
+
+def test_parquet_without_pyarrow_names_the_extra(exported_baseline, tmp_path, capsys, monkeypatch):
+    source = songs_file(tmp_path / "songs.parquet")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    assert main(["predict", "--input", str(source), "--model", str(exported_baseline)]) == 2
+    assert "pip install 'lyricgenre[parquet]'" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    yield ray
+    ray.shutdown()
+
+
+def test_ray_engine_gives_the_local_engines_records(ray_cluster, exported_baseline, tmp_path, capsys):
+    source = songs_file(tmp_path / "songs.parquet", count=400)  # many blocks: their order must be kept
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    base = ["predict", "--input", str(source), "--model", str(exported_baseline)]
+    assert main([*base, "--output", str(local)]) == 2
+    assert main([*base, "--output", str(distributed), "--engine", "ray", "--workers", "2", "--batch-size", "7"]) == 2
+    assert "2 row(s) could not be classified" in capsys.readouterr().err
+    assert [json.loads(line) for line in distributed.open()] == [json.loads(line) for line in local.open()]
+
+
+def test_ray_engine_refuses_what_it_does_not_do(ray_cluster, exported_baseline, tmp_path, capsys):
+    source = songs_file(tmp_path / "songs.parquet")
+    base = ["predict", "--input", str(source), "--model", str(exported_baseline), "--engine", "ray"]
+    assert main([*base, "--pool-artist"]) == 2
+    assert "--pool-artist needs each artist's songs together" in capsys.readouterr().err
+    csv_input = tmp_path / "songs.csv"
+    pd.read_parquet(source).to_csv(csv_input, index=False)
+    assert main(["predict", "--input", str(csv_input), "--engine", "ray"]) == 2
+    assert "--engine ray reads a Parquet file" in capsys.readouterr().err
+
+
+def test_python_api_maps_a_ray_dataset(ray_cluster, exported_baseline):
+    from lyricgenre.interfaces.ray_engine import predict_dataset
+
+    songs = ray_cluster.data.from_items([{"lyrics": synthetic_lyrics("rap", k), "key": k} for k in range(10)])
+    rows = predict_dataset(songs, str(exported_baseline), workers=1).take_all()
+    assert [r["key"] for r in rows] == list(range(10)) and all("rap" in r["genres"] for r in rows)
+    assert json.loads(rows[0]["scores"])["rap"] > 0.5 and rows[0]["error"] == ""
+
+
+def test_without_ray_the_engine_names_the_extra(exported_baseline, tmp_path, capsys, monkeypatch):
+    source = songs_file(tmp_path / "songs.parquet")
+    monkeypatch.setitem(sys.modules, "ray", None)
+    assert main(["predict", "--input", str(source), "--engine", "ray", "--model", str(exported_baseline)]) == 2
+    assert "pip install 'lyricgenre[ray]'" in capsys.readouterr().err
