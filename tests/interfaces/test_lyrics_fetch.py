@@ -173,3 +173,14 @@ def test_predict_fetches_too(exported_baseline, library, capsys):
     records = {r["id"]: r for r in map(json.loads, captured.out.splitlines())}
     assert code == 0 and records["plain.mp3"]["genres"] and records["missing.mp3"]["skipped"]
     assert "lyrics: 3 found, 1 instrumental, 1 not found" in captured.err
+
+
+def test_the_config_file_names_the_lyrics_server(exported_baseline, library, tmp_path, capsys):
+    with stand_in() as server:
+        config = tmp_path / "config.toml"
+        config.write_text(f'lyrics_url = "{server.url}"\n')
+        report = tmp_path / "report.jsonl"
+        arguments = ["tag", str(library), "--fetch-lyrics", "--config", str(config), "--output", str(report)]
+        assert main([*arguments, "--model", str(exported_baseline)]) == 0
+        assert server.requests  # asked the server the config file names, not lrclib.net
+    assert f"requests to {server.url}" in capsys.readouterr().err
