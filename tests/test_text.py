@@ -88,4 +88,5 @@ def test_input_notes_say_what_was_cut_and_use_plurals():
 
     assert input_notes("hello")[0].startswith("only 1 word:")
     long_text = "love " * (MAX_LYRICS_CHARS // 4)
-    assert input_notes(long_text)[0] == f"{len(long_text):,} characters: only the first {MAX_LYRICS_CHARS:,} were read"
+    cut = f"longer than {MAX_LYRICS_CHARS:,} characters: only the first {MAX_LYRICS_CHARS:,} were read"
+    assert input_notes(long_text)[0] == cut

@@ -173,7 +173,7 @@ def input_notes(lyrics: str) -> list[str]:
     """
     notes = []
     if len(lyrics) > MAX_LYRICS_CHARS:
-        notes.append(f"{len(lyrics):,} characters: only the first {MAX_LYRICS_CHARS:,} were read")
+        notes.append(f"longer than {MAX_LYRICS_CHARS:,} characters: only the first {MAX_LYRICS_CHARS:,} were read")
         lyrics = lyrics[:MAX_LYRICS_CHARS]
     words = word_count(lyrics)
     if words < SHORT_LYRICS_WORDS:

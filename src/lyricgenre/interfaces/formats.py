@@ -20,9 +20,11 @@ from pathlib import Path
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.interfaces.parquet import ParquetSink, count_parquet_rows, read_parquet_records
-from lyricgenre.text import lyrics_problem, unencodable
+from lyricgenre.text import MAX_LYRICS_CHARS, lyrics_problem, unencodable
 
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
+# Characters read of a .txt/.lrc file: more than the model reads (room for LRC timestamps), so the cut is noted.
+LYRICS_FILE_READ_CHARS = 2 * MAX_LYRICS_CHARS
 # The one list of output formats: dispatch, help texts and error messages come from it.
 OUTPUT_FORMATS = {
     ".jsonl": "JSON Lines, a record a song",
@@ -201,7 +203,8 @@ def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
     if path.suffix.lower() in AUDIO_SUFFIXES:
         return _read_audio_file(path, number, fields)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:  # a huge file is not read whole: what the model reads is cut
+            text = handle.read(LYRICS_FILE_READ_CHARS)
     except UnicodeDecodeError:
         return SongRow(number, None, fields, error=f"{path.name}: not UTF-8 text")
     except OSError as error:

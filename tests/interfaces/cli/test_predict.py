@@ -356,3 +356,22 @@ def test_piped_standard_input_is_read_without_a_dash(model):
     command = [sys.executable, "-m", "lyricgenre", "predict", "--model", model, "--format", "json"]
     done = subprocess.run(command, input=synthetic_lyrics("rock", 3).encode(), capture_output=True, timeout=120)
     assert done.returncode == 0 and json.loads(done.stdout)["genres"]
+
+
+def test_a_huge_text_file_or_stream_is_read_only_as_far_as_the_model_reads(model, tmp_path, capsys):
+    from lyricgenre.text import MAX_LYRICS_CHARS
+
+    song = synthetic_lyrics("rock", 1) + "\n"
+    huge = tmp_path / "huge.txt"
+    with huge.open("w", encoding="utf-8") as handle:  # 20 MB: read whole, it would cost gigabytes
+        handle.write(song * (20_000_000 // len(song)))
+    code, out, _ = run(capsys, "--input", str(huge), "--model", model, "--format", "jsonl")
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and record["genres"]
+    assert (
+        f"longer than {MAX_LYRICS_CHARS:,} characters: only the first {MAX_LYRICS_CHARS:,} were read" in record["notes"]
+    )
+    command = [sys.executable, "-m", "lyricgenre", "predict", "-", "--model", model, "--format", "json"]
+    with huge.open("rb") as stdin:
+        result = subprocess.run(command, stdin=stdin, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "were read" in json.loads(result.stdout)["notes"][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from lyricgenre.interfaces.cli.options import (
     readable,
     report_fetching,
 )
-from lyricgenre.interfaces.formats import input_formats_help
+from lyricgenre.interfaces.formats import LYRICS_FILE_READ_CHARS, input_formats_help
 from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
 
 
@@ -172,9 +173,13 @@ def _read_single(lyrics: str) -> str:
     """The lyrics given, or standard input's for "-" (decoded as UTF-8 whatever the locale says)."""
     if lyrics != "-":
         return lyrics
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    if not hasattr(sys.stdin, "buffer"):
+        return sys.stdin.read(LYRICS_FILE_READ_CHARS)
+    limit = 4 * LYRICS_FILE_READ_CHARS  # bytes: a huge stream is not read whole (the cut is noted)
+    data = sys.stdin.buffer.read(limit + 1)
     try:
-        return data.decode("utf-8")
+        # Cut short, the last character may be incomplete: the decoder then leaves it out.
+        return codecs.getincrementaldecoder("utf-8")().decode(data[:limit], final=len(data) <= limit)
     except UnicodeDecodeError as error:
         raise UserError(f"standard input is not UTF-8 text ({error.reason} at byte {error.start})") from None
 
