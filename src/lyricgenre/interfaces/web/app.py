@@ -33,6 +33,7 @@ from lyricgenre.runtime import GenreClassifier, input_notes
 from lyricgenre.text import lyrics_problem, unencodable
 
 MAX_BODY_BYTES = 1_000_000
+BODY_TIMEOUT_S = 30.0  # the longest wait for the next chunk of a request body (headers: `connections.py`)
 MAX_BATCH = 64
 SHOWN_GENRES = 10  # genres listed per song: every predicted one, and the closest others up to this many
 
@@ -228,7 +229,8 @@ async def static(name: str) -> Response:
 class Guard:
     """ASGI middleware: requests for other Host names than `allowed_hosts` (when given) get 400; a body over
     MAX_BODY_BYTES gets 413, announced by Content-Length or counted as its chunks arrive (never read whole
-    before the check); answers get `SECURITY_HEADERS` (not the interactive /docs, whose page loads its own)."""
+    before the check); a body stalling over BODY_TIMEOUT_S between chunks gets 408; answers get
+    `SECURITY_HEADERS` (not the interactive /docs, whose page loads its own)."""
 
     def __init__(self, app, allowed_hosts: tuple[str, ...] | None = None, limit: int = MAX_BODY_BYTES):
         self.app, self.allowed_hosts, self.limit = app, allowed_hosts, limit
@@ -246,9 +248,21 @@ class Guard:
             return await _too_large()(scope, receive, send)
         received, answered = 0, False
 
+        body_done = False
+
         async def counted():
-            nonlocal received, answered
-            message = await receive()
+            nonlocal received, answered, body_done
+            if body_done:  # after the body, the app may wait for the client to leave: no deadline then
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), BODY_TIMEOUT_S)
+            except TimeoutError:
+                answered = True
+                await JSONResponse({"error": f"request body stalled for {BODY_TIMEOUT_S:g} s"}, 408)(
+                    scope, receive, send
+                )
+                return {"type": "http.disconnect"}
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > self.limit and not answered:
                 # Answer 413 now and tell the app the client left, so it stops reading; what it answers then
@@ -421,6 +435,8 @@ def _check_port_free(host: str, port: int) -> None:
 def serve(host: str, port: int, model_path: Path | None, threads: int | None, workers: int | None = None) -> None:
     import uvicorn
 
+    from lyricgenre.interfaces.web.connections import GuardedH11Protocol
+
     _check_port_free(host, port)
     # Keep-alive longer than uvicorn's 5 s: pooled API clients reuse connections, and a close racing a
     # reused connection fails that request (3 of 10,000 in the load test with the default).
@@ -428,4 +444,4 @@ def serve(host: str, port: int, model_path: Path | None, threads: int | None, wo
     if host in LOOPBACK_HOSTS:
         allowed = ("127.0.0.1", "localhost", "[::1]")  # DNS rebinding: a page on another name cannot reach us
     app = create_app(model_path, threads, allowed, workers)
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=30)
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=30, http=GuardedH11Protocol)
