@@ -80,6 +80,9 @@ def test_ray_engine_refuses_what_it_does_not_do(ray_cluster, exported_baseline, 
     pd.read_parquet(source).to_csv(csv_input, index=False)
     assert main(["predict", "--input", str(csv_input), "--engine", "ray"]) == 2
     assert "--engine ray reads a Parquet file" in capsys.readouterr().err
+    assert main([*base, "--workers", "8"]) == 2  # on 2 CPUs: would wait for ever for room to place them
+    refused = "--workers 8 needs 5 of Ray's CPUs and this cluster has 2: use --workers 2 or fewer"
+    assert refused in capsys.readouterr().err
 
 
 def test_python_api_maps_a_ray_dataset(ray_cluster, exported_baseline):

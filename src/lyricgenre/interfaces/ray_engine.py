@@ -128,6 +128,7 @@ def predict_parquet(
         raise UserError(f"{input}: --engine ray reads a Parquet file (.parquet)")
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    _check_room(ray, workers)
     source = ray.data.read_parquet(str(input))
     kept = [name for name in KEPT_FIELDS if name in source.columns()]
     predictions = predict_dataset(
@@ -154,6 +155,17 @@ def predict_parquet(
     finally:
         writer.close(success)
     return failed
+
+
+def _check_room(ray, workers: int) -> None:
+    """Refuse more actors than the cluster can place beside one CPU for reading: Ray would wait for ever."""
+    cpus = ray.cluster_resources().get("CPU", 0)
+    most = int((cpus - 1) / ACTOR_CPUS)
+    if workers > most:
+        raise UserError(
+            f"--workers {workers} needs {1 + workers * ACTOR_CPUS:g} of Ray's CPUs and this cluster has {cpus:g}: "
+            f"use --workers {max(most, 1)} or fewer"
+        )
 
 
 def _record(batch: dict, k: int) -> dict:
