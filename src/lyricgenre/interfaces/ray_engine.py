@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 
 import numpy as np
 
 from lyricgenre.errors import UserError
+from lyricgenre.interfaces.batch import song_records
+from lyricgenre.interfaces.formats import KEPT_FIELDS, PredictionWriter
+from lyricgenre.runtime import GenreClassifier
 from lyricgenre.text import lyrics_problem
 
 EXTRA = "pip install 'lyricgenre[ray]'"
@@ -44,14 +49,10 @@ class GenrePredictor:
 
     def __init__(self, model: str | None = None, text_column: str = "lyrics", threshold=None, top_k=None):
         os.environ["TOKENIZERS_PARALLELISM"] = "false"
-        from lyricgenre.runtime import GenreClassifier
-
         self.classifier = GenreClassifier.load(model, threads=1)
         self.text_column, self.threshold, self.top_k = text_column, threshold, top_k
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
-        from lyricgenre.interfaces.batch import song_records
-
         texts = list(batch[self.text_column])
         problems = [lyrics_problem(text) if text is not None else "empty lyrics" for text in texts]
         valid = [k for k, problem in enumerate(problems) if problem is None]
@@ -117,11 +118,6 @@ def predict_parquet(
 ) -> int:
     """`lyricgenre predict --engine ray`: a Parquet file through Ray Data into `output` (any output format),
     the same records as the local engine, in input order; returns how many rows could not be classified."""
-    import sys
-    from pathlib import Path
-
-    from lyricgenre.interfaces.formats import KEPT_FIELDS, PredictionWriter
-
     ray = _ray()
     input = Path(input)
     if input.suffix.lower() != ".parquet" or not input.is_file():

@@ -91,8 +91,7 @@ def _run_predict(args: argparse.Namespace) -> None:
                 fetcher.close()
         if fetcher:
             report_fetching(fetcher)
-        if failed:
-            raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
+        _report_failures(failed)
         return
     _predict_one(args)
 
@@ -211,5 +210,10 @@ def _run_on_ray(args: argparse.Namespace, lyrics) -> None:
         top_k=args.top_k,
         readable=readable(args),
     )
+    _report_failures(failed)
+
+
+def _report_failures(failed: int) -> None:
+    """Exit code 2 and one line when rows could not be classified (their records say why)."""
     if failed:
         raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
