@@ -15,8 +15,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import mutagen
 from mutagen.flac import FLAC
@@ -25,6 +27,16 @@ from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4FreeForm
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
+
+from lyricgenre.interfaces.audio_data import (
+    AudioLayoutError,
+    Ranges,
+    audio_digest,
+    flac_audio,
+    mp3_audio,
+    mp4_audio,
+    ogg_audio,
+)
 
 TAG_FIELDS = ("lyricgenre", "genre")  # our own field, or the standard genre tag
 OWN_FIELD = "LYRICGENRE"
@@ -129,20 +141,21 @@ class AudioFormat:
     suffixes: tuple[str, ...]
     mutagen_types: tuple[type, ...]
     fields: type
+    locate_audio: Callable[[BinaryIO, int], Ranges]  # the bytes a tag rewrite must keep (`audio_data`)
 
 
 # The one list of supported formats: file discovery, dispatch, help texts and error messages come from it.
 AUDIO_FORMATS = (
-    AudioFormat("MP3", (".mp3",), (MP3,), _ID3Fields),
-    AudioFormat("FLAC", (".flac",), (FLAC,), _VorbisFields),
-    AudioFormat("Ogg Vorbis/Opus", (".ogg", ".opus"), (OggVorbis, OggOpus), _VorbisFields),
-    AudioFormat("M4A", (".m4a",), (MP4,), _MP4Fields),
+    AudioFormat("MP3", (".mp3",), (MP3,), _ID3Fields, mp3_audio),
+    AudioFormat("FLAC", (".flac",), (FLAC,), _VorbisFields, flac_audio),
+    AudioFormat("Ogg Vorbis/Opus", (".ogg", ".opus"), (OggVorbis, OggOpus), _VorbisFields, ogg_audio),
+    AudioFormat("M4A", (".m4a",), (MP4,), _MP4Fields, mp4_audio),
 )
 AUDIO_SUFFIXES = tuple(suffix for audio_format in AUDIO_FORMATS for suffix in audio_format.suffixes)
 
 
-def _open(path: Path, name: str):
-    """The mutagen file object and the field accessors for its tag format (`name` is the file errors show)."""
+def _open(path: Path, name: str) -> tuple[mutagen.FileType, AudioFormat]:
+    """The mutagen file object and its format (`name` is the file errors show)."""
     try:
         audio = mutagen.File(path)
     except (mutagen.MutagenError, OSError) as error:
@@ -151,14 +164,15 @@ def _open(path: Path, name: str):
         raise AudioTagError(f"{name}: not a recognised audio file")
     for audio_format in AUDIO_FORMATS:
         if isinstance(audio, audio_format.mutagen_types):
-            return audio, audio_format.fields()
+            return audio, audio_format
     supported = ", ".join(audio_format.name for audio_format in AUDIO_FORMATS)
     raise AudioTagError(f"{name}: holds {type(audio).__name__} audio, which is not supported ({supported})")
 
 
 def read_audio_song(path: Path, name: str | None = None) -> AudioSong:
     """The embedded lyrics (the longest lyrics tag; None when there is none), artist, title and album."""
-    audio, fields = _open(Path(path), name or Path(path).name)
+    audio, audio_format = _open(Path(path), name or Path(path).name)
+    fields = audio_format.fields()
     texts = [text for text in fields.lyrics(audio.tags) if text and text.strip()]
     return AudioSong(
         lyrics=max(texts, key=len) if texts else None,
@@ -173,33 +187,42 @@ def _first(values: list[str]) -> str | None:
 
 def read_tag(path: Path, field: str, name: str | None = None) -> list[str]:
     """The values of one of `TAG_FIELDS` in an audio file (empty when absent)."""
-    audio, fields = _open(Path(path), name or Path(path).name)
-    return fields.get(audio.tags, field)
+    audio, audio_format = _open(Path(path), name or Path(path).name)
+    return audio_format.fields().get(audio.tags, field)
 
 
-def write_tags(path: Path, updates: dict[str, list[str]], root: Path | None = None) -> None:
+def write_tags(
+    path: Path,
+    updates: dict[str, list[str]],
+    root: Path | None = None,
+    before_rename: Callable[[], None] | None = None,
+) -> None:
     """Set each field of `updates` (one of `TAG_FIELDS`, or "lyrics") through a checked copy renamed over the file.
 
-    The copy is read back: each field must hold what was written, and the rest of the song (artist, title,
-    album, and the lyrics unless they were written) what it held before.
+    The copy is read back: each field must hold what was written, the rest of the song (artist, title, album,
+    and the lyrics unless they were written) what it held before, and its audio bytes (`audio_data`) the
+    original's. `before_rename` is called once every check has passed, just before the rename (the tagger
+    records the file's previous values there, so a stop at any point leaves them recorded); if it raises, the
+    file is left as it is.
 
     The copy keeps the file's permissions and owner. Refused, the file left as it is: a hard-linked file
     (renaming a copy over one of its names would leave the other names with the old tags), a symbolic link to a
     file outside `root` (when given: whoever can write into a library must not make the tagger rewrite files
     elsewhere), a file owned by another user when not running as root (its owner would change), and a file that
-    another program changes while it is being tagged (same size, times and identity are required before the
-    copy and just before the rename; its edit is not overwritten).
+    another program changes while it is being tagged (same identity, size and times are required before the
+    copy and just before the rename, and the copy's audio must be the original's; its edit is not overwritten).
     """
     target = Path(path).resolve()  # a symlink's target is rewritten, the link itself kept
     name = Path(path).name
     if root is not None and not target.is_relative_to(Path(root).resolve()):
         raise AudioTagError(f"{name}: links to {target}, outside the library; left unchanged (--follow-symlinks)")
-    before = read_audio_song(target, name)
     status = target.stat()
+    before = read_audio_song(target, name)
     if status.st_nlink > 1:
         raise AudioTagError(f"{name}: has {status.st_nlink} hard links, which a rewrite would separate; left unchanged")
     if os.getuid() != 0 and status.st_uid != os.getuid():
         raise AudioTagError(f"{name}: belongs to another user; a rewrite would make it yours; left unchanged")
+    audio = audio_fingerprint(target, name)
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
@@ -210,12 +233,11 @@ def write_tags(path: Path, updates: dict[str, list[str]], root: Path | None = No
         shutil.copy2(target, copy)
         _keep_owner(copy, status)
         _write_copy(copy, name, updates)
-        expected = replace(before, lyrics="\n".join(updates["lyrics"])) if "lyrics" in updates else before
-        written = all(read_tag(copy, field, name) == values for field, values in updates.items() if field != "lyrics")
-        if not written or read_audio_song(copy, name) != expected:
-            raise AudioTagError(f"{name}: the tags read back differ from those written; file left unchanged")
+        _check_copy(copy, name, updates, before, audio)
         if _identity(target.stat()) != _identity(status):
             raise AudioTagError(f"{name}: changed by another program while being tagged; left as it is (run again)")
+        if before_rename:
+            before_rename()
         os.replace(copy, target)
         _sync_folder(target.parent)
     except OSError as error:
@@ -224,6 +246,26 @@ def write_tags(path: Path, updates: dict[str, list[str]], root: Path | None = No
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
+
+
+def audio_fingerprint(path: Path, name: str | None = None) -> bytes:
+    """A hash of an audio file's audio bytes alone (`audio_data`): the same before and after any tag rewrite."""
+    name = name or Path(path).name
+    _, audio_format = _open(Path(path), name)
+    try:
+        return audio_digest(path, audio_format.locate_audio)
+    except AudioLayoutError as error:
+        raise AudioTagError(f"{name}: its audio data cannot be located ({error}); left unchanged") from error
+
+
+def _check_copy(copy: Path, name: str, updates: dict[str, list[str]], before: AudioSong, audio: bytes) -> None:
+    """The rewritten copy holds the new values, the song's other tags and the original's audio bytes."""
+    expected = replace(before, lyrics="\n".join(updates["lyrics"])) if "lyrics" in updates else before
+    written = all(read_tag(copy, field, name) == values for field, values in updates.items() if field != "lyrics")
+    if not written or read_audio_song(copy, name) != expected:
+        raise AudioTagError(f"{name}: the tags read back differ from those written; file left unchanged")
+    if audio_fingerprint(copy, name) != audio:
+        raise AudioTagError(f"{name}: changed by another program while being tagged; left as it is (run again)")
 
 
 def _identity(status: os.stat_result) -> tuple:
@@ -268,7 +310,8 @@ def _keep_owner(copy: Path, status: os.stat_result) -> None:
 
 
 def _write_copy(path: Path, name: str, updates: dict[str, list[str]]) -> None:
-    audio, fields = _open(path, name)
+    audio, audio_format = _open(path, name)
+    fields = audio_format.fields()
     try:
         if audio.tags is None:
             audio.add_tags()

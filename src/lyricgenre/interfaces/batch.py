@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.formats import PredictionWriter, SongRow, count_songs, read_songs
+from lyricgenre.interfaces.formats import PredictionWriter, RecordHook, SongRow, count_songs, read_songs
 from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher
 from lyricgenre.runtime import GenreClassifier, artist_groups, input_notes, pool_groups
 
@@ -60,7 +60,7 @@ def predict_file(
     output: Path | None,
     classifier: GenreClassifier,
     options: FileOptions = FileOptions(),
-    tagger: Callable[[dict], dict] | None = None,
+    tagger: RecordHook | None = None,
     fetcher: LyricsFetcher | None = None,
 ) -> int:
     """Classify every row of `input` (a file or folder) into `output` (.jsonl/.csv; None: standard output);
@@ -68,8 +68,9 @@ def predict_file(
 
     With a `tagger` (`lyricgenre.interfaces.library.LibraryTagger`), only audio files are read and each record passes
     through it before it is written; when it writes tags, the report is written under its own name as the run
-    goes (each record flushed), since it holds the files' previous tag values. With a `fetcher`, audio files
-    without lyrics get them from a lyrics server first (`lyricgenre.interfaces.lyrics_fetch.LyricsFetcher`).
+    goes (each record flushed before its file is renamed), since it holds the files' previous tag values.
+    With a `fetcher`, audio files without lyrics get them from a lyrics server first
+    (`lyricgenre.interfaces.lyrics_fetch.LyricsFetcher`).
     Rows with nothing to classify (no lyrics anywhere, instrumental) get a `skipped` reason, not an error.
     """
     input, output = Path(input), Path(output) if output else None
@@ -79,15 +80,8 @@ def predict_file(
     if fetcher:
         rows = fetcher.fill(rows)
     columns = ((f"{options.pool}_songs",) if options.pool else ()) + (("lyrics_source",) if fetcher else ())
-    columns += getattr(tagger, "columns", ())
-    writer = PredictionWriter(
-        output,
-        sys.stdout,
-        columns,
-        transform=tagger,
-        journal=bool(getattr(tagger, "write", False)),
-        readable=options.readable,
-    )
+    columns += tagger.columns if tagger else ()
+    writer = PredictionWriter(output, sys.stdout, columns, hook=tagger, readable=options.readable)
     progress = ProgressBar(None if options.readable else count_songs(input, audio_only=tagger is not None))
     progress.enabled = progress.enabled and not options.readable  # the lines themselves show the progress
     success = False

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
@@ -275,12 +276,23 @@ def _writable(value) -> bool:
     return not (isinstance(value, str) and unencodable(value))
 
 
+class RecordHook(Protocol):
+    """Acts on each record before it is written, and emits what is written (the library tagger rewrites the
+    record's file). It emits once, or again when an outcome recorded ahead of it did not happen: the last
+    record of a row is its outcome."""
+
+    columns: tuple[str, ...]  # the columns it adds to each record, in order
+    journal: bool  # its records say what was changed on disk: each must reach the output when emitted
+
+    def __call__(self, record: dict, emit: Callable[[dict], None]) -> None: ...
+
+
 class PredictionWriter:
     """Writes records to a temporary file beside the output, renamed into place only when complete.
 
-    `transform` is applied to each record first. `journal` is for records that must not be lost (the previous
+    A `hook` acts on each record first (`RecordHook`). A journal hook's records must not be lost (the previous
     values of tags replaced in audio files): they go straight into the output under its own name, each flushed
-    as soon as it is written, so a run stopped in any way leaves every record written so far where the user
+    as soon as it is emitted, so a run stopped in any way leaves every record emitted so far where the user
     asked for it.
     """
 
@@ -289,14 +301,14 @@ class PredictionWriter:
         output: Path | None,
         stdout,
         extra_columns: tuple[str, ...] = (),
-        transform: Callable[[dict], dict] | None = None,
-        journal: bool = False,
+        hook: RecordHook | None = None,
         readable: bool = False,
     ):
         self.output = Path(output) if output else None
         self.readable = readable and self.output is None  # one line a song for people, instead of JSONL
         self.extra_columns = extra_columns  # CSV columns after `notes`, e.g. `artist_songs`
-        self.transform, self.journal = transform, journal
+        self.hook = hook
+        self.journal = journal = bool(hook and hook.journal)
         if self.output and self.output.suffix.lower() not in OUTPUT_FORMATS:
             raise UserError(f"{self.output}: unsupported output type; use {' or '.join(OUTPUT_FORMATS)}")
         suffix = self.output.suffix.lower() if self.output else ".jsonl"
@@ -327,8 +339,12 @@ class PredictionWriter:
 
     def write(self, record: dict) -> None:
         self.written += 1
-        if self.transform:
-            record = self.transform(record)
+        if self.hook:
+            self.hook(record, self._emit)
+        else:
+            self._emit(record)
+
+    def _emit(self, record: dict) -> None:
         try:
             self._write(record)
             if self.journal:

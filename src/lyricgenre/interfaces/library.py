@@ -8,6 +8,8 @@ written (a dry run); with it, each file is rewritten through a checked copy (`ly
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lyricgenre.interfaces.audio import AudioTagError, read_tag, remove_leftover_copies, write_tags
@@ -19,8 +21,18 @@ from lyricgenre.runtime import GenreClassifier
 TAG_COLUMNS = ("tag_values", "tag_status", "tag_previous", "tag_error")
 
 
+@dataclass(frozen=True)
+class TagOutcome:
+    """What happens to one file's tag: its status, the values it gets and held, and why it failed."""
+
+    status: str
+    values: list[str] | None = None
+    previous: list[str] | None = None
+    error: str | None = None
+
+
 class LibraryTagger:
-    """Turns each prediction record into a tag decision for its file, and counts the outcomes.
+    """Turns each prediction record into a tag decision for its file, and counts the outcomes (a `RecordHook`).
 
     What goes into the field — families and/or fine genres, how many, under which names, merged with the
     file's own values or not — is `TagSettings.values`. Statuses: `written`, `would write` (dry run),
@@ -28,6 +40,10 @@ class LibraryTagger:
     alone, its genres never wiped), `skipped: no lyrics` (none embedded, beside it or on the lyrics server,
     or instrumental: nothing to classify, not a failure), `not classified` (the row has an error) and `failed`
     (the file could not be rewritten; `tag_error` says why, the file is unchanged).
+
+    A file's `written` record, with its previous values, is emitted once every check has passed and just before
+    the file is renamed, so the report holds it whenever the file has changed; should the rename itself then
+    fail, a `failed` record for the same file follows it.
 
     `save_lyrics` maps a file's id to lyrics fetched for it, written into its lyrics tag with its genres.
     """
@@ -45,43 +61,57 @@ class LibraryTagger:
         self.save_lyrics = save_lyrics
         # What each report record gets, after the prediction's own fields.
         self.columns = TAG_COLUMNS + (("lyrics_saved",) if save_lyrics is not None else ())
+        self.journal = write  # the report records what was changed on disk
         self.counts: Counter[str] = Counter()
         self.leftovers_removed: list[Path] = []
         self.fetcher: LyricsFetcher | None = None  # set by `tag_library` when lyrics are fetched
 
-    def __call__(self, record: dict) -> dict:
+    def __call__(self, record: dict, emit: Callable[[dict], None]) -> None:
         lyrics = (self.save_lyrics or {}).pop(str(record.get("id")), None)
-        values, status, previous, error = self._tag(record, lyrics)
-        self.counts[status] += 1
-        extra = {"tag_values": values, "tag_status": status, "tag_previous": previous}
-        if self.save_lyrics is not None:
-            extra["lyrics_saved"] = bool(lyrics) and status == "written"
-        return {**record, **extra, **({"tag_error": error} if error else {})}
+        outcome, updates = self._decide(record, lyrics)
+        if outcome.status != "written":
+            emit(self._report(record, outcome, lyrics))
+            return
+        emitted = []
 
-    def _tag(self, record: dict, lyrics: str | None) -> tuple[list[str] | None, str, list[str] | None, str | None]:
+        def record_before_rename() -> None:
+            emit(self._report(record, outcome, lyrics))
+            emitted.append(outcome)
+
+        try:
+            root = None if self.follow_symlinks else self.root
+            write_tags(self.root / record["id"], updates, root=root, before_rename=record_before_rename)
+        except AudioTagError as error:
+            if emitted:  # the rename itself failed: the failure supersedes the record already written
+                self.counts["written"] -= 1
+            emit(self._report(record, replace(outcome, status="failed", error=str(error)), lyrics))
+
+    def _decide(self, record: dict, lyrics: str | None) -> tuple[TagOutcome, dict[str, list[str]]]:
+        """The outcome for the record's file, and the tag updates a `written` outcome needs."""
         if record.get("skipped"):
-            return None, "skipped: no lyrics", None, None
+            return TagOutcome("skipped: no lyrics"), {}
         if record.get("genres") is None:
-            return None, "not classified", None, None
-        path = self.root / record["id"]
+            return TagOutcome("not classified"), {}
         field = self.settings.field
         try:
-            previous = read_tag(path, field, record["id"])
+            previous = read_tag(self.root / record["id"], field, record["id"])
         except AudioTagError as error:
-            return None, "failed", None, str(error)
+            return TagOutcome("failed", error=str(error)), {}
         values = self.settings.values(record.get("families") or [], record["genres"], previous)
         updates = {field: values} if values and values != previous else {}
         if lyrics:
             updates["lyrics"] = [lyrics]
         if not updates:
-            return values, "unchanged" if values else "no genres", previous, None
-        if not self.write:
-            return values, "would write", previous, None
-        try:
-            write_tags(path, updates, root=None if self.follow_symlinks else self.root)
-        except AudioTagError as error:
-            return values, "failed", previous, str(error)
-        return values, "written", previous, None
+            return TagOutcome("unchanged" if values else "no genres", values, previous), {}
+        return TagOutcome("written" if self.write else "would write", values, previous), updates
+
+    def _report(self, record: dict, outcome: TagOutcome, lyrics: str | None) -> dict:
+        """The record with its tag columns; counted."""
+        self.counts[outcome.status] += 1
+        extra = {"tag_values": outcome.values, "tag_status": outcome.status, "tag_previous": outcome.previous}
+        if self.save_lyrics is not None:
+            extra["lyrics_saved"] = bool(lyrics) and outcome.status == "written"
+        return {**record, **extra, **({"tag_error": outcome.error} if outcome.error else {})}
 
     def summary(self) -> str:
         order = ("written", "would write", "unchanged", "no genres", "skipped: no lyrics", "not classified", "failed")

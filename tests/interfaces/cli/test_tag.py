@@ -2,7 +2,9 @@
 
 import csv
 import json
+from pathlib import Path
 
+import mutagen
 import pytest
 
 from lyricgenre.interfaces import audio
@@ -107,10 +109,10 @@ def test_a_file_that_cannot_be_tagged_is_reported_and_left_as_it_was(exported_ba
     broken = library / "Rockers" / "one.mp3"
     before = broken.read_bytes()
 
-    def failing_write(path, updates, root=None):
+    def failing_write(path, updates, root=None, before_rename=None):
         if path == broken:
             raise audio.AudioTagError("one.mp3: tags could not be written (disk full); file left unchanged")
-        write(path, updates, root)
+        write(path, updates, root, before_rename)
 
     monkeypatch.setattr("lyricgenre.interfaces.library.write_tags", failing_write)
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--write")
@@ -261,12 +263,12 @@ def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_basel
     report = library.parent / "report.jsonl"
     write, calls = tagging.write_tags, []
 
-    def stop_on_the_third(path, updates, root=None):
+    def stop_on_the_third(path, updates, root=None, before_rename=None):
         calls.append(path)
         if len(calls) == 3:
             assert len(report.read_text().splitlines()) == 2  # flushed record by record, under its real name
             raise KeyboardInterrupt
-        write(path, updates, root)
+        write(path, updates, root, before_rename)
 
     monkeypatch.setattr(tagging, "write_tags", stop_on_the_third)
     arguments = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre", "--write"]
@@ -293,3 +295,79 @@ def test_python_api_tags_a_library_and_classifies_a_file(exported_baseline, libr
     out = tmp_path / "songs.jsonl"
     failed = predict_file(library, out, classifier, FileOptions(pool="artist"))
     assert failed == 0 and all("artist_songs" in json.loads(line) or "skipped" in line for line in out.open())
+
+
+@pytest.mark.parametrize("point", ["copied", "tags-written", "recorded", "renamed"])
+def test_a_tag_write_killed_at_any_point_loses_nothing_and_the_next_run_cleans_up(exported_baseline, tmp_path, point):
+    """A real SIGKILL while the second file is rewritten: every file decodes with its audio intact and holds
+    either its old or its new genres, the report records every change made, and the next run removes the copy."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from lyricgenre.interfaces.audio import audio_fingerprint
+
+    library = tmp_path / "Music"
+    styles = {".flac": "rock", ".m4a": "rap", ".mp3": "country", ".ogg": "rock"}
+    songs = [
+        make_audio(library / f"{n}{suffix}", lyrics=synthetic_lyrics(style, n), artist=f"A{n}", genre="Old")
+        for n, (suffix, style) in enumerate(styles.items())
+    ]
+    digests = {song: audio_fingerprint(song) for song in songs}
+    report, marker = tmp_path / "report.jsonl", tmp_path / "paused"
+    arguments = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre", "--pool", "none"]
+    helper = [sys.executable, "-m", "tests.interfaces.cli.killable_tag", point, "2", str(marker), "--"]
+    process = subprocess.Popen([*helper, *arguments, "--write", "--output", str(report)], cwd=Path(__file__).parents[3])
+    deadline = time.monotonic() + 120
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), f"the run never reached {point} (exit {process.poll()})"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+    records = [json.loads(line) for line in report.read_text().splitlines()]  # every line whole
+    recorded = {r["id"]: r for r in records}
+    for song in songs:
+        assert mutagen.File(song) is not None and audio_fingerprint(song) == digests[song]
+        genres = read_tag(song, "genre")
+        if genres != ["Old"]:  # changed: the report says so, with what it held
+            assert recorded[song.name]["tag_status"] == "written" and recorded[song.name]["tag_previous"] == ["Old"]
+            assert recorded[song.name]["tag_values"] == genres
+    assert len(records) == (1 if point in ("copied", "tags-written") else 2)
+    leftovers = [p.name for p in library.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) == (0 if point == "renamed" else 1)
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "lyricgenre", *arguments, "--write"], capture_output=True, text=True, check=False
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert ("removed 1 temporary copies" in rerun.stderr) == bool(leftovers)
+    assert sorted(p.name for p in library.iterdir()) == sorted(song.name for song in songs)
+    for song in songs:
+        assert audio_fingerprint(song) == digests[song] and read_tag(song, "genre") != ["Old"]
+
+
+def test_a_rename_failing_after_its_record_is_followed_by_a_failed_record(
+    exported_baseline, library, capsys, monkeypatch
+):
+    """The `written` record precedes the rename; if the rename fails, a `failed` record supersedes it."""
+    import os
+
+    replace_file = os.replace
+    broken = library / "Rockers" / "one.mp3"
+
+    def refuse_one(source, target):
+        if Path(target) == broken:
+            raise OSError(5, "Input/output error")
+        replace_file(source, target)
+
+    monkeypatch.setattr(audio.os, "replace", refuse_one)
+    report = library.parent / "report.jsonl"
+    arguments = ["tag", str(library), "--model", str(exported_baseline), "--write", "--output", str(report)]
+    code, _, err = run(capsys, *arguments)
+    statuses = [(r["id"], r["tag_status"]) for r in map(json.loads, report.read_text().splitlines())]
+    assert statuses[1:3] == [("Rockers/one.mp3", "written"), ("Rockers/one.mp3", "failed")]
+    assert read_tag(broken, "lyricgenre") == [] and code == 2
+    assert "2 written, 1 skipped: no lyrics, 1 failed" in err  # counted once, as failed
