@@ -37,7 +37,7 @@ def start_server(port: int, model: str | None, threads: int, workers: int | None
     command = [
         sys.executable,
         "-m",
-        "lyricgenre.interfaces.cli",
+        "lyricgenre",
         "serve",
         "--host",
         "127.0.0.1",

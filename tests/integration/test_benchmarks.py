@@ -148,3 +148,17 @@ def test_recipe_search_trains_and_judges_each_recipe_with_the_member(dataset, tr
         assert sum(row["ensemble_weights"]) == pytest.approx(1.0)
         assert 0 <= row["ensemble"]["f1_micro"] <= 1 and 0 <= row["transformer"]["f1_macro"] <= 1
         assert (tmp_path / "search" / f"{row['recipe']}-ensemble" / "model.json").is_file()
+
+
+def test_server_memory_sends_a_chunked_body_and_large_requests(exported):
+    arguments = ["--model", str(exported), "--chunked-mb", "20", "--large", "4", "--characters", "200000", "--json"]
+    result = json.loads(_run("server_memory.py", *arguments))
+    assert result["chunked_body_status"] == 413 and result["chunked_mb_sent"] <= 20
+    assert result["large_statuses"] == {"200": 4} and result["server_rss_mb"] > 0
+    assert {"chunked_peak_growth_mb", "large_peak_growth_mb", "large_growth_after_mb"} <= set(result)
+
+
+def test_load_test_runs_against_the_server(exported):
+    arguments = ["--model", str(exported), "--requests", "40", "--concurrency", "4", "--json"]
+    result = json.loads(_run("load_test.py", *arguments))
+    assert result["requests"] == 40 and result["errors"] == 0 and result["requests_per_s"] > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import io
 import json
 import os
 import re
@@ -75,31 +76,75 @@ def _open_text(path: Path):
         raise UserError(f"{path}: cannot be read ({error.strerror})") from error
 
 
-# A CSV field may hold a whole song and more: the csv module's default limit (131,072 characters) would stop
-# the file at the first long one. What the model reads of a text is cut later (`text.MAX_LYRICS_CHARS`).
-CSV_FIELD_LIMIT = 64 * 1024 * 1024
+# A JSONL line or CSV record longer than this is a row error, read past without being held: ten times what the
+# model reads of a text (`text.MAX_LYRICS_CHARS`), so a long song with its fields fits with room to spare.
+MAX_RECORD_CHARS = 10 * MAX_LYRICS_CHARS
+_READ_CHUNK = 1 << 16  # characters read at a time while looking for a record's end
+
+
+def _records(handle, quoted: bool) -> Iterator[tuple[int, str | None]]:
+    """(first line number, text) of each record of a text file: a line, or with `quoted` the lines a CSV record
+    spans (until its double quotes balance). The text is None for a record over MAX_RECORD_CHARS."""
+    line = 0
+    while True:
+        first, parts, size, inside, ended = line + 1, [], 0, False, False
+        while not ended or inside:
+            chunk = handle.readline(_READ_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            inside ^= quoted and chunk.count('"') % 2 == 1
+            ended = chunk.endswith("\n") or (chunk.endswith("\r") and len(chunk) < _READ_CHUNK)
+            line += ended
+            if parts is not None and size <= MAX_RECORD_CHARS:
+                parts.append(chunk)
+            else:
+                parts = None  # too long: read on to its end, holding nothing
+        if not size:
+            return
+        line += not ended  # the file's last line, without a line break
+        yield first, "".join(parts) if parts is not None else None
+
+
+def _too_long(line: int) -> str:
+    return f"line {line}: a record over {MAX_RECORD_CHARS:,} characters (or an unclosed quote); not read"
+
+
+def _csv_values(text: str) -> list[str]:
+    """The fields of one CSV record (raises csv.Error when it is malformed)."""
+    return next(csv.reader(io.StringIO(text, newline=""), strict=True), [])
 
 
 def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
     handle = _open_text(path)
-    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
-    number = 0
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS + 1))
     try:
-        reader = csv.DictReader(handle, strict=True)
-        if reader.fieldnames is None or text_column not in reader.fieldnames:
-            columns = ", ".join(reader.fieldnames or []) or "none"
-            raise UserError(f"{path}: no column {text_column!r} (columns: {columns}); choose one with --text-column")
-        for number, record in enumerate(reader, start=1):
+        records = _records(handle, quoted=True)
+        line, header = next(records, (1, ""))
+        try:
+            columns = _csv_values(header) if header is not None else None
+        except csv.Error as error:
+            raise UserError(f"{path}, line {line}: malformed CSV ({error})") from error
+        if columns is None or text_column not in columns:
+            names = ", ".join(columns or []) or "none"
+            raise UserError(f"{path}: no column {text_column!r} (columns: {names}); choose one with --text-column")
+        number = 0
+        for line, text in records:
+            if text is not None and not text.strip():
+                continue  # a blank line is no row, as in csv.DictReader
+            number += 1
+            if text is None:
+                yield SongRow(number, None, error=_too_long(line))
+                continue
+            try:
+                values = _csv_values(text)
+            except csv.Error as error:
+                yield SongRow(number, None, error=f"malformed CSV at line {line} ({error})")
+                continue
+            record = {name: value for name, value in zip(columns, values)}
             yield _row(number, record.get(text_column), record)
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
-    except csv.Error as error:
-        if number == 0 and reader.fieldnames is None:
-            raise UserError(f"{path}, line {reader.line_num}: malformed CSV ({error})") from error
-        # Rows before it are kept; an unclosed quote has swallowed the rest of the file, so reading stops.
-        yield SongRow(
-            number + 1, None, error=f"malformed CSV from line {reader.line_num} on ({error}); not read further"
-        )
     finally:
         handle.close()
 
@@ -107,7 +152,10 @@ def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
 def _read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
     handle = _open_text(path)
     try:
-        for number, line in enumerate(handle, start=1):
+        for number, line in _records(handle, quoted=False):
+            if line is None:
+                yield SongRow(number, None, error=_too_long(number))
+                continue
             if not line.strip():
                 yield SongRow(number, None, error="blank line")
                 continue
@@ -142,11 +190,12 @@ def count_songs(path: Path, audio_only: bool = False) -> int | None:
         if suffix == ".parquet":
             return count_parquet_rows(path)
         with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-            if suffix == ".jsonl":
-                return sum(1 for _ in handle)
-            if suffix == ".csv":
-                return max(0, sum(1 for row in csv.reader(handle) if row) - 1)  # DictReader skips blank rows
-    except (OSError, csv.Error):
+            if suffix in (".jsonl", ".csv"):
+                records = _records(handle, quoted=suffix == ".csv")
+                if suffix == ".jsonl":
+                    return sum(1 for _ in records)
+                return max(0, sum(1 for _, text in records if text is None or text.strip()) - 1)  # the header
+    except OSError:
         pass
     return None
 

@@ -274,7 +274,7 @@ def test_csv_with_a_huge_field_and_an_unclosed_quote(model, tmp_path, capsys):
     code, out, err = run(capsys, "--input", str(path), "--model", model)
     records = [json.loads(line) for line in out.splitlines()]
     assert records[0]["id"] == "long" and records[0]["genres"] and records[1]["genres"]
-    assert "malformed CSV from line" in records[2]["error"] and len(records) == 3
+    assert records[2]["error"].startswith("malformed CSV at line ") and len(records) == 3
     assert code == 2 and "1 row(s) could not be classified" in err
 
 
@@ -375,3 +375,24 @@ def test_a_huge_text_file_or_stream_is_read_only_as_far_as_the_model_reads(model
     with huge.open("rb") as stdin:
         result = subprocess.run(command, stdin=stdin, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "were read" in json.loads(result.stdout)["notes"][0]
+
+
+def test_a_record_over_the_limit_is_a_row_error_and_the_rest_is_read(model, tmp_path, capsys):
+    """A JSONL line or CSV record over MAX_RECORD_CHARS is read past, never held whole; every other row counts."""
+    from lyricgenre.interfaces.formats import MAX_RECORD_CHARS
+
+    huge = "la " * (MAX_RECORD_CHARS // 3 + 10)
+    good, other = synthetic_lyrics("rock", 1), synthetic_lyrics("pop", 2)
+    jsonl = tmp_path / "songs.jsonl"
+    jsonl.write_text("\n".join(json.dumps({"id": i, "lyrics": text}) for i, text in enumerate([good, huge, other])))
+    table = tmp_path / "songs.csv"
+    table.write_text(f'id,lyrics\na,"{good}"\nb,"{huge}"\nc,"x"y"z"\n\nd,"{other}"\n')
+    for path, rows in ((jsonl, 3), (table, 4)):
+        code, out, err = run(capsys, "--input", str(path), "--model", model)
+        records = [json.loads(line) for line in out.splitlines()]
+        assert len(records) == rows and records[0]["genres"] and records[-1]["genres"], path
+        assert records[1]["error"].endswith(
+            f"a record over {MAX_RECORD_CHARS:,} characters (or an unclosed quote); not read"
+        )
+        assert code == 2 and "Traceback" not in err
+    assert records[2]["error"].startswith("malformed CSV at line ") and records[3]["id"] == "d"
