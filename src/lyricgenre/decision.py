@@ -103,9 +103,11 @@ class Families:
     A family's score is a logistic function, learnt on validation (`lyricgenre.training.families`), of the
     logits of its member genres' highest probability and of their noisy-or, plus (optionally) every genre's
     logit: a calibrated aggregation, so "rock" can draw on many weak rock subgenres and discount hip hop.
-    The precise fine-genre rule predicts a genre only with one of its predicted families, at or above
-    `fine_threshold`, among the `max_genres` most probable: tuned to predict on average no more genres than
-    the validation songs have.
+    The family rule keeps a family at or above its threshold and, when `relative` is set, at least `relative`
+    times the song's best family score, so a clearly rock song is not also given every family its other
+    genres faintly suggest (tuned on validation; 0: off). The precise fine-genre rule predicts a genre only
+    with one of its predicted families, at or above `fine_threshold`, among the `max_genres` most probable:
+    tuned to predict on average no more genres than the validation songs have.
     """
 
     names: list[str]
@@ -116,6 +118,7 @@ class Families:
     fine_threshold: float
     max_genres: int
     aggregation: str = "members"  # which candidate was chosen on validation (recorded, not used to score)
+    relative: float = 0.0  # a family also needs this share of the song's best family score (0: no such rule)
     validation_scores: dict = field(default_factory=dict)
 
     @cached_property
@@ -136,7 +139,7 @@ class Families:
 
     def decide(self, family_probabilities: np.ndarray) -> np.ndarray:
         """The tuned family rule; a song always gets at least its most probable family."""
-        return self.thresholds.apply(family_probabilities) | top_k_mask(family_probabilities, 1)
+        return family_decisions(family_probabilities, self.thresholds, self.relative)
 
     def fine_default(self, probabilities: np.ndarray, family_mask: np.ndarray) -> np.ndarray:
         """The precise fine-genre rule given each song's predicted families (see the class docstring)."""
@@ -152,6 +155,14 @@ class Families:
     @classmethod
     def from_dict(cls, data: dict) -> Families:
         return cls(**{**data, "thresholds": Thresholds.from_dict(data["thresholds"])})
+
+
+def family_decisions(family_probabilities: np.ndarray, thresholds: Thresholds, relative: float) -> np.ndarray:
+    """`Families.decide` for a rule being tuned: thresholds, the share of the best score, the best kept."""
+    mask = thresholds.apply(family_probabilities)
+    if relative:
+        mask &= family_probabilities >= relative * family_probabilities.max(axis=1, keepdims=True)
+    return mask | top_k_mask(family_probabilities, 1)
 
 
 def family_features(probabilities: np.ndarray, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -69,3 +69,28 @@ def test_fitted_precise_rule_predicts_no_more_genres_than_the_truth_has(wide_dat
     assert families.validation_scores["precise"]["mean_predicted_genres"] <= truth.sum(axis=1).mean()
     round_trip = Families.from_dict(json.loads(json.dumps(families.to_dict())))
     np.testing.assert_array_equal(round_trip.scores(probabilities), families.scores(probabilities))
+
+
+def test_the_relative_rule_drops_faint_families_and_is_tuned_out_of_fold(wide_dataset):
+    from lyricgenre.decision import Thresholds, family_decisions
+    from lyricgenre.training.families import RELATIVE_GRID
+
+    scores = np.array([[0.9, 0.5, 0.3], [0.4, 0.35, 0.1]])
+    rules = Thresholds("global", 0.3, [0.3] * 3, 1)
+    assert family_decisions(scores, rules, 0.0).tolist() == [[True, True, True], [True, True, False]]
+    assert family_decisions(scores, rules, 0.5).tolist() == [[True, True, False], [True, True, False]]
+    assert family_decisions(scores, Thresholds("global", 0.95, [0.95] * 3, 1), 0.5)[:, 0].all()  # the best kept
+
+    validation = _validation(wide_dataset)
+    genres = sorted({g for gs in validation["genres"] for g in gs})
+    truth = label_matrix(validation["genres"], genres)
+    rng = np.random.default_rng(0)
+    probabilities = np.clip(0.6 * truth + rng.uniform(0, 0.5, truth.shape), 0, 1)
+    families = fit_families(truth, probabilities, genres, load_taxonomy(), validation["artist_key"].to_numpy())
+    judged = families.validation_scores["relative_cross_validated"]
+    assert families.relative in RELATIVE_GRID and set(judged) == {str(r) for r in RELATIVE_GRID}
+    best = judged[str(families.relative)]
+    assert all(best["f1_micro"] + best["f1_macro"] >= s["f1_micro"] + s["f1_macro"] for s in judged.values())
+    counts = [judged[str(r)]["mean_predicted_families"] for r in RELATIVE_GRID]
+    assert counts == sorted(counts, reverse=True)  # a higher share keeps fewer families
+    assert Families.from_dict({k: v for k, v in families.to_dict().items() if k != "relative"}).relative == 0.0

@@ -73,3 +73,19 @@ def test_cli_refit_trains_again_on_train_and_validation_keeping_what_was_tuned(d
     assert "cannot tune it" in capsys.readouterr().err
     assert main(["refit", "--model", str(out), "--out", str(tmp_path / "again")]) == 2
     assert "already refitted" in capsys.readouterr().err
+
+
+def test_refit_keeps_a_member_refitted_already(dataset, trained, tmp_path, capsys):
+    """A member refitted on its own (or by a refit that stopped) is not trained again by the ensemble's refit."""
+    tuned = load_model(trained["ensemble"])
+    first = tuned.member_folders()[0]
+    out = tmp_path / "ensemble-refit"
+    member_out = out / "members" / first.name
+    assert main(["refit", "--model", str(first), "--out", str(member_out), "--data", str(dataset)]) == 0
+    before = {p.name: p.stat().st_mtime_ns for p in member_out.iterdir()}
+    capsys.readouterr()
+    assert main(["refit", "--model", str(trained["ensemble"]), "--out", str(out), "--data", str(dataset)]) == 0
+    assert f"{member_out}: refitted from {first} already; kept" in capsys.readouterr().out
+    assert {p.name: p.stat().st_mtime_ns for p in member_out.iterdir()} == before
+    refit = load_model(out)
+    assert [Path(m) for m in refit.settings.members] == [member_out, out / "members" / tuned.member_folders()[1].name]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +164,18 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
     return _refit(tuned, Path(folder), Path(out), songs, data)
 
 
+def _refit_member(member: Path, target: Path, songs: pd.DataFrame, data: Path) -> Path:
+    """An ensemble member refitted into `target`, or the refit already there (from the same member folder and
+    data: a refit stopped after some members, or a member refitted on its own, is not trained again)."""
+    done = target / "model.json"
+    if done.is_file():
+        training = json.loads(done.read_text(encoding="utf-8")).get("training", {})
+        if training.get("refit_from") == str(member) and training.get("data") == str(data):
+            print(f"{target}: refitted from {member} already; kept", flush=True)
+            return target
+    return Path(_refit(load_description(member), member, target, songs, data)["out"])
+
+
 def _refit(tuned: GenreModel, folder: Path, out: Path, songs: pd.DataFrame, data: Path) -> dict:
     """`refit_model` once the dataset is loaded: an ensemble's members are refitted from the same songs."""
     started = time.monotonic()
@@ -173,8 +186,7 @@ def _refit(tuned: GenreModel, folder: Path, out: Path, songs: pd.DataFrame, data
     train = songs[songs["split"].isin(splits)]
     if tuned.member_folders():
         members = [
-            Path(_refit(load_description(member), member, out / "members" / member.name, songs, data)["out"])
-            for member in tuned.member_folders()
+            _refit_member(member, out / "members" / member.name, songs, data) for member in tuned.member_folders()
         ]
         model = tuned.with_members(members)
     else:
