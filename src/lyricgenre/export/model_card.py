@@ -50,7 +50,13 @@ def _decision_lines(manifest: dict) -> list[str]:
         f"Families: {len(families['names'])} ({', '.join(families['names'])}), each scored from its genres' "
         f"probabilities by the aggregation chosen across validation artists (`{families['aggregation']}`; "
         "`max`: the most probable member, `members`/`all`: logistic fits) and decided by a "
-        f"`{families['thresholds']['strategy']}` threshold rule tuned there; every song gets at least one family.",
+        f"`{families['thresholds']['strategy']}` threshold rule tuned there"
+        + (
+            f", a family also needing {families['relative']:g} of the song's best family score"
+            if families.get("relative")
+            else ""
+        )
+        + "; every song gets at least one family.",
         f"Fine genres by default (`precise`): a genre only under a predicted family, probability at least "
         f"{families['fine_threshold']}, at most {families['max_genres']} per song — tuned on validation to predict no "
         "more genres per song than the songs have. `--threshold`/`--top-k` replace it with the plain rule below.",
