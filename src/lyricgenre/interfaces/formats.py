@@ -341,7 +341,7 @@ class PredictionWriter:
 
     A `hook` acts on each record first (`RecordHook`). A journal hook's records must not be lost (the previous
     values of tags replaced in audio files): they go straight into the output under its own name, each flushed
-    as soon as it is emitted, so a run stopped in any way leaves every record emitted so far where the user
+    and synced to disk as soon as it is emitted, so a run stopped in any way leaves every record emitted so far where the user
     asked for it.
     """
 
@@ -398,6 +398,8 @@ class PredictionWriter:
             self._write(record)
             if self.journal:
                 self.handle.flush()
+                if self.output:  # on disk before the file it records is renamed: a power cut keeps it too
+                    os.fsync(self.handle.fileno())
         except OSError as error:  # a full disk, a removed folder: stop, the earlier output left as it was
             raise UserError(f"{self.output or 'output'}: writing failed ({error.strerror or error})") from None
 
