@@ -89,3 +89,28 @@ def test_refit_keeps_a_member_refitted_already(dataset, trained, tmp_path, capsy
     assert {p.name: p.stat().st_mtime_ns for p in member_out.iterdir()} == before
     refit = load_model(out)
     assert [Path(m) for m in refit.settings.members] == [member_out, out / "members" / tuned.member_folders()[1].name]
+
+
+def test_capping_songs_per_artist_keeps_every_column_and_is_deterministic(dataset):
+    from lyricgenre.training.train import cap_songs_per_artist, genre_support
+
+    songs, _ = load_dataset(dataset)
+    capped = cap_songs_per_artist(songs, 2, seed=13)
+    assert list(capped.columns) == list(songs.columns)  # pandas 3's groupby-apply dropped `artist_key`
+    assert (
+        capped.groupby("artist_key").size().max() == 2
+        and capped["artist_key"].nunique() == songs["artist_key"].nunique()
+    )
+    assert capped.index.equals(cap_songs_per_artist(songs, 2, seed=13).index)
+    assert genre_support(capped, sorted({g for gs in capped["genres"] for g in gs}))
+
+
+def test_train_and_refit_with_a_cap_on_songs_per_artist(dataset, tmp_path, capsys):
+    out, config = tmp_path / "capped", tmp_path / "capped.json"
+    config.write_text(json.dumps({"max_songs_per_artist": 2, "max_features": 500}))
+    assert main(["train", "--model", "tfidf", "--config", str(config), "--data", str(dataset), "--out", str(out)]) == 0
+    assert main(["refit", "--model", str(out), "--out", str(tmp_path / "capped-refit"), "--data", str(dataset)]) == 0
+    refit = load_model(tmp_path / "capped-refit")
+    songs, _ = load_dataset(dataset)
+    pool = songs[songs["split"].isin(["train", "validation"])]
+    assert refit.metadata["training"]["train_songs"] == int(pool.groupby("artist_key").size().clip(upper=2).sum())

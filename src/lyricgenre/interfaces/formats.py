@@ -341,8 +341,8 @@ class PredictionWriter:
 
     A `hook` acts on each record first (`RecordHook`). A journal hook's records must not be lost (the previous
     values of tags replaced in audio files): they go straight into the output under its own name, each flushed
-    and synced to disk as soon as it is emitted, so a run stopped in any way leaves every record emitted so far where the user
-    asked for it.
+    and synced to disk as soon as it is emitted, so a run stopped in any way leaves every record emitted so far
+    where the user asked for it.
     """
 
     def __init__(

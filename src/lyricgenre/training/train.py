@@ -52,9 +52,10 @@ def cap_songs_per_artist(songs: pd.DataFrame, cap: int | None, seed: int) -> pd.
     """Keep at most `cap` songs per artist, so a few prolific artists do not dominate training."""
     if not cap:
         return songs
-    return songs.groupby("artist_key", group_keys=False).apply(
-        lambda group: group.sample(n=min(cap, len(group)), random_state=seed)
-    )
+    # Each artist's songs sampled on their own, artists in key order; iterating keeps every column (pandas 3's
+    # groupby-apply would drop `artist_key`).
+    kept = [group.sample(n=min(cap, len(group)), random_state=seed) for _, group in songs.groupby("artist_key")]
+    return pd.concat(kept) if kept else songs
 
 
 def genre_support(train: pd.DataFrame, genres: list[str]) -> dict[str, dict[str, int]]:
@@ -83,6 +84,7 @@ def train_model(
         raise UserError(f"{data}: the {train_split!r} or {validation_split!r} split is empty")
     train = cap_songs_per_artist(train, options.max_songs_per_artist, seed=SEED)
     genres = [g for g in vocabulary if any(g in song_genres for song_genres in train["genres"])]
+    support = genre_support(train, genres)  # before the long fit: anything that can fail fails first
     model = kind_class(genres, settings)
     started = time.monotonic()
     validation_labels = label_matrix(validation["genres"], genres)
@@ -95,7 +97,7 @@ def train_model(
     probabilities = model.validation_probabilities(list(validation["lyrics"]))
     model.metadata = {
         "training_options": options.to_dict(),
-        "genre_support": genre_support(train, genres),
+        "genre_support": support,
         "training": {
             "data": str(data),
             "train_songs": len(train),
@@ -185,6 +187,7 @@ def _refit(tuned: GenreModel, folder: Path, out: Path, songs: pd.DataFrame, data
     splits = [training.get("train_split", "train"), training.get("validation_split", "validation")]
     train = songs[songs["split"].isin(splits)]
     if tuned.member_folders():
+        support = genre_support(train, tuned.genres)
         members = [
             _refit_member(member, out / "members" / member.name, songs, data) for member in tuned.member_folders()
         ]
@@ -192,12 +195,13 @@ def _refit(tuned: GenreModel, folder: Path, out: Path, songs: pd.DataFrame, data
     else:
         options = TrainingOptions.from_dict(tuned.metadata.get("training_options"), what="training option")
         train = cap_songs_per_artist(train, options.max_songs_per_artist, seed=SEED)
+        support = genre_support(train, tuned.genres)  # before the long fit: anything that can fail fails first
         model = type(tuned)(tuned.genres, tuned.settings)
         model.fit(list(train["lyrics"]), label_matrix(train["genres"], tuned.genres))
     model.thresholds = tuned.thresholds
     model.metadata = {
         **tuned.metadata,  # validation_metrics stay the tuned model's, measured before the refit
-        "genre_support": genre_support(train, tuned.genres),
+        "genre_support": support,
         "training": {
             **training,
             "data": str(data),
