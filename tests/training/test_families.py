@@ -57,13 +57,19 @@ def test_precise_mask_keeps_genres_under_predicted_families_only():
     assert precise_mask(probabilities, membership, family_mask, 0.5, max_genres=1)[0].tolist() == [True, False, False]
 
 
-def test_fitted_precise_rule_predicts_no_more_genres_than_the_truth_has(wide_dataset):
+def _fitted_on_noisy_truth(wide_dataset):
+    """Families fitted on validation songs whose probabilities are their truth plus noise."""
     validation = _validation(wide_dataset)
     genres = sorted({g for gs in validation["genres"] for g in gs})
     truth = label_matrix(validation["genres"], genres)
     rng = np.random.default_rng(0)
     probabilities = np.clip(0.6 * truth + rng.uniform(0, 0.5, truth.shape), 0, 1)
     families = fit_families(truth, probabilities, genres, load_taxonomy(), validation["artist_key"].to_numpy())
+    return truth, probabilities, families
+
+
+def test_fitted_precise_rule_predicts_no_more_genres_than_the_truth_has(wide_dataset):
+    truth, probabilities, families = _fitted_on_noisy_truth(wide_dataset)
     predicted = families.fine_default(probabilities, families.decide(families.scores(probabilities)))
     assert predicted.sum(axis=1).mean() <= truth.sum(axis=1).mean()
     assert families.validation_scores["precise"]["mean_predicted_genres"] <= truth.sum(axis=1).mean()
@@ -81,12 +87,7 @@ def test_the_relative_rule_drops_faint_families_and_is_tuned_out_of_fold(wide_da
     assert family_decisions(scores, rules, 0.5).tolist() == [[True, True, False], [True, True, False]]
     assert family_decisions(scores, Thresholds("global", 0.95, [0.95] * 3, 1), 0.5)[:, 0].all()  # the best kept
 
-    validation = _validation(wide_dataset)
-    genres = sorted({g for gs in validation["genres"] for g in gs})
-    truth = label_matrix(validation["genres"], genres)
-    rng = np.random.default_rng(0)
-    probabilities = np.clip(0.6 * truth + rng.uniform(0, 0.5, truth.shape), 0, 1)
-    families = fit_families(truth, probabilities, genres, load_taxonomy(), validation["artist_key"].to_numpy())
+    _, _, families = _fitted_on_noisy_truth(wide_dataset)
     judged = families.validation_scores["relative_cross_validated"]
     assert families.relative in RELATIVE_GRID and set(judged) == {str(r) for r in RELATIVE_GRID}
     best = judged[str(families.relative)]

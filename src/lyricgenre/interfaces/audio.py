@@ -171,7 +171,11 @@ def _open(path: Path, name: str) -> tuple[mutagen.FileType, AudioFormat]:
 
 def read_audio_song(path: Path, name: str | None = None) -> AudioSong:
     """The embedded lyrics (the longest lyrics tag; None when there is none), artist, title and album."""
-    audio, audio_format = _open(Path(path), name or Path(path).name)
+    return _song(*_open(Path(path), name or Path(path).name))
+
+
+def _song(audio: mutagen.FileType, audio_format: AudioFormat) -> AudioSong:
+    """`read_audio_song` of a file already opened."""
     fields = audio_format.fields()
     texts = [text for text in fields.lyrics(audio.tags) if text and text.strip()]
     return AudioSong(
@@ -217,12 +221,13 @@ def write_tags(
     if root is not None and not target.is_relative_to(Path(root).resolve()):
         raise AudioTagError(f"{name}: links to {target}, outside the library; left unchanged (--follow-symlinks)")
     status = target.stat()
-    before = read_audio_song(target, name)
+    opened, audio_format = _open(target, name)
+    before = _song(opened, audio_format)
     if status.st_nlink > 1:
         raise AudioTagError(f"{name}: has {status.st_nlink} hard links, which a rewrite would separate; left unchanged")
     if os.getuid() != 0 and status.st_uid != os.getuid():
         raise AudioTagError(f"{name}: belongs to another user; a rewrite would make it yours; left unchanged")
-    audio = audio_fingerprint(target, name)
+    audio = audio_fingerprint(target, name, audio_format)
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
@@ -233,7 +238,7 @@ def write_tags(
         shutil.copy2(target, copy)
         _keep_owner(copy, status)
         _write_copy(copy, name, updates)
-        _check_copy(copy, name, updates, before, audio)
+        _check_copy(copy, name, updates, before, audio_format, audio)
         if _identity(target.stat()) != _identity(status):
             raise AudioTagError(f"{name}: changed by another program while being tagged; left as it is (run again)")
         if before_rename:
@@ -248,23 +253,28 @@ def write_tags(
         raise
 
 
-def audio_fingerprint(path: Path, name: str | None = None) -> bytes:
-    """A hash of an audio file's audio bytes alone (`audio_data`): the same before and after any tag rewrite."""
+def audio_fingerprint(path: Path, name: str | None = None, audio_format: AudioFormat | None = None) -> bytes:
+    """A hash of an audio file's audio bytes alone (`audio_data`): the same before and after any tag rewrite.
+
+    `audio_format`: the file's, when it is known already (a tag rewrite's copy has the original's)."""
     name = name or Path(path).name
-    _, audio_format = _open(Path(path), name)
+    audio_format = audio_format or _open(Path(path), name)[1]
     try:
         return audio_digest(path, audio_format.locate_audio)
     except AudioLayoutError as error:
         raise AudioTagError(f"{name}: its audio data cannot be located ({error}); left unchanged") from error
 
 
-def _check_copy(copy: Path, name: str, updates: dict[str, list[str]], before: AudioSong, audio: bytes) -> None:
-    """The rewritten copy holds the new values, the song's other tags and the original's audio bytes."""
+def _check_copy(
+    copy: Path, name: str, updates: dict[str, list[str]], before: AudioSong, audio_format: AudioFormat, audio: bytes
+) -> None:
+    """The rewritten copy holds the new values, the song's other tags and the original's audio bytes (`audio`,
+    their fingerprint; the copy has the original's `audio_format`)."""
     expected = replace(before, lyrics="\n".join(updates["lyrics"])) if "lyrics" in updates else before
     written = all(read_tag(copy, field, name) == values for field, values in updates.items() if field != "lyrics")
     if not written or read_audio_song(copy, name) != expected:
         raise AudioTagError(f"{name}: the tags read back differ from those written; file left unchanged")
-    if audio_fingerprint(copy, name) != audio:
+    if audio_fingerprint(copy, name, audio_format) != audio:
         raise AudioTagError(f"{name}: changed by another program while being tagged; left as it is (run again)")
 
 

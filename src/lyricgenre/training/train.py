@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from lyricgenre.defaults import DATASET, SEED
 from lyricgenre.errors import UserError
 from lyricgenre.metrics import summary
 from lyricgenre.models import GenreModel, load_description, load_model, model_class
+from lyricgenre.models.base import MODEL_FILE
 from lyricgenre.models.settings import Settings, setting
 from lyricgenre.taxonomy import load_taxonomy
 from lyricgenre.training.families import fit_families
@@ -169,9 +169,8 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
 def _refit_member(member: Path, target: Path, songs: pd.DataFrame, data: Path) -> Path:
     """An ensemble member refitted into `target`, or the refit already there (from the same member folder and
     data: a refit stopped after some members, or a member refitted on its own, is not trained again)."""
-    done = target / "model.json"
-    if done.is_file():
-        training = json.loads(done.read_text(encoding="utf-8")).get("training", {})
+    if (target / MODEL_FILE).is_file():
+        training = load_description(target).metadata.get("training", {})
         if training.get("refit_from") == str(member) and training.get("data") == str(data):
             print(f"{target}: refitted from {member} already; kept", flush=True)
             return target
