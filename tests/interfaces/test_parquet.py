@@ -69,6 +69,28 @@ def test_ray_engine_gives_the_local_engines_records(ray_cluster, exported_baseli
     assert main([*base, "--output", str(distributed), "--engine", "ray", "--workers", "2", "--batch-size", "7"]) == 2
     assert "2 row(s) could not be classified" in capsys.readouterr().err
     assert [json.loads(line) for line in distributed.open()] == [json.loads(line) for line in local.open()]
+    assert ray_cluster.is_initialized()  # a cluster the caller started is left running
+
+
+def test_a_cluster_started_for_one_run_is_shut_down_when_it_ends():
+    from lyricgenre.interfaces.ray_engine import _cluster
+
+    class FakeRay:
+        calls: list[str] = []
+
+        def is_initialized(self):
+            return False
+
+        def init(self, **options):
+            self.calls.append("init")
+
+        def shutdown(self):
+            self.calls.append("shutdown")
+
+    ray = FakeRay()
+    with pytest.raises(RuntimeError), _cluster(ray, None):
+        raise RuntimeError("the run failed")
+    assert ray.calls == ["init", "shutdown"]
 
 
 def test_ray_engine_refuses_what_it_does_not_do(ray_cluster, exported_baseline, tmp_path, capsys):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -122,20 +123,38 @@ def predict_parquet(
     input = Path(input)
     if input.suffix.lower() != ".parquet" or not input.is_file():
         raise UserError(f"{input}: --engine ray reads a Parquet file (.parquet)")
-    if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-    _check_room(ray, workers)
-    source = ray.data.read_parquet(str(input))
-    kept = [name for name in KEPT_FIELDS if name in source.columns()]
-    predictions = predict_dataset(
-        source.select_columns([text_column, *kept]) if text_column in source.columns() else source,
-        model,
-        text_column=text_column,
-        workers=workers,
-        batch_size=batch_size,
-        threshold=threshold,
-        top_k=top_k,
-    )
+    with _cluster(ray, address):
+        _check_room(ray, workers)
+        source = ray.data.read_parquet(str(input))
+        kept = [name for name in KEPT_FIELDS if name in source.columns()]
+        predictions = predict_dataset(
+            source.select_columns([text_column, *kept]) if text_column in source.columns() else source,
+            model,
+            text_column=text_column,
+            workers=workers,
+            batch_size=batch_size,
+            threshold=threshold,
+            top_k=top_k,
+        )
+        return _write(predictions, kept, input, output, readable)
+
+
+@contextmanager
+def _cluster(ray, address: str | None):
+    """The running Ray connection, or a cluster started here and shut down as soon as the run ends (at exit,
+    Ray would first wait half a second for its logs)."""
+    if ray.is_initialized():
+        yield
+        return
+    ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def _write(predictions, kept: list[str], input: Path, output, readable: bool) -> int:
+    """Stream the predictions into `output` in input order; the number of rows that could not be classified."""
     writer = PredictionWriter(Path(output) if output else None, sys.stdout, readable=readable)
     failed, success, row = 0, False, 0
     try:
