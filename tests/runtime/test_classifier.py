@@ -114,7 +114,10 @@ def test_manifest_carries_the_prediction_windows_not_the_training_ones(exported)
 
 
 def test_a_songs_scores_do_not_depend_on_its_batch_mates_or_their_order():
-    """Dynamic int8 quantisation scales are per call; one window per call keeps every song's scores its own."""
+    """Dynamic int8 quantisation scales are per call; one window per call keeps every song's scores its own.
+
+    Alone, a song's one window runs on the two-thread session; in a batch, on the single-threaded lanes.
+    """
     classifier = GenreClassifier.load(threads=2)
     words = "night fire road heart gun money dance rain river city love".split()
     rng = np.random.default_rng(7)
