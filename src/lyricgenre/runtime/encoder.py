@@ -18,12 +18,17 @@ from lyricgenre.text import batch_windows, load_tokenizer, song_probabilities
 DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
 
 
+def default_threads(threads: int | None) -> int:
+    """The threads asked for, or by default one per core up to four."""
+    return threads or min(4, os.cpu_count() or 1)
+
+
 def encoder_session(path: Path, threads: int | None, disabled_optimizers: tuple[str, ...] = DISABLED_OPTIMIZERS):
     """An onnxruntime CPU session for an encoder file, with the runtime's thread and graph settings."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    options.intra_op_num_threads = default_threads(threads)
     options.inter_op_num_threads = 1
     # Threads keep spinning between the operators of one call (faster) but not after it, where they
     # would take the cores from the tokenizer's and TF-IDF's work on the next songs.
@@ -47,7 +52,7 @@ class TransformerScorer:
         file = spec["fp32_file"] if precision == "fp32" else spec["file"]
         if not (folder / file).is_file():
             raise UserError(f"{folder / file}: model file not found (precision {precision})")
-        self.lanes = threads or min(4, os.cpu_count() or 1)
+        self.lanes = default_threads(threads)
         self.session = encoder_session(folder / file, self.lanes)
         self.lane_session = encoder_session(folder / file, 1) if self.lanes > 1 else self.session
         self._pool = ThreadPoolExecutor(self.lanes, thread_name_prefix="encoder") if self.lanes > 1 else None
