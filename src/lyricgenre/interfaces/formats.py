@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -376,6 +377,7 @@ class PredictionWriter:
                     descriptor, self.temporary = tempfile.mkstemp(
                         prefix=f".{self.output.name}.", dir=self.output.parent
                     )
+                    os.fchmod(descriptor, output_mode(self.output))
                     self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
                     if suffix == ".parquet":
                         self.sink = ParquetSink(Path(self.temporary), self.columns())
@@ -443,6 +445,17 @@ class PredictionWriter:
                 raise UserError(f"{self.output}: could not be written ({error.strerror or error})") from None
         finally:
             Path(self.temporary).unlink(missing_ok=True)  # gone already once renamed
+
+
+def output_mode(path: Path) -> int:
+    """The permissions an output renamed into place at `path` should have: those of the file it replaces, or
+    what a plain write would give a new file (0o666 less the umask) — not the temporary's private 0o600."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # the only way to read it; set back at once
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def readable_line(record: dict) -> str:

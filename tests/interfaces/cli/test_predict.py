@@ -302,6 +302,26 @@ def test_output_problems_are_one_line_and_leave_nothing_behind(model, tmp_path, 
     assert sorted(p.name for p in tmp_path.rglob(".*")) == []
 
 
+def test_outputs_get_the_permissions_of_a_plain_write_or_of_the_file_they_replace(model, tmp_path, capsys):
+    import os
+    import stat
+
+    song = tmp_path / "song.txt"
+    song.write_text(synthetic_lyrics("rock", 1))
+    previous = os.umask(0o027)
+    try:
+        for name in ("new.jsonl", "new.csv", "new.parquet"):
+            code, _, _ = run(capsys, "--input", str(song), "--output", str(tmp_path / name), "--model", model)
+            assert code == 0 and stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o640, name
+        kept = tmp_path / "kept.jsonl"
+        kept.write_text("earlier\n")
+        kept.chmod(0o604)
+        code, _, _ = run(capsys, "--input", str(song), "--output", str(kept), "--model", model)
+        assert code == 0 and kept.read_text() != "earlier\n" and stat.S_IMODE(kept.stat().st_mode) == 0o604
+    finally:
+        os.umask(previous)
+
+
 def test_broken_models_fifos_and_absurd_threads_are_refused(model, tmp_path, capsys):
     import os
 
