@@ -111,9 +111,23 @@ def _too_long(line: int) -> str:
     return f"line {line}: a record over {MAX_RECORD_CHARS:,} characters (or an unclosed quote); not read"
 
 
-def _csv_values(text: str) -> list[str]:
+CSV_DELIMITERS = (",", ";", "\t")  # comma first; semicolons as spreadsheets write CSV in many locales; tabs
+
+
+def _csv_values(text: str, delimiter: str = ",") -> list[str]:
     """The fields of one CSV record (raises csv.Error when it is malformed)."""
-    return next(csv.reader(io.StringIO(text, newline=""), strict=True), [])
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), [])
+
+
+def _csv_header(header: str, text_column: str) -> tuple[list[str], str]:
+    """The header's columns and the file's delimiter: the first of `CSV_DELIMITERS` that finds `text_column`;
+    without it, the split into the most columns (what the error lists)."""
+    splits = {delimiter: _csv_values(header, delimiter) for delimiter in CSV_DELIMITERS}
+    for delimiter, columns in splits.items():
+        if text_column in columns:
+            return columns, delimiter
+    delimiter = max(splits, key=lambda d: len(splits[d]))
+    return splits[delimiter], delimiter
 
 
 def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
@@ -123,7 +137,7 @@ def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
         records = _records(handle, quoted=True)
         line, header = next(records, (1, ""))
         try:
-            columns = _csv_values(header) if header is not None else None
+            columns, delimiter = _csv_header(header, text_column) if header is not None else (None, ",")
         except csv.Error as error:
             raise UserError(f"{path}, line {line}: malformed CSV ({error})") from error
         if columns is None or text_column not in columns:
@@ -138,7 +152,7 @@ def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
                 yield SongRow(number, None, error=_too_long(line))
                 continue
             try:
-                values = _csv_values(text)
+                values = _csv_values(text, delimiter)
             except csv.Error as error:
                 yield SongRow(number, None, error=f"malformed CSV at line {line} ({error})")
                 continue

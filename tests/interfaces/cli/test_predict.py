@@ -72,6 +72,24 @@ def test_csv_to_jsonl_keeps_order_and_ids(model, tmp_path, capsys):
     assert records[0]["notes"] == [] and records[3]["notes"][0].startswith("only 20 words")
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_separated_by_semicolons_or_tabs_is_read_by_its_header(model, tmp_path, capsys, delimiter):
+    source = tmp_path / "songs.csv"
+    with source.open("w", newline="") as handle:  # as a spreadsheet saves CSV where the comma is the decimal mark
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["id", "title", "lyrics"])
+        writer.writerow(["s0", "One, two", synthetic_lyrics("rap", 0)])
+        writer.writerow(["s1", "Three", synthetic_lyrics("rock", 1).replace(" ", f" {delimiter} ", 1)])
+    output = tmp_path / "out.jsonl"
+    code, _, _ = run(capsys, "--input", str(source), "--output", str(output), "--model", model)
+    records = [json.loads(line) for line in output.read_text().splitlines()]
+    assert code == 0 and [(r["id"], r["title"]) for r in records] == [("s0", "One, two"), ("s1", "Three")]
+    assert all(r["genres"] for r in records)
+    (tmp_path / "other.csv").write_text(f"id{delimiter}text\ns0{delimiter}la la\n")
+    code, _, err = run(capsys, "--input", str(tmp_path / "other.csv"), "--model", model)
+    assert code == 2 and "no column 'lyrics' (columns: id, text)" in err
+
+
 def test_jsonl_to_csv_reports_malformed_lines(model, tmp_path, capsys):
     source = tmp_path / "songs.jsonl"
     source.write_text(
