@@ -1,5 +1,6 @@
 """The JSON API and the no-JavaScript page, on a small exported model."""
 
+import json
 import time
 
 import pytest
@@ -48,6 +49,24 @@ def test_batch_keeps_ids_and_order(client):
     assert all(s["notes"][0].startswith("only 60 words") for s in answer.json()["songs"])
 
 
+def test_batch_songs_without_usable_lyrics_are_per_song_errors_and_the_rest_is_answered(client):
+    good = [synthetic_lyrics("rock", 1), synthetic_lyrics("rap", 2)]
+    songs = [{"id": "a", "lyrics": good[0]}, {"id": "b", "lyrics": "   "}, {"id": "c", "lyrics": "\u200b🎵🎵"}]
+    songs += [{"id": "d", "lyrics": "la \ud800 la"}, {"id": "e", "lyrics": good[1]}]
+    body = json.dumps({"songs": songs})  # ASCII-escaped: the lone surrogate is sent as \ud800, as a client would
+    answer = client.post("/api/v1/classify/batch", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 200
+    rows = answer.json()["songs"]
+    assert [row["id"] for row in rows] == ["a", "b", "c", "d", "e"]
+    assert rows[1]["error"] == "empty lyrics" and rows[1]["genres"] is None and rows[1]["families"] is None
+    assert rows[2]["error"].startswith("lyrics contain no words") and rows[3]["error"].startswith("lyrics are not")
+    for row, lyrics in zip((rows[0], rows[4]), good):  # the same answer as alone
+        alone = client.post("/api/v1/classify", json={"lyrics": lyrics}).json()
+        assert "error" not in row and (row["families"], row["genres"]) == (alone["families"], alone["genres"])
+    only_bad = client.post("/api/v1/classify/batch", json={"songs": [{"lyrics": ""}], "pool_artist": False})
+    assert only_bad.status_code == 200 and only_bad.json()["songs"][0]["error"] == "empty lyrics"
+
+
 def test_batch_pool_artist_tags_each_artists_songs_together(client):
     styles = [("Band A", "rock", 1), ("Band B", "rap", 2), ("band a", "country", 3)]
     songs = [
@@ -58,6 +77,9 @@ def test_batch_pool_artist_tags_each_artists_songs_together(client):
     pooled = client.post("/api/v1/classify/batch", json={"songs": songs, "pool_artist": True}).json()["songs"]
     assert pooled[0]["genres"] == pooled[2]["genres"] != alone[0]["genres"]
     assert pooled[1] == alone[1]  # an artist with one song is tagged as it was alone
+    blank = {"id": 9, "artist": "Band A", "lyrics": " "}  # pooled with nothing: Band A's answer is unchanged
+    with_blank = client.post("/api/v1/classify/batch", json={"songs": [*songs, blank], "pool_artist": True}).json()
+    assert with_blank["songs"][:3] == pooled and with_blank["songs"][3]["error"] == "empty lyrics"
     no_artists = client.post("/api/v1/classify/batch", json={"songs": [{"lyrics": "la la"}], "pool_artist": True})
     assert no_artists.status_code == 422 and "needs songs with an artist" in no_artists.json()["error"]
 
@@ -95,7 +117,7 @@ def test_api_docs_load_their_assets_from_the_server_itself(client):
         ("/api/v1/classify", ["not", "an", "object"], "body"),
         ("/api/v1/classify/batch", {"songs": []}, "songs"),
         ("/api/v1/classify/batch", {"songs": [{"lyrics": "la"}] * (MAX_BATCH + 1)}, "songs"),
-        ("/api/v1/classify/batch", {"songs": [{"lyrics": "la"}, {"lyrics": ""}]}, "blank"),
+        ("/api/v1/classify/batch", {"songs": [{"lyrics": "la"}, {"lyrics": 5}]}, "songs.1.lyrics"),
     ],
 )
 def test_bad_requests_get_422_with_a_message(client, path, payload, message):

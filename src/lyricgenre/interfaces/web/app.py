@@ -85,7 +85,8 @@ class Song(BaseModel):
     model_config = ConfigDict(strict=True)
     id: Text | int | None = None
     artist: Text | None = Field(default=None, max_length=500, description="the song's artist (for pool_artist)")
-    lyrics: Lyrics
+    # Any string: blank, wordless or invalid lyrics are that song's `error`, and the rest of the batch is answered.
+    lyrics: str = Field(description="the song's lyrics")
 
 
 class BatchRequest(Options):
@@ -160,9 +161,18 @@ async def classify_batch(request: BatchRequest, http: Request) -> dict:
     artists = [song.artist for song in request.songs] if request.pool_artist else None
     if artists is not None and not any(artist and artist.strip() for artist in artists):
         raise UserError("pool_artist needs songs with an artist")
-    results = await classify(http, [song.lyrics for song in request.songs], request, artists)
+    problems = [lyrics_problem(song.lyrics) for song in request.songs]
+    valid = [song for song, problem in zip(request.songs, problems) if problem is None]
+    results = iter(
+        await classify(http, [s.lyrics for s in valid], request, [s.artist for s in valid] if artists else None)
+        if valid
+        else []
+    )
     songs = [
-        {"id": song.id, **result, "notes": input_notes(song.lyrics)} for song, result in zip(request.songs, results)
+        {"id": song.id, "families": None, "genres": None, "notes": [], "error": problem}
+        if problem
+        else {"id": song.id, **next(results), "notes": input_notes(song.lyrics)}
+        for song, problem in zip(request.songs, problems)
     ]
     return {"songs": songs, "model": classifier.info}
 
