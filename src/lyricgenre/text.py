@@ -151,9 +151,22 @@ def unencodable(text: str) -> str | None:
     return None
 
 
+def as_text(value):
+    """Text stored as bytes (a Parquet binary column, as some writers store strings) as the UTF-8 text it holds;
+    anything else, or bytes that are not UTF-8, as it is."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return value
+
+
 def lyrics_problem(lyrics) -> str | None:
     """Why a value cannot be classified as lyrics (None when it can): not text, blank, no words, or not encodable
     text (a lone surrogate, as JSON "\\ud800" decodes)."""
+    if isinstance(lyrics, bytes):
+        return "lyrics are bytes that are not UTF-8 text"
     if not isinstance(lyrics, str):
         return f"lyrics must be text, got {type(lyrics).__name__}"
     if not lyrics.strip():

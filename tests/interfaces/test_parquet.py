@@ -72,6 +72,40 @@ def test_ray_engine_gives_the_local_engines_records(ray_cluster, exported_baseli
     assert ray_cluster.is_initialized()  # a cluster the caller started is left running
 
 
+def binary_songs_file(path):
+    """Text stored as Parquet binary, as some writers store strings; some lyrics, artists and ids not UTF-8."""
+    import pyarrow as pa
+
+    lyrics = [synthetic_lyrics("rock", 1).encode(), b"\xff\xfe not text", synthetic_lyrics("rap", 2).encode()] * 2
+    table = pa.table(
+        {
+            "id": pa.array([b"s0", b"s1", b"s2", b"s3", b"s4", b"\xff"], pa.binary()),
+            "artist": pa.array([b"A", b"B", b"\xc3", b"A", b"B", b"\xfe"], pa.binary()),
+            "lyrics": pa.array(lyrics, pa.binary()),
+        }
+    )
+    pq.write_table(table, path)
+    return path
+
+
+def test_text_stored_as_binary_is_read_as_utf8_and_the_rest_are_row_errors(
+    ray_cluster, exported_baseline, tmp_path, capsys
+):
+    source = binary_songs_file(tmp_path / "binary.parquet")
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    base = ["predict", "--input", str(source), "--model", str(exported_baseline)]
+    assert main([*base, "--output", str(local)]) == 2 and "4 row(s) could not be classified" in capsys.readouterr().err
+    rows = [json.loads(line) for line in local.open()]
+    assert (rows[0]["id"], rows[0]["artist"]) == ("s0", "A") and rows[0]["genres"]
+    assert rows[1]["error"] == "lyrics are bytes that are not UTF-8 text" and rows[1]["artist"] == "B"
+    assert rows[2]["error"] == "field 'artist' is not text that can be written back" and "artist" not in rows[2]
+    assert rows[5]["error"] == "field 'id' is not text that can be written back" and rows[5].keys().isdisjoint(
+        {"id", "artist"}
+    )
+    assert main([*base, "--output", str(distributed), "--engine", "ray", "--workers", "1"]) == 2
+    assert [json.loads(line) for line in distributed.open()] == rows
+
+
 def test_a_cluster_started_for_one_run_is_shut_down_when_it_ends():
     from lyricgenre.interfaces.ray_engine import _cluster
 

@@ -23,7 +23,7 @@ from typing import Protocol
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
 from lyricgenre.interfaces.parquet import ParquetSink, count_parquet_rows, read_parquet_records
-from lyricgenre.text import MAX_LYRICS_CHARS, lyrics_problem, unencodable
+from lyricgenre.text import MAX_LYRICS_CHARS, as_text, lyrics_problem, unencodable
 
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
 # Characters read of a .txt/.lrc file: more than the model reads (room for LRC timestamps), so the cut is noted.
@@ -322,15 +322,25 @@ def parse_lrc(text: str) -> tuple[str, dict]:
 
 
 def _row(number: int, lyrics, record: dict, missing: str = "empty lyrics") -> SongRow:
-    fields = {key: record[key] for key in KEPT_FIELDS if record.get(key) not in (None, "")}
-    bad_field = next((key for key, value in fields.items() if not _writable(value)), None)
-    if bad_field:
-        fields.pop(bad_field)
-        return SongRow(number, None, fields, error=f"field {bad_field!r} is not text that can be written back")
+    fields, problem = kept_fields(record)
+    if problem:
+        return SongRow(number, None, fields, error=problem)
     if lyrics is None:
         return SongRow(number, None, fields, error=missing)
+    lyrics = as_text(lyrics)
     problem = lyrics_problem(lyrics)
     return SongRow(number, None if problem else lyrics, fields, error=problem)
+
+
+def kept_fields(record: dict) -> tuple[dict, str | None]:
+    """The record's `KEPT_FIELDS` as an output can hold them (text stored as bytes read as UTF-8), and why the
+    row cannot be classified when one is neither a number nor encodable text (None when all are); those are
+    left out, so the error row itself can be written."""
+    fields = {key: as_text(record[key]) for key in KEPT_FIELDS if record.get(key) not in (None, "")}
+    unwritable = [key for key, value in fields.items() if not _writable(value)]
+    for key in unwritable:
+        fields.pop(key)
+    return fields, f"field {unwritable[0]!r} is not text that can be written back" if unwritable else None
 
 
 def _writable(value) -> bool:

@@ -26,9 +26,9 @@ import numpy as np
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.batch import song_records
-from lyricgenre.interfaces.formats import KEPT_FIELDS, PredictionWriter
+from lyricgenre.interfaces.formats import KEPT_FIELDS, PredictionWriter, kept_fields
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.text import lyrics_problem
+from lyricgenre.text import as_text, lyrics_problem
 
 EXTRA = "pip install 'lyricgenre[ray]'"
 DEFAULT_BATCH = 64
@@ -54,7 +54,7 @@ class GenrePredictor:
         self.text_column, self.threshold, self.top_k = text_column, threshold, top_k
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
-        texts = list(batch[self.text_column])
+        texts = [as_text(text) for text in batch[self.text_column]]
         problems = [lyrics_problem(text) if text is not None else "empty lyrics" for text in texts]
         valid = [k for k, problem in enumerate(problems) if problem is None]
         records = {}
@@ -161,9 +161,10 @@ def _write(predictions, kept: list[str], input: Path, output, readable: bool) ->
         for batch in predictions.iter_batches(batch_size=1024, batch_format="numpy"):
             for k in range(len(batch["error"])):
                 row += 1
-                fields = {name: _plain(batch[name][k]) for name in kept if _plain(batch[name][k]) not in (None, "")}
-                writer.write({"row": row, **fields, **_record(batch, k)})
-                failed += bool(batch["error"][k])
+                fields, problem = kept_fields({name: _plain(batch[name][k]) for name in kept})
+                error = problem or batch["error"][k]  # what the local engine reports for the same row
+                writer.write({"row": row, **fields, **_record(batch, k, error)})
+                failed += bool(error)
         if not writer.written:
             raise UserError(f"{input}: no songs in this file")
         success = True
@@ -183,9 +184,9 @@ def _check_room(ray, workers: int) -> None:
         )
 
 
-def _record(batch: dict, k: int) -> dict:
-    if batch["error"][k]:
-        return {"families": None, "genres": None, "scores": None, "error": batch["error"][k]}
+def _record(batch: dict, k: int, error: str) -> dict:
+    if error:
+        return {"families": None, "genres": None, "scores": None, "error": error}
     return {
         "families": list(batch["families"][k]),
         "genres": list(batch["genres"][k]),
