@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from lyricgenre.errors import UserError
 from lyricgenre.interfaces.cli.options import check_threads
+
+MAX_PORT = 65535
 
 
 def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:
@@ -23,6 +26,8 @@ def _run_serve(args: argparse.Namespace) -> None:
 
     check_threads(args.threads)
     check_threads(args.workers, "--workers")
+    if not 1 <= args.port <= MAX_PORT:
+        raise UserError(f"--port must be between 1 and {MAX_PORT}, got {args.port}")
     serve(args.host, args.port, args.model, args.threads, args.workers)
 
 
