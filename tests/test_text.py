@@ -81,6 +81,15 @@ def test_lyrics_problem_names_what_is_not_lyrics():
     assert "lone surrogate (\\ud800) at 3" in lyrics_problem("la \ud800")
     for blank_looking in ("\x00\x00", "\u200b\u200d", "🎸🎸 !!", "___"):
         assert "contain no words" in lyrics_problem(blank_looking)
+    assert lyrics_problem(b"la la") == "lyrics must be text, got bytes"  # text to decode first (`as_text`)
+    assert lyrics_problem(b"\xff la") == "lyrics are bytes that are not UTF-8 text"
+
+
+def test_as_text_reads_utf8_bytes_and_leaves_the_rest_as_it_is():
+    from lyricgenre.text import as_text
+
+    assert as_text("caf\u00e9".encode()) == "caf\u00e9" and as_text("la") == "la" and as_text(5) == 5
+    assert as_text(b"\xff") == b"\xff"
 
 
 def test_input_notes_say_what_was_cut_and_use_plurals():

@@ -165,7 +165,7 @@ def as_text(value):
 def lyrics_problem(lyrics) -> str | None:
     """Why a value cannot be classified as lyrics (None when it can): not text, blank, no words, or not encodable
     text (a lone surrogate, as JSON "\\ud800" decodes)."""
-    if isinstance(lyrics, bytes):
+    if isinstance(lyrics, bytes) and isinstance(as_text(lyrics), bytes):
         return "lyrics are bytes that are not UTF-8 text"
     if not isinstance(lyrics, str):
         return f"lyrics must be text, got {type(lyrics).__name__}"
