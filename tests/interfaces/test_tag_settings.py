@@ -37,6 +37,21 @@ def test_keep_existing_merges_instead_of_replacing():
     assert TagSettings(level="family").values(FAMILIES, [], ["Jazz"]) == FAMILIES
 
 
+def test_a_genre_is_one_name_whatever_its_case_hyphens_or_spacing():
+    keep = TagSettings(level="both", keep_existing=True)
+    existing = ["Hip-Hop", "POP  Rap"]
+    assert keep.values(["hip hop"], ["pop rap", "trap", "post-punk"], existing) == [
+        "Hip-Hop",
+        "POP  Rap",
+        "trap",
+        "post-punk",
+    ]
+    assert keep.values([], ["post punk"], ["Post-Punk"]) == ["Post-Punk"]
+    settings = TagSettings(deny=("Hip-Hop",), allow=(), aliases={"pop-rap": "Pop Rap"})
+    assert settings.values(["hip hop", "pop"], ["pop rap"], []) == ["pop", "Pop Rap"]
+    assert TagSettings(allow=("HIP HOP",)).values(["hip hop", "pop"], [], []) == ["hip hop"]
+
+
 def test_allow_deny_aliases_case_and_own_families():
     settings = TagSettings(
         deny=("Album Rock",),

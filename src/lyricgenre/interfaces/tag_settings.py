@@ -86,22 +86,29 @@ class TagSettings:
         return [part.strip() for value in values for part in value.split(self.separator) if part.strip()]
 
     def _wanted(self, name: str) -> bool:
-        folded = name.casefold()
-        allow = {a.casefold() for a in self.allow}
-        return (not allow or folded in allow) and folded not in {d.casefold() for d in self.deny}
+        key = name_key(name)
+        allow = {name_key(a) for a in self.allow}
+        return (not allow or key in allow) and key not in {name_key(d) for d in self.deny}
 
     def _written(self, name: str) -> str:
-        aliases = {key.casefold(): value for key, value in self.aliases.items()}
-        if name.casefold() in aliases:
-            return aliases[name.casefold()]
+        aliases = {name_key(key): value for key, value in self.aliases.items()}
+        if name_key(name) in aliases:
+            return aliases[name_key(name)]
         if self.case == "title":
             return " ".join(_TITLE_EXCEPTIONS.get(word, word[:1].upper() + word[1:]) for word in name.split(" "))
         return name
 
 
+def name_key(name: str) -> str:
+    """A genre name as compared (never as written): case, hyphens and spacing ignored, so "Hip-Hop", "hip hop"
+    and "HIP  HOP" are one genre in a file's tags, the allow and deny lists and the aliases."""
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
 def _unique(names: list[str]) -> list[str]:
+    """The names in order, each genre once (by `name_key`; the first spelling kept)."""
     seen: set[str] = set()
-    return [n for n in names if not (n.casefold() in seen or seen.add(n.casefold()))]
+    return [n for n in names if not (name_key(n) in seen or seen.add(name_key(n)))]
 
 
 def default_config_path() -> Path:
