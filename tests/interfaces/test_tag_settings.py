@@ -50,6 +50,11 @@ def test_a_genre_is_one_name_whatever_its_case_hyphens_or_spacing():
     settings = TagSettings(deny=("Hip-Hop",), allow=(), aliases={"pop-rap": "Pop Rap"})
     assert settings.values(["hip hop", "pop"], ["pop rap"], []) == ["pop", "Pop Rap"]
     assert TagSettings(allow=("HIP HOP",)).values(["hip hop", "pop"], [], []) == ["hip hop"]
+    assert TagSettings(families={"Nu-Metal": ("crossover",)}).values(["metal"], ["nu metal"], []) == [
+        "metal",
+        "crossover",
+        "nu metal",
+    ]
 
 
 def test_allow_deny_aliases_case_and_own_families():

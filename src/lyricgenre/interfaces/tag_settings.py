@@ -71,7 +71,8 @@ class TagSettings:
         if self.level == "genre":
             families = []
         else:
-            own = [f for g in genres for f in self.families.get(g, ())]
+            mapping = {name_key(genre): placed for genre, placed in self.families.items()}
+            own = [f for g in genres for f in mapping.get(name_key(g), ())]
             families = [f for f in [*families, *own] if self._wanted(f)]
         names = [self._written(name) for name in [*families, *(genres if self.level != "family" else [])]]
         if self.keep_existing:
