@@ -47,6 +47,11 @@ def test_a_genre_is_one_name_whatever_its_case_hyphens_or_spacing():
         "post-punk",
     ]
     assert keep.values([], ["post punk"], ["Post-Punk"]) == ["Post-Punk"]
+    assert keep.values(["hip hop", "pop"], ["rap", "pop rap"], ["Hip Hop; POP", "Hip-Hop/Rap"]) == [
+        "Hip Hop; POP",
+        "Hip-Hop/Rap",
+        "pop rap",
+    ]
     settings = TagSettings(deny=("Hip-Hop",), allow=(), aliases={"pop-rap": "Pop Rap"})
     assert settings.values(["hip hop", "pop"], ["pop rap"], []) == ["pop", "Pop Rap"]
     assert TagSettings(allow=("HIP HOP",)).values(["hip hop", "pop"], [], []) == ["hip hop"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -23,6 +24,9 @@ POOLS = ("artist", "album", "none")
 CASES = ("lower", "title")
 FIELDS = ("lyricgenre", "genre")
 GENRE_FIELD_MAX_GENRES = 2  # fine genres written after the families into the standard genre tag, by default
+# How other taggers join several genres into one value ("Rock; Pop", "Hip-Hop/Rap"): a genre found in such a
+# value is not added again by keep_existing (the value itself is kept as it is).
+JOINED = re.compile(r"\s*[;,/]\s*")
 # Words kept as written when title-casing ("R&B", not "R&b"); other names go through `aliases`.
 _TITLE_EXCEPTIONS = {"r&b": "R&B", "edm": "EDM", "uk": "UK", "ny": "NY", "alt": "Alt", "z": "Z"}
 
@@ -76,7 +80,9 @@ class TagSettings:
             families = [f for f in [*families, *own] if self._wanted(f)]
         names = [self._written(name) for name in [*families, *(genres if self.level != "family" else [])]]
         if self.keep_existing:
-            names = [*self.split(existing), *names]
+            kept = self.split(existing)
+            present = {name_key(part) for value in kept for part in [value, *JOINED.split(value)]}
+            names = [*kept, *(name for name in names if name_key(name) not in present)]
         values = _unique(names)
         return [self.separator.join(values)] if self.separator and values else values
 
