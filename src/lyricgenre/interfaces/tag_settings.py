@@ -53,9 +53,9 @@ class TagSettings:
             if getattr(self, name) not in allowed:
                 raise UserError(f"{name} must be one of {', '.join(allowed)}, got {getattr(self, name)!r}")
         if self.max_genres is not None and (isinstance(self.max_genres, bool) or self.max_genres < 0):
-            raise UserError(f"max_genres must be a whole number from 0, got {self.max_genres!r}")
+            raise UserError(f"max_genres (--max-genres) must be a whole number from 0, got {self.max_genres!r}")
         if self.separator is not None and not self.separator:
-            raise UserError("separator must not be empty")
+            raise UserError("separator (--separator) must not be empty")
 
     @property
     def fine_genre_cap(self) -> int | None:
