@@ -283,6 +283,12 @@ def _identity(status: os.stat_result) -> tuple:
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
+def sync_file(path: Path) -> None:
+    """Put a file's bytes on disk before it is renamed over another: a power cut must not leave it empty."""
+    with Path(path).open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename durable: a power cut after it must not bring back the old name's entry."""
     descriptor = os.open(folder, os.O_RDONLY)
@@ -334,7 +340,6 @@ def _write_copy(path: Path, name: str, updates: dict[str, list[str]]) -> None:
             audio.save(v2_version=version, v23_sep=None)
         else:
             audio.save()
-        with path.open("rb+") as handle:
-            os.fsync(handle.fileno())
+        sync_file(path)
     except (mutagen.MutagenError, OSError) as error:
         raise AudioTagError(f"{name}: tags could not be written ({error}); file left unchanged") from error

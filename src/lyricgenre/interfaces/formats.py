@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song
+from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song, sync_file
 from lyricgenre.interfaces.parquet import ParquetSink, count_parquet_rows, read_parquet_records
 from lyricgenre.text import MAX_LYRICS_CHARS, as_text, lyrics_problem, unencodable
 
@@ -463,6 +463,7 @@ class PredictionWriter:
             if self.sink and success:
                 self.sink.close()
             if success:
+                sync_file(self.temporary)
                 os.replace(self.temporary, self.output)
         except OSError as error:
             if success:  # otherwise the run's own error is the one to report
