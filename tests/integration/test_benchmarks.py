@@ -162,3 +162,13 @@ def test_load_test_runs_against_the_server(exported):
     arguments = ["--model", str(exported), "--requests", "40", "--concurrency", "4", "--json"]
     result = json.loads(_run("load_test.py", *arguments))
     assert result["requests"] == 40 and result["errors"] == 0 and result["requests_per_s"] > 0
+
+
+def test_tag_library_times_a_dry_run_and_two_writes(exported_baseline, dataset):
+    line = _run(
+        "tag_library.py", "--files", "6", "--size-mb", "0.1", "--model", str(exported_baseline), "--data", str(dataset)
+    )
+    result = json.loads(line)
+    for name in ("dry_run", "first_write", "second_write"):
+        assert result[name]["s"] > 0 and result[name]["files_per_s"] > 0, name
+    assert result["second_write_unchanged"] == 6  # the first write left nothing to change
