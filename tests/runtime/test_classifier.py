@@ -90,6 +90,24 @@ def test_bad_inputs_raise_clear_errors(exported, tmp_path):
         GenreClassifier.load(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("damaged", "content"),
+    [
+        ("encoder.int8.onnx", b"version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 1\n"),  # LFS pointer
+        ("tokenizer.json", b"{"),
+        ("tfidf.npz", b"not a zip archive"),
+    ],
+)
+def test_a_damaged_model_file_is_one_error_naming_it(exported, tmp_path, damaged, content):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(exported, folder)
+    (folder / damaged).write_bytes(content)
+    with pytest.raises(UserError, match=rf"{damaged}.*component cannot be read \(.+\)$"):
+        GenreClassifier.load(folder)
+
+
 def test_runtime_does_not_import_torch(exported):
     code = (
         "import sys; from lyricgenre.runtime import GenreClassifier; "

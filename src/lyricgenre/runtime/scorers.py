@@ -32,4 +32,12 @@ def load_scorer(folder: Path, spec: dict, threads: int | None, precision: str):
     if kind not in SCORERS:
         raise UserError(f"{folder}: unknown component type {spec['type']!r} (known: {', '.join(SCORERS)})")
     module, _, name = SCORERS[kind].partition(":")
-    return getattr(import_module(module), name).from_spec(folder, spec, threads, precision)
+    scorer = getattr(import_module(module), name)
+    try:
+        return scorer.from_spec(folder, spec, threads, precision)
+    except UserError:
+        raise
+    except Exception as error:  # noqa: BLE001 (onnxruntime, tokenizers and numpy each raise their own on a damaged file)
+        files = ", ".join(str(folder / spec[key]) for key in ("file", "tokenizer") if key in spec) or str(folder)
+        problem = (str(error).splitlines() or [type(error).__name__])[0][:200]
+        raise UserError(f"{files}: the model's {kind} component cannot be read ({problem})") from None
