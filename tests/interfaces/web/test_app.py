@@ -214,6 +214,10 @@ def test_serve_on_a_port_in_use_says_so_and_names_the_option(capsys):
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"port {port} on 127.0.0.1 is already in use; choose another with --port" in err
+    assert main(["serve", "--model", "/nonexistent/model", "--port", str(port)]) == 2  # before the server starts
+    assert capsys.readouterr().err.splitlines() == [
+        "lyricgenre: error: /nonexistent/model: not an exported lyricgenre model (no manifest.json)"
+    ]
     for impossible in ("0", "-1", "65536", "99999"):
         assert main(["serve", "--port", impossible]) == 2
         assert capsys.readouterr().err == f"lyricgenre: error: --port must be between 1 and 65535, got {impossible}\n"

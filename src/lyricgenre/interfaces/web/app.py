@@ -350,8 +350,9 @@ def create_app(
     allowed_hosts: tuple[str, ...] | None = None,
     workers: int | None = None,
     queue: int = DEFAULT_QUEUE,
+    classifier: GenreClassifier | None = None,
 ):
-    """The web page and the API around one classifier, loaded once at start-up.
+    """The web page and the API around one classifier, loaded once at start-up (or `classifier`, loaded already).
 
     `workers` requests run at once (default: one per core), each with `threads` inference threads (default 1);
     `queue` more may wait. `allowed_hosts`: the Host names answered (others get 400); None answers any.
@@ -359,7 +360,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.classifier = GenreClassifier.load(model_path, threads=threads or 1)
+        app.state.classifier = classifier or GenreClassifier.load(model_path, threads=threads or 1)
         app.state.pool = InferencePool(workers or os.cpu_count() or 1, queue)
         yield
         app.state.pool.close()
@@ -453,5 +454,7 @@ def serve(host: str, port: int, model_path: Path | None, threads: int | None, wo
     allowed = None
     if host in LOOPBACK_HOSTS:
         allowed = ("127.0.0.1", "localhost", "[::1]")  # DNS rebinding: a page on another name cannot reach us
-    app = create_app(model_path, threads, allowed, workers)
+    # Loaded before the server starts, so a missing or damaged model is one line, not a failed start-up's traceback.
+    classifier = GenreClassifier.load(model_path, threads=threads or 1)
+    app = create_app(model_path, threads, allowed, workers, classifier=classifier)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=30, http=GuardedH11Protocol)
