@@ -78,6 +78,18 @@ def test_not_audio_is_a_clear_error_and_the_file_is_unchanged(tmp_path):
     assert fake.read_bytes() == b"not audio at all" and [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
 
 
+def test_a_parser_error_without_a_reason_still_says_what_is_wrong(tmp_path, monkeypatch):
+    import mutagen
+
+    def silent_failure(path):
+        raise mutagen.MutagenError()
+
+    song = make_audio(tmp_path / "song.flac")
+    monkeypatch.setattr(audio.mutagen, "File", silent_failure)
+    with pytest.raises(AudioTagError, match=r"^song.flac: unreadable audio file \(damaged\)$"):
+        read_audio_song(song)
+
+
 def test_another_format_behind_an_audio_suffix_is_refused(tmp_path):
     wave = tmp_path / "song.ogg"  # a WAV file, misnamed
     fmt = struct.pack("<HHIIHH", 1, 1, 8000, 16000, 2, 16)

@@ -159,7 +159,7 @@ def _open(path: Path, name: str) -> tuple[mutagen.FileType, AudioFormat]:
     try:
         audio = mutagen.File(path)
     except (mutagen.MutagenError, OSError) as error:
-        raise AudioTagError(f"{name}: unreadable audio file ({error})") from error
+        raise AudioTagError(f"{name}: unreadable audio file ({str(error) or 'damaged'})") from error
     if audio is None:
         raise AudioTagError(f"{name}: not a recognised audio file")
     for audio_format in AUDIO_FORMATS:
