@@ -7,6 +7,7 @@ instead of genres, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import io
@@ -380,6 +381,9 @@ class PredictionWriter:
     ):
         self.output = Path(output) if output else None
         self.readable = readable and self.output is None  # one line a song for people, instead of JSONL
+        # JSON on a standard output that is not UTF-8 (a redirected Windows console, a Latin-1 locale) escapes
+        # what it cannot encode, so it stays valid and lossless; files are always UTF-8.
+        self.ascii_json = self.output is None and not writes_utf8(stdout)
         self.extra_columns = extra_columns  # CSV columns after `notes`, e.g. `artist_songs`
         self.hook = hook
         self.journal = journal = bool(hook and hook.journal)
@@ -437,7 +441,7 @@ class PredictionWriter:
             self.sink.write(record)
             return
         if not self.is_csv:
-            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.handle.write(json.dumps(record, ensure_ascii=self.ascii_json) + "\n")
             return
         flat = {key: _csv_value(key, value) for key, value in record.items()}
         if self.csv_writer is None:
@@ -470,6 +474,11 @@ class PredictionWriter:
                 raise UserError(f"{self.output}: could not be written ({error.strerror or error})") from None
         finally:
             Path(self.temporary).unlink(missing_ok=True)  # gone already once renamed
+
+
+def writes_utf8(stream) -> bool:
+    """Whether a text stream encodes to UTF-8 (what every character of the output needs)."""
+    return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
 
 
 def output_mode(path: Path) -> int:

@@ -228,6 +228,25 @@ def test_bad_single_song_and_options(model, capsys, monkeypatch):
     assert code == 2 and "not an exported lyricgenre model" in err
 
 
+def test_a_standard_output_that_is_not_utf8_gets_valid_json_and_a_plain_table(model, tmp_path):
+    """A redirected Windows console (cp1252) or a Latin-1 locale: no traceback, nothing lost from the JSON."""
+    import os
+
+    source = tmp_path / "songs.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["artist", "lyrics"], ["\u6771\u4eac \U0001f3b8", synthetic_lyrics("pop", 1)]])
+    base = [sys.executable, "-m", "lyricgenre", "predict", "--model", model]
+    for encoding in ("cp1252", "ascii"):
+        env = {**os.environ, "PYTHONIOENCODING": encoding}
+        done = subprocess.run([*base, "--input", str(source)], capture_output=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout.decode(encoding))["artist"] == "\u6771\u4eac \U0001f3b8"
+        table = subprocess.run(
+            [*base, synthetic_lyrics("pop", 1), "--format", "table"], capture_output=True, env=env, timeout=120
+        )
+        assert table.returncode == 0 and b"#" in table.stdout and b"Traceback" not in table.stderr
+
+
 def test_output_reader_going_away_stops_quietly(model):
     """`lyricgenre predict … | head`: no traceback when the pipe closes, and an exit code that says so."""
     command = [

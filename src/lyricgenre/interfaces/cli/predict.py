@@ -18,7 +18,7 @@ from lyricgenre.interfaces.cli.options import (
     readable,
     report_fetching,
 )
-from lyricgenre.interfaces.formats import LYRICS_FILE_READ_CHARS, input_formats_help
+from lyricgenre.interfaces.formats import LYRICS_FILE_READ_CHARS, input_formats_help, writes_utf8
 from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
 
 
@@ -164,7 +164,7 @@ def _predict_one(args: argparse.Namespace) -> None:
 def _print_table(heading: str, shown: list[tuple[str, float, bool]]) -> None:
     print(f"{heading:<28} {'score':>5}")
     for name, probability, predicted in shown:
-        bar = "█" * round(probability * BAR_WIDTH)
+        bar = ("█" if writes_utf8(sys.stdout) else "#") * round(probability * BAR_WIDTH)
         print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
 
 
