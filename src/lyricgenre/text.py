@@ -8,6 +8,7 @@ the training songs.
 
 from __future__ import annotations
 
+import os
 import re
 
 import numpy as np
@@ -149,6 +150,12 @@ def unencodable(text: str) -> str | None:
     except UnicodeEncodeError as error:
         return f"a lone surrogate (\\u{ord(text[error.start]):04x}) at {error.start}"
     return None
+
+
+def shown_path(path) -> str:
+    """A file path as text any output can hold: bytes of its name that are not UTF-8 (an old Latin-1 library's
+    "caf\\xe9.mp3") shown as \\xNN escapes, instead of the lone surrogates Python reads them as."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def as_text(value):

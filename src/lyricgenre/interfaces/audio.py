@@ -37,6 +37,7 @@ from lyricgenre.interfaces.audio_data import (
     mp4_audio,
     ogg_audio,
 )
+from lyricgenre.text import shown_path
 
 TAG_FIELDS = ("lyricgenre", "genre")  # our own field, or the standard genre tag
 OWN_FIELD = "LYRICGENRE"
@@ -171,7 +172,7 @@ def _open(path: Path, name: str) -> tuple[mutagen.FileType, AudioFormat]:
 
 def read_audio_song(path: Path, name: str | None = None) -> AudioSong:
     """The embedded lyrics (the longest lyrics tag; None when there is none), artist, title and album."""
-    return _song(*_open(Path(path), name or Path(path).name))
+    return _song(*_open(Path(path), name or shown_path(Path(path).name)))
 
 
 def _song(audio: mutagen.FileType, audio_format: AudioFormat) -> AudioSong:
@@ -191,7 +192,7 @@ def _first(values: list[str]) -> str | None:
 
 def read_tag(path: Path, field: str, name: str | None = None) -> list[str]:
     """The values of one of `TAG_FIELDS` in an audio file (empty when absent)."""
-    audio, audio_format = _open(Path(path), name or Path(path).name)
+    audio, audio_format = _open(Path(path), name or shown_path(Path(path).name))
     return audio_format.fields().get(audio.tags, field)
 
 
@@ -217,9 +218,10 @@ def write_tags(
     copy and just before the rename, and the copy's audio must be the original's; its edit is not overwritten).
     """
     target = Path(path).resolve()  # a symlink's target is rewritten, the link itself kept
-    name = Path(path).name
+    name = shown_path(Path(path).name)
     if root is not None and not target.is_relative_to(Path(root).resolve()):
-        raise AudioTagError(f"{name}: links to {target}, outside the library; left unchanged (--follow-symlinks)")
+        outside = shown_path(target)
+        raise AudioTagError(f"{name}: links to {outside}, outside the library; left unchanged (--follow-symlinks)")
     status = target.stat()
     opened, audio_format = _open(target, name)
     before = _song(opened, audio_format)
@@ -257,7 +259,7 @@ def audio_fingerprint(path: Path, name: str | None = None, audio_format: AudioFo
     """A hash of an audio file's audio bytes alone (`audio_data`): the same before and after any tag rewrite.
 
     `audio_format`: the file's, when it is known already (a tag rewrite's copy has the original's)."""
-    name = name or Path(path).name
+    name = name or shown_path(Path(path).name)
     audio_format = audio_format or _open(Path(path), name)[1]
     try:
         return audio_digest(path, audio_format.locate_audio)

@@ -165,7 +165,7 @@ def _write(rows: list[SongRow], records: dict[int, dict], writer: PredictionWrit
         record = {"row": row.row, **row.fields}
         outcome = {"skipped": row.skipped} if row.skipped else {"error": row.error}
         record.update(records.get(row.row) or {"families": None, "genres": None, "scores": None, **outcome})
-        writer.write(record)
+        writer.write(record, row.audio_path)
     return sum(row.row not in records and not row.skipped for row in rows)
 
 

@@ -24,7 +24,7 @@ from typing import Protocol
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song, sync_file
 from lyricgenre.interfaces.parquet import ParquetSink, count_parquet_rows, read_parquet_records
-from lyricgenre.text import MAX_LYRICS_CHARS, as_text, lyrics_problem, unencodable
+from lyricgenre.text import MAX_LYRICS_CHARS, as_text, lyrics_problem, shown_path, unencodable
 
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
 # Characters read of a .txt/.lrc file: more than the model reads (room for LRC timestamps), so the cut is noted.
@@ -248,9 +248,9 @@ def _read_folder(folder: Path, audio_only: bool) -> Iterator[SongRow]:
         kinds = "audio" if audio_only else "audio, .txt or .lrc"
         raise UserError(f"{folder}: no {kinds} files in this folder")
     for number, path in enumerate(files, start=1):
-        yield _read_song_file(path, number, {"id": str(path.relative_to(folder))})
+        yield _read_song_file(path, number, {"id": shown_path(path.relative_to(folder))})
     for number, (place, why) in enumerate(unreadable, start=len(files) + 1):
-        name = str(place.relative_to(folder)) if place.is_relative_to(folder) else str(place)
+        name = shown_path(place.relative_to(folder) if place.is_relative_to(folder) else place)
         yield SongRow(number, None, {"id": name}, error=f"folder cannot be read ({why}); its files were not tagged")
 
 
@@ -262,7 +262,7 @@ def _read_parquet(path: Path, text_column: str) -> Iterator[SongRow]:
 
 def _read_one_song(path: Path, text_column: str) -> Iterator[SongRow]:
     """A .txt, .lrc or audio file given as the input: one song, identified by its file name."""
-    yield _read_song_file(path, 1, {"id": path.name})
+    yield _read_song_file(path, 1, {"id": shown_path(path.name)})
 
 
 def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
@@ -272,9 +272,9 @@ def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
         with path.open(encoding="utf-8") as handle:  # a huge file is not read whole: what the model reads is cut
             text = handle.read(LYRICS_FILE_READ_CHARS)
     except UnicodeDecodeError:
-        return SongRow(number, None, fields, error=f"{path.name}: not UTF-8 text")
+        return SongRow(number, None, fields, error=f"{shown_path(path.name)}: not UTF-8 text")
     except OSError as error:
-        return SongRow(number, None, fields, error=f"{path.name}: cannot be read ({error.strerror})")
+        return SongRow(number, None, fields, error=f"{shown_path(path.name)}: cannot be read ({error.strerror})")
     if path.suffix.lower() == ".lrc":
         text, tags = parse_lrc(text)
         fields = {**tags, **fields}
@@ -295,7 +295,7 @@ def _read_audio_file(path: Path, number: int, fields: dict) -> SongRow:
         row = _read_song_file(sidecar, number, fields)
     else:
         row = SongRow(number, None, fields, skipped="no lyrics: no lyrics tag and no .lrc or .txt file beside it")
-    return replace(row, fields={**row.fields, "path": str(path)}, audio_path=path, duration=song.duration)
+    return replace(row, fields={**row.fields, "path": shown_path(path)}, audio_path=path, duration=song.duration)
 
 
 def _sidecar(audio: Path) -> Path | None:
@@ -359,7 +359,8 @@ class RecordHook(Protocol):
     columns: tuple[str, ...]  # the columns it adds to each record, in order
     journal: bool  # its records say what was changed on disk: each must reach the output when emitted
 
-    def __call__(self, record: dict, emit: Callable[[dict], None]) -> None: ...
+    def __call__(self, record: dict, emit: Callable[[dict], None], source: Path | None = None) -> None:
+        """`source`: the file the record was read from (its `id` is that path as shown, which may differ)."""
 
 
 class PredictionWriter:
@@ -416,10 +417,11 @@ class PredictionWriter:
         self.csv_writer = None
         self.written = 0
 
-    def write(self, record: dict) -> None:
+    def write(self, record: dict, source: Path | None = None) -> None:
+        """Write (or hand the hook) one record; `source` is the file it was read from, when it was one."""
         self.written += 1
         if self.hook:
-            self.hook(record, self._emit)
+            self.hook(record, self._emit, source)
         else:
             self._emit(record)
 

@@ -66,9 +66,11 @@ class LibraryTagger:
         self.leftovers_removed: list[Path] = []
         self.fetcher: LyricsFetcher | None = None  # set by `tag_library` when lyrics are fetched
 
-    def __call__(self, record: dict, emit: Callable[[dict], None]) -> None:
+    def __call__(self, record: dict, emit: Callable[[dict], None], source: Path | None = None) -> None:
         lyrics = (self.save_lyrics or {}).pop(str(record.get("id")), None)
-        outcome, updates = self._decide(record, lyrics)
+        # The file itself: its id is its path as shown, which differs for a name that is not UTF-8.
+        path = source or self.root / record["id"]
+        outcome, updates = self._decide(record, path, lyrics)
         if outcome.status != "written":
             emit(self._report(record, outcome, lyrics))
             return
@@ -80,21 +82,21 @@ class LibraryTagger:
 
         try:
             root = None if self.follow_symlinks else self.root
-            write_tags(self.root / record["id"], updates, root=root, before_rename=record_before_rename)
+            write_tags(path, updates, root=root, before_rename=record_before_rename)
         except AudioTagError as error:
             if emitted:  # the rename itself failed: the failure supersedes the record already written
                 self.counts["written"] -= 1
             emit(self._report(record, replace(outcome, status="failed", error=str(error)), lyrics))
 
-    def _decide(self, record: dict, lyrics: str | None) -> tuple[TagOutcome, dict[str, list[str]]]:
-        """The outcome for the record's file, and the tag updates a `written` outcome needs."""
+    def _decide(self, record: dict, path: Path, lyrics: str | None) -> tuple[TagOutcome, dict[str, list[str]]]:
+        """The outcome for the record's file at `path`, and the tag updates a `written` outcome needs."""
         if record.get("skipped"):
             return TagOutcome("skipped: no lyrics"), {}
         if record.get("genres") is None:
             return TagOutcome("not classified"), {}
         field = self.settings.field
         try:
-            previous = read_tag(self.root / record["id"], field, record["id"])
+            previous = read_tag(path, field, record["id"])
         except AudioTagError as error:
             return TagOutcome("failed", error=str(error)), {}
         values = self.settings.values(record.get("families") or [], record["genres"], previous)

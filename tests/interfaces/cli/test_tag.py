@@ -371,3 +371,29 @@ def test_a_rename_failing_after_its_record_is_followed_by_a_failed_record(
     assert statuses[1:3] == [("Rockers/one.mp3", "written"), ("Rockers/one.mp3", "failed")]
     assert read_tag(broken, "lyricgenre") == [] and code == 2
     assert "2 written, 1 skipped: no lyrics, 1 failed" in err  # counted once, as failed
+
+
+def test_file_names_that_are_not_utf8_are_shown_escaped_and_still_tagged(exported_baseline, tmp_path, capsys):
+    """An old library's Latin-1 names ("caf\\xe9.mp3"): reported with escapes, read and rewritten by their real name."""
+    import os
+
+    root = tmp_path / "Music"
+    root.mkdir()
+    raw = os.fsencode(root) + b"/caf\xe9 song.mp3"
+    try:
+        open(raw, "wb").close()
+    except OSError:
+        pytest.skip("this file system takes UTF-8 names only")
+    os.remove(raw)
+    song = make_audio(root / "made.mp3", lyrics=synthetic_lyrics("rock", 1), artist="Someone")
+    os.rename(song, raw)
+    (root / os.fsdecode(b"\xff lyrics.txt")).write_text(synthetic_lyrics("rap", 2))
+    report = tmp_path / "report.csv"
+    base = ["--model", str(exported_baseline)]
+    code, records, _ = run(capsys, "predict", "--input", str(root), *base)
+    assert code == 0 and [r["id"] for r in records] == ["caf\\xe9 song.mp3", "\\xff lyrics.txt"]
+    assert all(r["genres"] for r in records) and records[0]["path"].endswith("caf\\xe9 song.mp3")
+    assert main(["tag", str(root), "--write", "--output", str(report), *base]) == 0
+    (row,) = csv.DictReader(report.open(encoding="utf-8"))
+    assert row["id"] == "caf\\xe9 song.mp3" and row["tag_status"] == "written"
+    assert read_tag(Path(os.fsdecode(raw)), "lyricgenre") == row["tag_values"].split("|")
