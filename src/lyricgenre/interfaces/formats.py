@@ -12,6 +12,7 @@ import csv
 import glob
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -345,9 +346,12 @@ def kept_fields(record: dict) -> tuple[dict, str | None]:
 
 
 def _writable(value) -> bool:
-    """A kept field's value (id, artist, title, album) as the output can hold it: a number or encodable text."""
+    """A kept field's value (id, artist, title, album) as the output can hold it: a finite number (JSON has no
+    NaN or Infinity, though Python's reader takes them) or encodable text."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return False
+    if isinstance(value, float):
+        return math.isfinite(value)
     return not (isinstance(value, str) and unencodable(value))
 
 

@@ -284,22 +284,23 @@ def test_bad_jsonl_rows_are_per_row_errors_and_the_good_rows_are_classified(mode
         '{"id": "bad \\udc00", "lyrics": "la la la"}',  # ... in the id
         '{"id": [1, 2], "lyrics": "la la la"}',  # a list as id
         '{"lyrics": "\\u200b\\u0000"}',  # nothing but invisible characters
+        '{"id": NaN, "lyrics": "la la la"}',  # Python's JSON reader takes NaN; JSON output cannot hold it
         good.replace("good", "good too"),
     ]
     path = tmp_path / "songs.jsonl"
     path.write_text("\n".join(lines) + "\n")
     for output in ("out.jsonl", "out.csv"):
         code, _, err = run(capsys, "--input", str(path), "--output", str(tmp_path / output), "--model", model)
-        assert code == 2 and "6 row(s) could not be classified" in err and "Traceback" not in err
+        assert code == 2 and "7 row(s) could not be classified" in err and "Traceback" not in err
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert [r["row"] for r in records] == list(range(1, 9))
+    assert [r["row"] for r in records] == list(range(1, 10))
     assert records[0]["genres"] and records[-1]["genres"] and records[-1]["id"] == "good too"
     errors = [r.get("error") for r in records[1:-1]]
     assert "malformed JSON" in errors[0] and "malformed JSON" in errors[1] and "lone surrogate" in errors[2]
     assert "field 'id' is not text" in errors[3] and "field 'id' is not text" in errors[4]
-    assert "contain no words" in errors[5]
+    assert "contain no words" in errors[5] and "field 'id' is not text" in errors[6]
     rows = list(csv.DictReader((tmp_path / "out.csv").open()))
-    assert len(rows) == 8 and rows[0]["genres"] and rows[-1]["genres"]
+    assert len(rows) == 9 and rows[0]["genres"] and rows[-1]["genres"]
 
 
 def test_csv_with_a_huge_field_and_an_unclosed_quote(model, tmp_path, capsys):
