@@ -36,6 +36,25 @@ def test_parquet_round_trip_keeps_ids_order_and_reports_bad_rows(exported_baseli
     assert [r["genres"] for r in rows] == [json.loads(line)["genres"] for line in jsonl.open()]
 
 
+def test_integer_ids_then_a_text_id_make_a_text_id_column_and_nothing_is_lost(
+    exported_baseline, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr("lyricgenre.interfaces.parquet.BATCH_ROWS", 4)  # row groups of 4: the text id comes late
+    ids = [*range(9), "x9", 10]
+    source = tmp_path / "songs.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": i, "lyrics": synthetic_lyrics("pop", k)}) + "\n" for k, i in enumerate(ids))
+    )
+    out = tmp_path / "tagged.parquet"
+    assert main(["predict", "--input", str(source), "--output", str(out), "--model", str(exported_baseline)]) == 0
+    table = pq.read_table(out)
+    assert str(table.schema.field("id").type) == "string" and table.column("id").to_pylist() == [str(i) for i in ids]
+    assert all(table.column("genres").to_pylist()) and sorted(p.name for p in tmp_path.iterdir()) == [
+        "songs.jsonl",
+        "tagged.parquet",
+    ]
+
+
 def test_parquet_input_problems_are_one_line(exported_baseline, tmp_path, capsys):
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(b"not parquet at all")

@@ -413,7 +413,7 @@ class PredictionWriter:
                     os.fchmod(descriptor, output_mode(self.output))
                     self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
                     if suffix == ".parquet":
-                        self.sink = ParquetSink(Path(self.temporary), self.columns())
+                        self.sink = ParquetSink(Path(self.temporary), self.columns(), shown_path(self.output.name))
             except OSError as error:
                 raise UserError(f"{self.output}: cannot be written ({error.strerror or error})") from None
         else:

@@ -8,6 +8,7 @@ place when complete (as the other formats are).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -58,12 +59,13 @@ class ParquetSink:
     """Records -> a Parquet file, a row group at a time, with one schema fixed by the columns asked for.
 
     Lists of names are `list<string>`, score tables `map<string, float>`, counts integers, the rest text;
-    `id` keeps the type of the first record's id (an integer id stays an integer).
+    `id` is an integer column while every id is an integer, and becomes text (the rows written so far
+    converted) as soon as one is not. `name`: the output's name, for errors (`path` may be a temporary).
     """
 
-    def __init__(self, path: Path, columns: list[str]):
+    def __init__(self, path: Path, columns: list[str], name: str | None = None):
         self.pa, self.pq = _pyarrow()
-        self.path, self.columns = path, columns
+        self.path, self.columns, self.name = path, columns, name or path.name
         self.buffer: list[dict] = []
         self.writer = None
 
@@ -75,15 +77,19 @@ class ParquetSink:
     def flush(self) -> None:
         if not self.buffer:
             return
+        ids = [record.get("id") for record in self.buffer]
+        integer_ids = any(_is_int(i) for i in ids) and all(_is_int(i) or i is None for i in ids)
         if self.writer is None:
-            self.schema = self.pa.schema([(name, self._type(name, self.buffer[0].get(name))) for name in self.columns])
+            self.schema = self.pa.schema([(name, self._type(name, integer_ids)) for name in self.columns])
             self.writer = self.pq.ParquetWriter(self.path, self.schema)
+        elif not integer_ids and "id" in self.columns and self.pa.types.is_integer(self.schema.field("id").type):
+            self._ids_as_text()
         converters = {name: _converter(self.schema.field(name).type, self.pa) for name in self.columns}
         columns = {name: [converters[name](record.get(name)) for record in self.buffer] for name in self.columns}
         try:
             table = self.pa.table(columns, schema=self.schema)
         except (self.pa.ArrowInvalid, self.pa.ArrowTypeError) as error:
-            raise UserError(f"{self.path.name}: a value does not fit its Parquet column ({error})") from None
+            raise UserError(f"{self.name}: a value does not fit its Parquet column ({error})") from None
         self.writer.write_table(table)
         self.buffer = []
 
@@ -94,13 +100,29 @@ class ParquetSink:
         else:
             self.writer.close()
 
-    def _type(self, name: str, first):
+    def _ids_as_text(self) -> None:
+        """Rewrite what is written so far with `id` as text, and go on writing into that file (renamed to `path`)."""
+        pa, pq = self.pa, self.pq
+        self.writer.close()
+        self.schema = self.schema.set(self.schema.get_field_index("id"), pa.field("id", pa.string()))
+        widened = self.path.with_name(self.path.name + ".ids")
+        try:
+            self.writer = pq.ParquetWriter(widened, self.schema)
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=BATCH_ROWS):
+                ids = batch.column("id").cast(pa.string())
+                self.writer.write_batch(batch.set_column(batch.schema.get_field_index("id"), "id", ids))
+            os.replace(widened, self.path)  # the open writer keeps writing into the renamed file
+        except BaseException:
+            widened.unlink(missing_ok=True)
+            raise
+
+    def _type(self, name: str, integer_ids: bool):
         pa = self.pa
         if name in ("families", "genres", "notes", "tag_values", "tag_previous"):
             return pa.list_(pa.string())
         if name in ("scores", "family_scores"):
             return pa.map_(pa.string(), pa.float32())
-        if name == "row" or name.endswith("_songs") or (name == "id" and _is_int(first)):
+        if name == "row" or name.endswith("_songs") or (name == "id" and integer_ids):
             return pa.int64()
         if name == "lyrics_saved":
             return pa.bool_()
