@@ -499,7 +499,8 @@ def output_mode(path: Path) -> int:
 
 
 def readable_line(record: dict) -> str:
-    """A record as a person reads it: "id (Artist – Title): families · genres", with the tag status if any."""
+    """A record as a person reads it: "id (Artist – Title): families · genres"; for a file being tagged, what
+    its tag gets (and held before, when that differs) with the tag status."""
     name = str(record.get("id") or f"row {record['row']}")
     credit = " – ".join(str(record[key]) for key in ("artist", "title") if record.get(key))
     label = f"{name} ({credit})" if credit else name
@@ -507,6 +508,11 @@ def readable_line(record: dict) -> str:
         return f"{label}: error: {record['error']}"
     if record.get("skipped"):
         return f"{label}: skipped ({record['skipped']})"
+    if record.get("tag_values") is not None:
+        values, previous = record["tag_values"], record.get("tag_previous") or []
+        was = f"; was: {', '.join(previous)}" if previous and previous != values else ""
+        problem = f": {record['tag_error']}" if record.get("tag_error") else ""
+        return f"{label}: {', '.join(values) or '(no genre)'}  [{record['tag_status']}{problem}{was}]"
     families, genres = ", ".join(record.get("families") or []), ", ".join(record.get("genres") or [])
     line = f"{label}: {families} · {genres}" if families else f"{label}: {genres or '(no genre)'}"
     if "tag_status" in record:

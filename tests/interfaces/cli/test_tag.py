@@ -236,6 +236,12 @@ def test_tag_report_as_lines_for_people(exported_baseline, library, capsys):
     assert captured == 0 and len(lines) == 4
     assert lines[0].startswith("Rap Crew/three.m4a (Rap Crew): ") and lines[0].endswith("[would write]")
     assert lines[3].startswith("instrumental.ogg (Nobody): skipped (no lyrics: ")
+    genre_field = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre"]
+    _, records, _ = run(capsys, *genre_field, "--format", "jsonl")
+    assert main([*genre_field, "--format", "table"]) == 0
+    rock = capsys.readouterr().out.splitlines()[1]  # what goes into the file, and what it held
+    values = ", ".join(records[1]["tag_values"])
+    assert rock == f"Rockers/one.mp3 (The Rockers): {values}  [would write; was: Rock]"
 
 
 def test_an_unreadable_subfolder_is_reported_not_skipped(exported_baseline, library, capsys, monkeypatch):
