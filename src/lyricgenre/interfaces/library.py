@@ -7,11 +7,13 @@ written (a dry run); with it, each file is rewritten through a checked copy (`ly
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AudioTagError, read_tag, remove_leftover_copies, write_tags
 from lyricgenre.interfaces.batch import FileOptions, predict_file
 from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher, LyricsSettings
@@ -122,6 +124,18 @@ class LibraryTagger:
         return f"{total} audio {'file' if total == 1 else 'files'}: " + ", ".join(parts)
 
 
+def records_changes(report: Path) -> bool:
+    """Whether a report file records files an earlier run rewrote (a `written` record): that record is what
+    a user undoes a run with, so no later run may replace it. A dry run's report may be replaced."""
+    try:
+        with report.open(encoding="utf-8", errors="replace", newline="") as handle:
+            if report.suffix.lower() == ".csv":
+                return any(row.get("tag_status") == "written" for row in csv.DictReader(handle))
+            return any('"tag_status": "written"' in line for line in handle)
+    except (OSError, csv.Error):  # no such file, or none that can be read: nothing to keep
+        return False
+
+
 def tag_library(
     path: Path,
     classifier: GenreClassifier,
@@ -147,6 +161,11 @@ def tag_library(
     """
     path, settings = Path(path), settings or TagSettings()
     root = path if path.is_dir() else path.parent
+    if output is not None and records_changes(Path(output)):
+        raise UserError(
+            f"{output}: holds an earlier --write run's record of the values its files had; a new report does not "
+            "replace it: give another --output"
+        )
     fetcher = LyricsFetcher(lyrics) if lyrics else None
     saved = fetcher.fetched if fetcher and save_lyrics else None
     tagger = LibraryTagger(root, settings, write, follow_symlinks, save_lyrics=saved)

@@ -403,3 +403,18 @@ def test_file_names_that_are_not_utf8_are_shown_escaped_and_still_tagged(exporte
     (row,) = csv.DictReader(report.open(encoding="utf-8"))
     assert row["id"] == "caf\\xe9 song.mp3" and row["tag_status"] == "written"
     assert read_tag(Path(os.fsdecode(raw)), "lyricgenre") == row["tag_values"].split("|")
+
+
+@pytest.mark.parametrize("name", ["report.jsonl", "report.csv"])
+def test_a_write_report_is_never_replaced_but_a_dry_runs_is(exported_baseline, library, tmp_path, capsys, name):
+    report = tmp_path / name
+    base = ["tag", str(library), "--model", str(exported_baseline), "--output", str(report)]
+    assert main(base) == 0  # a dry run's report ...
+    assert main([*base, "--write"]) == 0  # ... is replaced by the run that writes
+    written, before = report.read_text(), snapshot(library)
+    assert "written" in written
+    capsys.readouterr()
+    for again in ([*base, "--write"], base):  # that report records the values the files held: no run replaces it
+        assert main(again) == 2
+        assert capsys.readouterr().err.startswith(f"lyricgenre: error: {report}: holds an earlier --write run's")
+        assert report.read_text() == written and snapshot(library) == before
