@@ -31,6 +31,13 @@ def test_cli_train_rejects_bad_input(dataset, tmp_path, capsys):
     assert "must be a JSON object" in capsys.readouterr().err
     assert main(["evaluate", "--model", str(tmp_path)]) == 2
     assert "not a trained model folder" in capsys.readouterr().err
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for command in (["train", "--data", str(dataset), "--model", "tfidf"], ["refit", "--model", str(tmp_path)]):
+        assert main([*command, "--out", str(mine)]) == 2  # refused before any training
+        assert "holds other files and no model" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
 def test_cli_tune_rewrites_only_the_decision_rules(dataset, trained, tmp_path, capsys):
