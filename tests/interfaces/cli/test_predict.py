@@ -184,6 +184,9 @@ def test_progress_line_shows_the_share_the_rate_and_the_time_left():
 def test_lrc_parsing():
     text, tags = parse_lrc("[ti:Song]\n[00:12.34]Hello there\n[01:02]again")
     assert text == "Hello there\nagain" and tags == {"title": "Song"}
+    compressed = "[00:01.00][00:30.50]the chorus\n\n[00:05.123]a verse\n[00:06]<00:06.00>word <00:07.10>by word"
+    assert parse_lrc(compressed)[0] == "the chorus\n\na verse\nword by word\nthe chorus"  # as sung, timestamps gone
+    assert parse_lrc("plain\nlyrics\n\nhere")[0] == "plain\nlyrics\n\nhere"
 
 
 @pytest.mark.parametrize(
