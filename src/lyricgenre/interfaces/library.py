@@ -132,8 +132,10 @@ def records_changes(report: Path) -> bool:
             if report.suffix.lower() == ".csv":
                 return any(row.get("tag_status") == "written" for row in csv.DictReader(handle))
             return any('"tag_status": "written"' in line for line in handle)
-    except (OSError, csv.Error):  # no such file, or none that can be read: nothing to keep
+    except OSError:  # no such file (or none this run could write either)
         return False
+    except csv.Error:  # a CSV that cannot be read through: it may hold such records, so it is kept
+        return True
 
 
 def tag_library(
