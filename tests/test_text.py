@@ -99,3 +99,16 @@ def test_input_notes_say_what_was_cut_and_use_plurals():
     long_text = "love " * (MAX_LYRICS_CHARS // 4)
     cut = f"longer than {MAX_LYRICS_CHARS:,} characters: only the first {MAX_LYRICS_CHARS:,} were read"
     assert input_notes(long_text)[0] == cut
+
+
+def test_matching_fields_finds_the_wanted_names_in_another_case_or_with_spaces():
+    from lyricgenre.text import matching_fields
+
+    wanted = ("lyrics", "artist", "title")
+    assert matching_fields(["Artist", " Title ", "Lyrics", "Year"], wanted) == {
+        "Artist": "artist",
+        " Title ": "title",
+        "Lyrics": "lyrics",
+    }
+    assert matching_fields(["lyrics", "Lyrics"], wanted) == {}  # the name as it is wins
+    assert matching_fields(["Lyrics", "LYRICS"], wanted) == {}  # two candidates: neither is guessed

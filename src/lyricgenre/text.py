@@ -158,6 +158,16 @@ def shown_path(path) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def matching_fields(names, wanted) -> dict[str, str]:
+    """{name: wanted name} for the `names` (columns, JSON keys) that stand for a `wanted` one in another case or
+    with spaces around it ("Lyrics", " Artist"), when that wanted name is not there as it is."""
+    present = set(names)
+    by_key = {w.casefold(): w for w in wanted if w not in present}
+    matches = {name: by_key[name.strip().casefold()] for name in names if name.strip().casefold() in by_key}
+    counts = {w: list(matches.values()).count(w) for w in matches.values()}
+    return {name: w for name, w in matches.items() if counts[w] == 1}  # two candidates: neither is guessed
+
+
 def as_text(value):
     """Text stored as bytes (a Parquet binary column, as some writers store strings) as the UTF-8 text it holds;
     anything else, or bytes that are not UTF-8, as it is."""

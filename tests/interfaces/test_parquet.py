@@ -125,6 +125,19 @@ def test_text_stored_as_binary_is_read_as_utf8_and_the_rest_are_row_errors(
     assert [json.loads(line) for line in distributed.open()] == rows
 
 
+def test_capitalised_columns_are_read_by_both_engines(ray_cluster, exported_baseline, tmp_path, capsys):
+    source = tmp_path / "songs.parquet"
+    frame = pd.DataFrame({"ID": [1, 2], "Artist": ["A", "B"], "Lyrics": [synthetic_lyrics("rap", 1), ""]})
+    frame.to_parquet(source)
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    base = ["predict", "--input", str(source), "--model", str(exported_baseline)]
+    assert main([*base, "--output", str(local)]) == 2
+    assert main([*base, "--output", str(distributed), "--engine", "ray", "--workers", "1"]) == 2
+    rows = [json.loads(line) for line in local.open()]
+    assert [(r["id"], r["artist"]) for r in rows] == [(1, "A"), (2, "B")] and rows[0]["genres"]
+    assert rows[1]["error"] == "empty lyrics" and [json.loads(line) for line in distributed.open()] == rows
+
+
 def test_a_cluster_started_for_one_run_is_shut_down_when_it_ends():
     from lyricgenre.interfaces.ray_engine import _cluster
 

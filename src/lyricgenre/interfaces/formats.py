@@ -25,7 +25,7 @@ from typing import Protocol
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, read_audio_song, sync_file
 from lyricgenre.interfaces.parquet import ParquetSink, count_parquet_rows, read_parquet_records
-from lyricgenre.text import MAX_LYRICS_CHARS, as_text, lyrics_problem, shown_path, unencodable
+from lyricgenre.text import MAX_LYRICS_CHARS, as_text, lyrics_problem, matching_fields, shown_path, unencodable
 
 LYRICS_FILE_SUFFIXES = (".lrc", ".txt")  # also the sidecar lyrics of an audio file, in this order
 # Characters read of a .txt/.lrc file: more than the model reads (room for LRC timestamps), so the cut is noted.
@@ -125,12 +125,19 @@ def _csv_values(text: str, delimiter: str = ",") -> list[str]:
 def _csv_header(header: str, text_column: str) -> tuple[list[str], str]:
     """The header's columns and the file's delimiter: the first of `CSV_DELIMITERS` that finds `text_column`;
     without it, the split into the most columns (what the error lists)."""
-    splits = {delimiter: _csv_values(header, delimiter) for delimiter in CSV_DELIMITERS}
+    splits = {delimiter: _known_names(_csv_values(header, delimiter), text_column) for delimiter in CSV_DELIMITERS}
     for delimiter, columns in splits.items():
         if text_column in columns:
             return columns, delimiter
     delimiter = max(splits, key=lambda d: len(splits[d]))
     return splits[delimiter], delimiter
+
+
+def _known_names(names: list[str], text_column: str) -> list[str]:
+    """The names with those that stand for the text column or a kept field ("Lyrics", "Artist") written as
+    this program reads them (`matching_fields`)."""
+    renamed = matching_fields(names, (text_column, *KEPT_FIELDS))
+    return [renamed.get(name, name) for name in names]
 
 
 def _read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
@@ -186,6 +193,7 @@ def _read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
             if not isinstance(record, dict):
                 yield SongRow(number, None, error="expected a JSON object")
                 continue
+            record = dict(zip(_known_names(list(record), text_column), record.values()))
             yield _row(number, record.get(text_column), record, missing=f"no {text_column!r} field")
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error

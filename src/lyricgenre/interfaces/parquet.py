@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lyricgenre.errors import UserError
+from lyricgenre.text import matching_fields
 
 BATCH_ROWS = 1024
 EXTRA = "pip install 'lyricgenre[parquet]'"
@@ -35,14 +36,16 @@ def read_parquet_records(path: Path, text_column: str, kept: tuple[str, ...]) ->
     except (OSError, pa.ArrowException) as error:
         raise UserError(f"{path}: not a readable Parquet file ({str(error).splitlines()[0][:200]})") from None
     names = source.schema_arrow.names
-    if text_column not in names:
+    renamed = matching_fields(names, (text_column, *kept))  # "Lyrics" for lyrics, "Artist" for artist
+    wanted = {renamed.get(name, name): name for name in names}
+    if text_column not in wanted:
         raise UserError(
             f"{path}: no column {text_column!r} (columns: {', '.join(names)}); choose one with --text-column"
         )
-    columns = [text_column, *(name for name in kept if name in names and name != text_column)]
+    read = {wanted[name]: name for name in (text_column, *kept) if name in wanted}  # column -> field name
     try:
-        for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=columns):
-            yield from batch.to_pylist()
+        for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=list(read)):
+            yield from ({read[column]: value for column, value in row.items()} for row in batch.to_pylist())
     except (OSError, pa.ArrowException) as error:
         raise UserError(f"{path}: the Parquet file is damaged ({str(error).splitlines()[0][:200]})") from None
 

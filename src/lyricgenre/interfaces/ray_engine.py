@@ -28,7 +28,7 @@ from lyricgenre.errors import UserError
 from lyricgenre.interfaces.batch import song_records
 from lyricgenre.interfaces.formats import KEPT_FIELDS, PredictionWriter, kept_fields
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.text import as_text, lyrics_problem
+from lyricgenre.text import as_text, lyrics_problem, matching_fields
 
 EXTRA = "pip install 'lyricgenre[ray]'"
 DEFAULT_BATCH = 64
@@ -126,6 +126,8 @@ def predict_parquet(
     with _cluster(ray, address):
         _check_room(ray, workers)
         source = ray.data.read_parquet(str(input))
+        renamed = matching_fields(source.columns(), (text_column, *KEPT_FIELDS))  # "Lyrics", "Artist", as locally
+        source = source.rename_columns(renamed) if renamed else source
         kept = [name for name in KEPT_FIELDS if name in source.columns()]
         predictions = predict_dataset(
             source.select_columns([text_column, *kept]) if text_column in source.columns() else source,

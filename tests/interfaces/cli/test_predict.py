@@ -90,6 +90,21 @@ def test_csv_separated_by_semicolons_or_tabs_is_read_by_its_header(model, tmp_pa
     assert code == 2 and "no column 'lyrics' (columns: id, text)" in err
 
 
+def test_columns_and_fields_named_in_another_case_are_read(model, tmp_path, capsys):
+    """Kaggle-style "Artist,Title,Lyrics" headers and JSON keys: read as lyrics, artist and title."""
+    songs = [("Band", "One", synthetic_lyrics("rock", 1)), ("band", "Two", synthetic_lyrics("rock", 2))]
+    table = tmp_path / "songs.csv"
+    with table.open("w", newline="") as handle:
+        csv.writer(handle).writerows([["Artist", "Title", "Lyrics"], *songs])
+    lines = tmp_path / "songs.jsonl"
+    lines.write_text("".join(json.dumps({"Artist": a, "Title": t, " LYRICS ": text}) + "\n" for a, t, text in songs))
+    for source in (table, lines):
+        code, out, _ = run(capsys, "--input", str(source), "--model", model, "--pool-artist", "--format", "jsonl")
+        records = [json.loads(line) for line in out.splitlines()]
+        assert code == 0 and [(r["artist"], r["title"]) for r in records] == [("Band", "One"), ("band", "Two")]
+        assert records[0]["genres"] == records[1]["genres"] and records[0]["artist_songs"] == 2
+
+
 def test_jsonl_to_csv_reports_malformed_lines(model, tmp_path, capsys):
     source = tmp_path / "songs.jsonl"
     source.write_text(
