@@ -7,7 +7,7 @@ import struct
 from pathlib import Path
 
 import mutagen
-from mutagen.id3 import TALB, TCON, TIT2, TPE1, USLT
+from mutagen.id3 import TALB, TCON, TIT2, TPE1, TPE2, USLT
 from mutagen.ogg import OggPage
 
 AUDIO_PAYLOAD = bytes(range(1, 200))  # no 0xFF byte, so no false MPEG frame sync
@@ -63,9 +63,23 @@ def _m4a(path: Path) -> None:
 
 
 _CONTAINERS = {".mp3": _mp3, ".flac": _flac, ".ogg": _ogg_vorbis, ".opus": _opus, ".m4a": _m4a}
-_ID3_FRAMES = {"lyrics": USLT, "artist": TPE1, "title": TIT2, "genre": TCON, "album": TALB}
-_VORBIS_NAMES = {"lyrics": "LYRICS", "artist": "ARTIST", "title": "TITLE", "genre": "GENRE", "album": "ALBUM"}
-_MP4_ATOMS = {"lyrics": "©lyr", "artist": "©ART", "title": "©nam", "genre": "©gen", "album": "©alb"}
+_ID3_FRAMES = {"lyrics": USLT, "artist": TPE1, "title": TIT2, "genre": TCON, "album": TALB, "album_artist": TPE2}
+_VORBIS_NAMES = {
+    "lyrics": "LYRICS",
+    "artist": "ARTIST",
+    "title": "TITLE",
+    "genre": "GENRE",
+    "album": "ALBUM",
+    "album_artist": "ALBUMARTIST",
+}
+_MP4_ATOMS = {
+    "lyrics": "©lyr",
+    "artist": "©ART",
+    "title": "©nam",
+    "genre": "©gen",
+    "album": "©alb",
+    "album_artist": "aART",
+}
 
 
 def make_audio(path: Path, **tags: str | list[str]) -> Path:

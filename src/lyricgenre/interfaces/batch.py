@@ -111,12 +111,21 @@ def _classify_streaming(classifier: GenreClassifier, rows: Iterable[SongRow], op
     return failed
 
 
+COMPILATION_ARTISTS = {"various artists", "various", "va"}  # album artists that stand for no one artist
+
+
 def pool_key(fields: dict, pool: str) -> str | None:
-    """What songs are pooled by: the artist, or the album (with its album artist, else artist); None: alone."""
+    """What songs are pooled by: the artist, or the album (with its album artist, else artist); None: alone.
+
+    A compilation's songs (album artist "Various Artists", as MusicBrainz and most taggers write it) are each
+    artist's own: by album they are pooled per artist within the album, not across its artists.
+    """
     if pool == "artist":
         artist = fields.get("artist")
         return artist if isinstance(artist, str) else None
-    album, artist = fields.get("album"), fields.get("album_artist") or fields.get("artist")
+    album, artist = fields.get("album"), fields.get("album_artist")
+    if not isinstance(artist, str) or artist.strip().casefold() in COMPILATION_ARTISTS:
+        artist = fields.get("artist")
     return f"{artist}\0{album}" if isinstance(album, str) and album.strip() and isinstance(artist, str) else None
 
 

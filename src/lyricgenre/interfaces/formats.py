@@ -36,7 +36,7 @@ OUTPUT_FORMATS = {
     ".csv": "CSV, a row a song, scores as JSON",
     ".parquet": "Parquet, a row a song, lists and score maps typed (needs pyarrow)",
 }
-KEPT_FIELDS = ("id", "artist", "title", "album")
+KEPT_FIELDS = ("id", "artist", "title", "album", "album_artist")
 _LRC_TIMESTAMP = re.compile(r"\[(\d{1,3}):(\d{2})(?:[.:](\d{1,3}))?\]")
 _LRC_WORD_TIMESTAMP = re.compile(r"<\d{1,3}:\d{2}(?:[.:]\d{1,3})?>")  # enhanced LRC: a time before each word
 _LRC_TAG = re.compile(r"^\[(ar|ti|al|by|length|offset|re|ve|au):(.*)\]\s*$", re.IGNORECASE)

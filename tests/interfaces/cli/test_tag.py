@@ -189,6 +189,22 @@ def test_tag_pools_by_artist_by_default_by_album_or_not_at_all(exported_baseline
     assert "artist_songs" not in records[0] and records[0]["scores"] != records[1]["scores"]
 
 
+def test_by_album_songs_pool_by_album_artist_and_a_compilations_per_artist(exported_baseline, tmp_path, capsys):
+    songs = [("rock", "Band", "Various Artists", 1), ("rap", "Crew", "Various Artists", 2)]
+    songs += [
+        ("rock", "Band", "Various Artists", 3),
+        ("pop", "Band feat. Guest", "Band", 4),
+        ("pop", "Band", "Band", 5),
+    ]
+    for k, (style, artist, album_artist, seed) in enumerate(songs):
+        tags = {"artist": artist, "album": "Hits 1999" if k < 3 else "Own", "album_artist": album_artist}
+        make_audio(tmp_path / f"{k}.flac", lyrics=synthetic_lyrics(style, seed), **tags)
+    _, records, _ = run(capsys, "tag", str(tmp_path), "--model", str(exported_baseline), "--pool", "album")
+    assert [r["album_songs"] for r in records] == [2, 1, 2, 2, 2]  # the compilation per artist; "Own" together
+    assert records[0]["scores"] == records[2]["scores"] != records[1]["scores"]
+    assert records[3]["scores"] == records[4]["scores"] and records[3]["album_artist"] == "Band"
+
+
 def test_a_bad_config_file_is_one_line_naming_the_key(exported_baseline, library, tmp_path, capsys):
     config = tmp_path / "config.toml"
     config.write_text("max_genre = 3\n")
