@@ -74,8 +74,9 @@ def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False
 
 
 def _open_text(path: Path):
+    """A CSV or JSONL file as text; "utf-8-sig": a byte-order mark (as spreadsheet programs write) is not data."""
     try:
-        return path.open(encoding="utf-8", newline="")
+        return path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
         raise UserError(f"{path}: cannot be read ({error.strerror})") from error
 
@@ -211,7 +212,7 @@ def count_songs(path: Path, audio_only: bool = False) -> int | None:
         if path.is_dir():
             return len(_song_files(path, audio_only)[0])
         suffix = path.suffix.lower()
-        if suffix == ".txt" or suffix in AUDIO_SUFFIXES:
+        if suffix in LYRICS_FILE_SUFFIXES or suffix in AUDIO_SUFFIXES:
             return 1
         if suffix == ".parquet":
             return count_parquet_rows(path)
@@ -279,7 +280,7 @@ def _read_song_file(path: Path, number: int, fields: dict) -> SongRow:
     if path.suffix.lower() in AUDIO_SUFFIXES:
         return _read_audio_file(path, number, fields)
     try:
-        with path.open(encoding="utf-8") as handle:  # a huge file is not read whole: what the model reads is cut
+        with path.open(encoding="utf-8-sig") as handle:  # a huge file is not read whole: what the model reads is cut
             text = handle.read(LYRICS_FILE_READ_CHARS)
     except UnicodeDecodeError:
         return SongRow(number, None, fields, error=f"{shown_path(path.name)}: not UTF-8 text")
@@ -555,6 +556,7 @@ INPUT_FORMATS: dict[str, Callable[[Path, str], Iterator[SongRow]]] = {
     ".jsonl": _read_jsonl,
     ".parquet": _read_parquet,
     ".txt": _read_one_song,
+    ".lrc": _read_one_song,
     **{suffix: _read_one_song for suffix in AUDIO_SUFFIXES},
 }
 

@@ -105,6 +105,19 @@ def test_columns_and_fields_named_in_another_case_are_read(model, tmp_path, caps
         assert records[0]["genres"] == records[1]["genres"] and records[0]["artist_songs"] == 2
 
 
+def test_a_byte_order_mark_is_not_data_and_an_lrc_file_is_an_input(model, tmp_path, capsys):
+    bom = "\ufeff"  # as spreadsheet programs and some editors start UTF-8 files
+    one_line = synthetic_lyrics("pop", 1).replace("\n", " ")
+    (tmp_path / "songs.csv").write_text(f"{bom}id,lyrics\ns1,{one_line}\n", encoding="utf-8")
+    (tmp_path / "songs.jsonl").write_text(bom + json.dumps({"id": "s1", "lyrics": synthetic_lyrics("pop", 1)}) + "\n")
+    (tmp_path / "song.lrc").write_text(f"{bom}[ar:Someone]\n[00:01.00]{synthetic_lyrics('pop', 1)}\n", encoding="utf-8")
+    for name, expected in (("songs.csv", "s1"), ("songs.jsonl", "s1"), ("song.lrc", "song.lrc")):
+        code, out, _ = run(capsys, "--input", str(tmp_path / name), "--model", model, "--format", "jsonl")
+        (record,) = [json.loads(line) for line in out.splitlines()]
+        assert code == 0 and record["id"] == expected and record["genres"], name
+    assert record["artist"] == "Someone" and count_songs(tmp_path / "song.lrc") == 1
+
+
 def test_jsonl_to_csv_reports_malformed_lines(model, tmp_path, capsys):
     source = tmp_path / "songs.jsonl"
     source.write_text(
