@@ -408,6 +408,37 @@ def test_broken_models_fifos_and_absurd_threads_are_refused(model, tmp_path, cap
     assert code == 2 and "--threads must be between 1 and 256" in err
 
 
+def test_an_unforeseen_error_is_one_line_with_exit_code_70_unless_debugging(model, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something nobody foresaw\nsecond line")
+
+    monkeypatch.setattr("lyricgenre.interfaces.batch.GenreClassifier.load", broken)
+    code, _, err = run(capsys, "la la la", "--model", model)
+    assert code == 70 and err.splitlines() == [
+        "lyricgenre: internal error (RuntimeError: something nobody foresaw); please report it with the command "
+        "that caused it (LYRICGENRE_DEBUG=1 shows the traceback)"
+    ]
+    monkeypatch.setenv("LYRICGENRE_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="nobody foresaw"):
+        main(["predict", "la la la", "--model", model])
+
+
+@pytest.mark.parametrize(
+    ("module", "message"),
+    [
+        ("pandas", "`predict` needs the training extras (pandas is not installed): pip install 'lyricgenre[train]'"),
+        ("onnxruntime", "onnxruntime is not installed; reinstall: pip install --force-reinstall lyricgenre"),
+    ],
+)
+def test_a_missing_module_names_what_to_install(model, capsys, monkeypatch, module, message):
+    def missing(*args, **kwargs):
+        raise ModuleNotFoundError(f"No module named {module!r}", name=module)
+
+    monkeypatch.setattr("lyricgenre.interfaces.batch.GenreClassifier.load", missing)
+    code, _, err = run(capsys, "la la la", "--model", model)
+    assert code == 2 and err.splitlines() == [f"lyricgenre: error: {message}"]
+
+
 def test_ctrl_c_is_one_line_with_exit_code_130(model, capsys, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

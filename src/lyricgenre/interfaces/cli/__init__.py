@@ -14,6 +14,8 @@ EXIT_BAD_INPUT = 2
 TRAINING_MODULES = {"pandas", "pyarrow", "sklearn", "matplotlib", "scipy", "joblib", "torch", "transformers", "onnx"}
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
+EXIT_BUG = 70  # EX_SOFTWARE: an error the program did not foresee
+DEBUG_VARIABLE = "LYRICGENRE_DEBUG"  # set: such an error shows its traceback
 
 
 COMMAND_GROUPS = (stages, predict, tag, serve)  # in the order `lyricgenre --help` lists them
@@ -42,14 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.handler(args)
     except ModuleNotFoundError as error:
-        if error.name and error.name.split(".")[0] in TRAINING_MODULES:
-            print(
-                f"lyricgenre: error: `{args.command}` needs the training extras ({error.name} is not installed): "
-                "pip install 'lyricgenre[train]'",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-        raise
+        missing = error.name or "a module it needs"
+        if missing.split(".")[0] in TRAINING_MODULES:
+            extra = "pip install 'lyricgenre[train]'"
+            need = f"`{args.command}` needs the training extras ({missing} is not installed): {extra}"
+        else:  # a runtime dependency gone from the environment
+            need = f"{missing} is not installed; reinstall: pip install --force-reinstall lyricgenre"
+        print(f"lyricgenre: error: {need}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except UserError as error:
         print(f"lyricgenre: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -61,4 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         # flushes stdout again at exit, so point it at /dev/null first; the exit code says output was cut short.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except Exception as error:
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        # A bug, not bad input: one line that says so, and how to see more (files are left as the code leaves them).
+        what = (str(error).splitlines() or [""])[0][:200]
+        print(
+            f"lyricgenre: internal error ({type(error).__name__}{': ' + what if what else ''}); please report it "
+            f"with the command that caused it ({DEBUG_VARIABLE}=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
     return 0
