@@ -1,5 +1,19 @@
 """Errors caused by the user's input: the CLI prints them as one line and exits non-zero."""
 
+from pathlib import Path
+
 
 class UserError(Exception):
     """Bad input (a missing file, a malformed row, an unknown option value); the message says which."""
+
+
+def check_output_folder(folder: Path, marker: str, what: str, left_by_a_stopped_run: frozenset = frozenset()) -> None:
+    """Refuse an `--out` that would put this program's files among a user's: it must be new, empty, an earlier
+    `what` (holding `marker`) or hold only what an earlier, stopped run leaves there."""
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise UserError(f"{folder}: is a file; give a folder for the {what}")
+    if not (folder / marker).is_file() and {entry.name for entry in folder.iterdir()} - left_by_a_stopped_run:
+        raise UserError(f"{folder}: holds other files and no {what}; give a new folder or an earlier {what}")

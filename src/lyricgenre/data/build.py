@@ -22,6 +22,7 @@ from lyricgenre.data.datacard import compare_with_reference, describe, render_ma
 from lyricgenre.data.names import normalize_name, normalize_title, primary_artist_key, split_credit
 from lyricgenre.data.split import artist_split
 from lyricgenre.defaults import SEED
+from lyricgenre.errors import check_output_folder
 from lyricgenre.text import is_likely_non_english, word_count
 
 OUTPUT_COLUMNS = [
@@ -82,7 +83,7 @@ def build_dataset(options: BuildOptions) -> dict:
     if unknown:
         known = ", ".join(sources.LYRICS_SOURCES)
         raise sources.DataError(f"unknown source(s) {', '.join(unknown)}; known sources: {known}")
-    _check_output_folder(Path(options.out))
+    check_output_folder(Path(options.out), "datacard.json", "dataset build")  # `--out .` never deletes yours
     selected = [name for name in sources.LYRICS_SOURCES if name not in options.exclude_sources]
     if not selected:
         raise sources.DataError("every lyrics source was excluded; nothing to build")
@@ -186,12 +187,6 @@ def _restrict_to_vocabulary(songs: pd.DataFrame, log: DropLog, vocabulary: list[
         sorted((g for g in genres if g in order), key=order.__getitem__) for genres in songs["all_genres"]
     ]
     return log.keep(songs, songs["genres"].map(bool), "no genre in the vocabulary")
-
-
-def _check_output_folder(out: Path) -> None:
-    """Refuse to replace anything but an earlier build: `--out .` must never delete a user's files."""
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "datacard.json").is_file())):
-        raise sources.DataError(f"{out}: exists and is not an earlier dataset build; choose another --out")
 
 
 def _write_atomically(out: Path, songs: pd.DataFrame, vocabulary: list[str], card: dict) -> None:

@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from lyricgenre.errors import UserError
+from lyricgenre.errors import check_output_folder
 from lyricgenre.export.model_card import model_card
 from lyricgenre.models import load_model
 from lyricgenre.runtime.classifier import MANIFEST
@@ -24,8 +24,7 @@ def export_model(model_folder: Path, out: Path, test_report: Path | None = None)
     `test_report` is a `metrics.json` written by `lyricgenre evaluate`, quoted in the model card.
     """
     out = Path(out)
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise UserError(f"{out}: a folder that holds other files and no export; give a new folder or an earlier export")
+    check_output_folder(out, MANIFEST, "export")
     model = load_model(Path(model_folder))
     out.mkdir(parents=True, exist_ok=True)
     components = model.export_components(out)

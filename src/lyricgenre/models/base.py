@@ -90,16 +90,6 @@ class GenreModel(ABC):
         (Path(folder) / MODEL_FILE).write_text(json.dumps(description, indent=1) + "\n", encoding="utf-8")
 
 
-def check_output_folder(folder: Path) -> None:
-    """Refuse to train into a folder that holds files but no model (a model's files would land among them);
-    a new folder, an earlier model and an ensemble refit's `members/` from a stopped run are fine."""
-    folder = Path(folder)
-    if not folder.is_dir() or (folder / MODEL_FILE).is_file():
-        return
-    if {entry.name for entry in folder.iterdir()} - {"members"}:
-        raise UserError(f"{folder}: holds other files and no model; give a new folder or an earlier model")
-
-
 def read_description(folder: Path) -> dict:
     path = Path(folder) / MODEL_FILE
     if not path.is_file():

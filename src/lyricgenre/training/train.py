@@ -15,14 +15,17 @@ import pandas as pd
 
 from lyricgenre.data.dataset import label_matrix, load_dataset
 from lyricgenre.defaults import DATASET, SEED
-from lyricgenre.errors import UserError
+from lyricgenre.errors import UserError, check_output_folder
 from lyricgenre.metrics import summary
 from lyricgenre.models import GenreModel, load_description, load_model, model_class
-from lyricgenre.models.base import MODEL_FILE, check_output_folder
+from lyricgenre.models.base import MODEL_FILE
 from lyricgenre.models.settings import Settings, setting
 from lyricgenre.taxonomy import load_taxonomy
 from lyricgenre.training.families import fit_families
 from lyricgenre.training.thresholds import tune_thresholds
+
+# What an ensemble refit stopped after some members leaves in its --out (the refit resumes there).
+REFIT_LEFTOVERS = frozenset({"members"})
 
 
 @dataclass
@@ -75,7 +78,7 @@ def train_model(
     validation_split: str = "validation",
 ) -> dict:
     """Train `kind` on `train_split`, tune thresholds on `validation_split`; returns the saved description."""
-    check_output_folder(out)  # before the long fit
+    check_output_folder(out, MODEL_FILE, "model", REFIT_LEFTOVERS)  # before the long fit
     kind_class = model_class(kind)
     options, settings = split_config(kind_class, dict(config or {}))
     songs, vocabulary = load_dataset(data)
@@ -161,7 +164,7 @@ def refit_model(folder: Path, out: Path, data: Path | None = None) -> dict:
     and an ensemble's weights, stay those tuned on validation; an ensemble refits each member into
     `out/members/`. Evaluate the result on the test split only.
     """
-    check_output_folder(out)
+    check_output_folder(out, MODEL_FILE, "model", REFIT_LEFTOVERS)
     tuned = load_description(Path(folder))  # what was tuned; its weights are not needed
     data = Path(data or tuned.metadata.get("training", {}).get("data", DATASET))
     songs, _ = load_dataset(data)
