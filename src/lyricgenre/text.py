@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 
 import numpy as np
 from tokenizers import Regex, Tokenizer, normalizers
@@ -33,8 +34,8 @@ MAX_LYRICS_CHARS = 100_000
 
 # Windows per encoder call when scoring with PyTorch (training's validation): small batches of
 # length-sorted windows carry almost no padding and stay in cache. The int8 runtime runs one window per
-# call instead (`encoder_batches(..., per_call=1)`): dynamic int8 quantisation computes its scales over
-# the whole call, so a window's batch-mates and padding would change its scores.
+# call instead (`lyricgenre.runtime.encoder.TransformerScorer.window_logits`): dynamic int8 quantisation
+# computes its scales over the whole call, so a window's batch-mates and padding would change its scores.
 WINDOW_BATCH = 4
 
 
@@ -164,8 +165,8 @@ def matching_fields(names, wanted) -> dict[str, str]:
     present = set(names)
     by_key = {w.casefold(): w for w in wanted if w not in present}
     matches = {name: by_key[name.strip().casefold()] for name in names if name.strip().casefold() in by_key}
-    counts = {w: list(matches.values()).count(w) for w in matches.values()}
-    return {name: w for name, w in matches.items() if counts[w] == 1}  # two candidates: neither is guessed
+    candidates = Counter(matches.values())
+    return {name: w for name, w in matches.items() if candidates[w] == 1}  # two candidates: neither is guessed
 
 
 def as_text(value):

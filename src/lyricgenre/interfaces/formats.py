@@ -526,16 +526,16 @@ def readable_line(record: dict) -> str:
         return f"{label}: error: {record['error']}"
     if record.get("skipped"):
         return f"{label}: skipped ({record['skipped']})"
-    if record.get("tag_values") is not None:
-        values, previous = record["tag_values"], record.get("tag_previous") or []
-        was = f"; was: {', '.join(previous)}" if previous and previous != values else ""
-        problem = f": {record['tag_error']}" if record.get("tag_error") else ""
-        return f"{label}: {', '.join(values) or '(no genre)'}  [{record['tag_status']}{problem}{was}]"
-    families, genres = ", ".join(record.get("families") or []), ", ".join(record.get("genres") or [])
-    line = f"{label}: {families} · {genres}" if families else f"{label}: {genres or '(no genre)'}"
+    values, previous = record.get("tag_values"), record.get("tag_previous") or []
+    if values is not None:  # what goes into the file
+        line = f"{label}: {', '.join(values) or '(no genre)'}"
+    else:
+        families, genres = ", ".join(record.get("families") or []), ", ".join(record.get("genres") or [])
+        line = f"{label}: {families} · {genres}" if families else f"{label}: {genres or '(no genre)'}"
     if "tag_status" in record:
         problem = f": {record['tag_error']}" if record.get("tag_error") else ""
-        line += f"  [{record['tag_status']}{problem}]"
+        was = f"; was: {', '.join(previous)}" if values is not None and previous and previous != values else ""
+        line += f"  [{record['tag_status']}{problem}{was}]"
     return line
 
 

@@ -163,8 +163,9 @@ def _predict_one(args: argparse.Namespace) -> None:
 
 def _print_table(heading: str, shown: list[tuple[str, float, bool]]) -> None:
     print(f"{heading:<28} {'score':>5}")
+    block = "█" if writes_utf8(sys.stdout) else "#"
     for name, probability, predicted in shown:
-        bar = ("█" if writes_utf8(sys.stdout) else "#") * round(probability * BAR_WIDTH)
+        bar = block * round(probability * BAR_WIDTH)
         print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
 
 

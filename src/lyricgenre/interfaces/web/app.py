@@ -163,11 +163,8 @@ async def classify_batch(request: BatchRequest, http: Request) -> dict:
         raise UserError("pool_artist needs songs with an artist")
     problems = [lyrics_problem(song.lyrics) for song in request.songs]
     valid = [song for song, problem in zip(request.songs, problems) if problem is None]
-    results = iter(
-        await classify(http, [s.lyrics for s in valid], request, [s.artist for s in valid] if artists else None)
-        if valid
-        else []
-    )
+    pooled = [song.artist for song in valid] if artists else None
+    results = iter(await classify(http, [song.lyrics for song in valid], request, pooled) if valid else ())
     songs = [
         {"id": song.id, "families": None, "genres": None, "notes": [], "error": problem}
         if problem
