@@ -142,7 +142,7 @@ def encoder_macs_per_second(classifier: GenreClassifier, texts: list[str]) -> fl
     """Multiply-adds per second of the int8 encoder's calls, run as the runtime runs them (one window each,
     side by side on the scorer's threads)."""
     scorer = next((s for _, s in classifier._components if hasattr(s, "window_logits")), None)
-    spec = next((c for c in classifier.manifest["components"] if component_type(c) == "transformer"), {})
+    spec = next((c for c in classifier.manifest.components if component_type(c) == "transformer"), {})
     if scorer is None or "architecture" not in spec:
         return None
     windows, _, _ = batch_windows(scorer.tokenizer, texts, scorer.max_length, scorer.max_windows)
@@ -237,7 +237,7 @@ def main() -> None:
         "threads": args.threads,
         "songs": len(texts),
     }
-    spec = next((c for c in int8.manifest["components"] if component_type(c) == "transformer"), None)
+    spec = next((c for c in int8.manifest.components if component_type(c) == "transformer"), None)
     has_fp32 = spec is not None and (model / spec["fp32_file"]).is_file()
     classifiers = [int8] + ([GenreClassifier.load(model, threads=args.threads, precision="fp32")] if has_fp32 else [])
     models = [partial(clf.predict_proba, batch_size=args.batch_size) for clf in classifiers]

@@ -33,7 +33,7 @@ from onnxruntime.transformers import optimizer
 from onnxruntime.transformers.fusion_options import FusionOptions
 
 from lyricgenre.defaults import DATASET
-from lyricgenre.runtime.classifier import MANIFEST
+from lyricgenre.manifest import MANIFEST
 from lyricgenre.runtime.encoder import encoder_session
 from lyricgenre.runtime.scorers import component_type
 from lyricgenre.text import batch_windows, encoder_batches, load_tokenizer

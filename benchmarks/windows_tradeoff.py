@@ -23,7 +23,7 @@ from lyricgenre.data.dataset import label_matrix
 from lyricgenre.defaults import DATASET
 from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.runtime.classifier import MANIFEST
+from lyricgenre.manifest import MANIFEST
 from lyricgenre.runtime.scorers import component_type
 from lyricgenre.training.thresholds import GRID
 

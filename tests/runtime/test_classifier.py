@@ -162,3 +162,21 @@ def test_runtime_refuses_what_is_not_lyrics_and_cuts_runaway_texts(exported):
     np.testing.assert_array_equal(
         classifier.predict_proba([runaway]), classifier.predict_proba([runaway[:MAX_LYRICS_CHARS]])
     )
+
+
+def test_classify_reports_a_bad_text_per_song_and_answers_the_others(exported):
+    classifier = GenreClassifier.load(exported)
+    good = "love and trucks on a country road " * 10
+    predictions = classifier.classify([good, "   ", None, good])
+    assert [p.error for p in predictions] == [None, "empty lyrics", "lyrics must be text, got NoneType", None]
+    assert predictions[0] == predictions[3] and predictions[0].genres == classifier.predict([good])[0]
+    assert predictions[0].to_record()["scores"] == {g: round(p, 4) for g, p, _ in predictions[0].ranked_genres}
+
+
+def test_classify_pools_each_artists_songs(exported):
+    classifier = GenreClassifier.load(exported)
+    texts = ["love and trucks on a country road " * 10, "guns and money in the city " * 10, "rain " * 50]
+    pooled = classifier.classify(texts, artists=["A", "A", None])
+    expected = classifier.predict_proba(texts, artists=["A", "A", None])
+    assert [p.pooled_songs for p in pooled] == [2, 2, 1]
+    assert pooled[0].scores == {g: round(float(expected[0][classifier.genres.index(g)]), 4) for g in pooled[0].scores}

@@ -18,7 +18,7 @@ from lyricgenre.metrics import paired_artist_bootstrap
 from lyricgenre.models import load_model
 from lyricgenre.models.base import read_description
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.runtime.classifier import MANIFEST
+from lyricgenre.manifest import MANIFEST
 from lyricgenre.training import train_model
 
 BOOTSTRAP_RESAMPLES = 2000
@@ -32,8 +32,8 @@ class ExportedModel:
         self.classifier = GenreClassifier.load(folder)
         self.genres, self.thresholds = self.classifier.genres, self.classifier.thresholds
         self.families = self.classifier.families
-        self.kind = f"exported {self.classifier.manifest['kind']}, int8"
-        self.metadata = {"training": self.classifier.manifest.get("training") or {}}
+        self.kind = f"exported {self.classifier.manifest.kind}, int8"
+        self.metadata = {"training": self.classifier.manifest.training or {}}
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         return self.classifier.predict_proba(texts)

@@ -15,10 +15,10 @@ from pathlib import Path
 from lyricgenre.errors import check_output_folder
 from lyricgenre.export.model_card import model_card
 from lyricgenre.models import load_model
-from lyricgenre.runtime.classifier import MANIFEST
+from lyricgenre.manifest import MANIFEST, Manifest
 
 
-def export_model(model_folder: Path, out: Path, test_report: Path | None = None) -> dict:
+def export_model(model_folder: Path, out: Path, test_report: Path | None = None) -> Manifest:
     """Export `model_folder` into `out` with its model card; returns the manifest.
 
     `test_report` is a `metrics.json` written by `lyricgenre evaluate`, quoted in the model card.
@@ -28,19 +28,18 @@ def export_model(model_folder: Path, out: Path, test_report: Path | None = None)
     model = load_model(Path(model_folder))
     out.mkdir(parents=True, exist_ok=True)
     components = model.export_components(out)
-    manifest = {
-        "format": 1,
-        "name": Path(model_folder).name,
-        "kind": model.kind,
-        "genres": model.genres,
-        "thresholds": model.thresholds.to_dict(),
-        "families": model.metadata.get("families"),
-        "genre_support": model.metadata.get("genre_support"),
-        "components": components,
-        "validation_metrics": model.metadata.get("validation_metrics"),
-        "training": model.metadata.get("training"),
-    }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    manifest = Manifest(
+        name=Path(model_folder).name,
+        kind=model.kind,
+        genres=model.genres,
+        thresholds=model.thresholds.to_dict(),
+        families=model.metadata.get("families"),
+        genre_support=model.metadata.get("genre_support"),
+        components=components,
+        validation_metrics=model.metadata.get("validation_metrics"),
+        training=model.metadata.get("training"),
+    )
+    manifest.write(out)
     test_metrics = json.loads(Path(test_report).read_text(encoding="utf-8")) if test_report else None
     (out / "MODEL_CARD.md").write_text(model_card(manifest, test_metrics), encoding="utf-8")
     return manifest

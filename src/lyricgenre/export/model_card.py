@@ -5,11 +5,13 @@ from __future__ import annotations
 from importlib import resources
 from string import Template
 
+from lyricgenre.manifest import Manifest
 
-def model_card(manifest: dict, test_metrics: dict | None) -> str:
+
+def model_card(manifest: Manifest, test_metrics: dict | None) -> str:
     """What the model is, what it was trained on, what it is worth, and under which licences."""
-    validation = manifest.get("validation_metrics") or {}
-    training = manifest.get("training") or {}
+    validation = manifest.validation_metrics or {}
+    training = manifest.training or {}
     refit = (
         f" Trained again on train + validation (`lyricgenre refit` of `{training['refit_from']}`) after the "
         "decision rule and the weights were tuned on validation; they were kept, not re-tuned."
@@ -24,21 +26,21 @@ def model_card(manifest: dict, test_metrics: dict | None) -> str:
     ]
     template = Template((resources.files("lyricgenre.export") / "model_card.template.md").read_text(encoding="utf-8"))
     return template.substitute(
-        name=manifest["name"],
+        name=manifest.name,
         components="\n".join(
-            f"- `{c['type']}` (weight {c['weight']}): {c.get('description', '')}" for c in manifest["components"]
+            f"- `{c['type']}` (weight {c['weight']}): {c.get('description', '')}" for c in manifest.components
         ),
         train_songs=training.get("train_songs"),
         train_split=training.get("train_split", "train"),
-        genres=len(manifest["genres"]),
+        genres=len(manifest.genres),
         refit=refit,
         decision="\n".join(_decision_lines(manifest)),
         metrics="\n".join(metrics),
     )
 
 
-def _decision_lines(manifest: dict) -> list[str]:
-    thresholds, families = manifest["thresholds"], manifest.get("families")
+def _decision_lines(manifest: Manifest) -> list[str]:
+    thresholds, families = manifest.thresholds, manifest.families
     tuned = (
         f"`{thresholds['strategy']}` threshold rule (every rule tuned on the artist-disjoint validation split, the "
         f"default one chosen by cross-validation over its artists); global threshold {thresholds['global_threshold']}, "

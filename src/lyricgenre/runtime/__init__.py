@@ -2,6 +2,16 @@
 
 from lyricgenre.decision import artist_groups, pool_by_artist, pool_groups
 from lyricgenre.runtime.classifier import GenreClassifier, default_model_path
+from lyricgenre.runtime.prediction import Prediction, Ranked
 from lyricgenre.text import input_notes
 
-__all__ = ["GenreClassifier", "artist_groups", "default_model_path", "input_notes", "pool_by_artist", "pool_groups"]
+__all__ = [
+    "GenreClassifier",
+    "Prediction",
+    "Ranked",
+    "artist_groups",
+    "default_model_path",
+    "input_notes",
+    "pool_by_artist",
+    "pool_groups",
+]

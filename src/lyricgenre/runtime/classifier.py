@@ -6,18 +6,19 @@ interface (CLI, web, library tagger) goes through this class.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.decision import Families, Thresholds, pool_by_artist, top_k_mask
+from lyricgenre.decision import Families, Thresholds, artist_groups, pool_by_artist, pool_groups, top_k_mask
 from lyricgenre.errors import UserError
+from lyricgenre.manifest import Manifest
+from lyricgenre.runtime.prediction import Prediction, Ranked
 from lyricgenre.runtime.scorers import load_scorer
-from lyricgenre.text import MAX_LYRICS_CHARS, lyrics_problem
-
-MANIFEST = "manifest.json"
+from lyricgenre.text import MAX_LYRICS_CHARS, input_notes, lyrics_problem
 
 
 def default_model_path() -> Path:
@@ -28,27 +29,21 @@ class GenreClassifier:
     """Multi-label genre tagger: `predict_proba(texts)` and `predict(texts, threshold=None, top_k=None)`."""
 
     def __init__(self, folder: Path, threads: int | None = None, precision: str = "int8"):
-        folder = Path(folder)
-        manifest_path = folder / MANIFEST
-        if not manifest_path.is_file():
-            raise UserError(f"{folder}: not an exported lyricgenre model (no {MANIFEST})")
-        self.folder = folder
+        self.folder = Path(folder)
+        self.manifest = manifest = Manifest.read(self.folder)
+        self.genres: list[str] = list(manifest.genres)
+        # Training songs and artists per genre ({genre: {"songs": n, "artists": m}}), when the export has them.
+        self.genre_support: dict | None = manifest.genre_support
         try:
-            self.manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            self.genres: list[str] = list(self.manifest["genres"])
-            self.thresholds = Thresholds.from_dict(self.manifest["thresholds"])
-            families = self.manifest.get("families")
+            self.thresholds = Thresholds.from_dict(manifest.thresholds)
             # Exports made before families existed (or of a vocabulary the taxonomy does not cover) have none.
-            self.families: Families | None = Families.from_dict(families) if families else None
-            # Training songs and artists per genre ({genre: {"songs": n, "artists": m}}), when the export has them.
-            self.genre_support: dict | None = self.manifest.get("genre_support")
+            self.families: Families | None = Families.from_dict(manifest.families) if manifest.families else None
             self._components = [
-                (spec["weight"], load_scorer(self.folder, spec, threads, precision))
-                for spec in self.manifest["components"]
+                (spec["weight"], load_scorer(self.folder, spec, threads, precision)) for spec in manifest.components
             ]
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             problem = f"missing {error}" if isinstance(error, KeyError) else str(error).splitlines()[0][:200]
-            raise UserError(f"{manifest_path}: not a valid lyricgenre manifest ({problem})") from None
+            raise UserError(f"{self.folder / 'manifest.json'}: not a valid lyricgenre manifest ({problem})") from None
 
     @classmethod
     def load(cls, path: str | Path | None = None, threads: int | None = None, precision: str = "int8"):
@@ -58,8 +53,8 @@ class GenreClassifier:
     @property
     def info(self) -> dict:
         return {
-            "name": self.manifest["name"],
-            "kind": self.manifest["kind"],
+            "name": self.manifest.name,
+            "kind": self.manifest.kind,
             "genres": len(self.genres),
             "strategy": "precise" if self.families else self.thresholds.strategy,
             "families": len(self.families.names) if self.families else 0,
@@ -75,7 +70,7 @@ class GenreClassifier:
             return np.zeros((len(probabilities), 0), dtype=np.float32)
         return self.families.scores(probabilities)
 
-    def rank_families(self, probabilities: np.ndarray) -> list[list[tuple[str, float, bool]]]:
+    def rank_families(self, probabilities: np.ndarray) -> list[list[Ranked]]:
         """Every family per song as (family, probability, predicted), most probable first."""
         scores = self.family_proba(probabilities)
         decisions = self.families.decide(scores) if self.families else np.zeros_like(scores, dtype=bool)
@@ -99,6 +94,54 @@ class GenreClassifier:
             batch = texts[first : first + batch_size]
             out[first : first + len(batch)] = sum(w * s.predict_proba(batch) for w, s in self._components)
         return out if artists is None else pool_by_artist(out, artists)
+
+    def classify(
+        self,
+        texts: list,
+        threshold: float | None = None,
+        top_k: int | None = None,
+        artists: list[str | None] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Prediction]:
+        """One `Prediction` per text, in order. A text that cannot be classified (not text, blank, no words)
+        gets a Prediction with its `error` instead of failing the others.
+
+        With `artists` (one name or None per text), each artist's songs are tagged together (their mean
+        scores; `pooled_songs` says how many). `progress` is told how many songs each scored batch held.
+        """
+        if artists is not None and len(artists) != len(texts):
+            raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
+        problems = [lyrics_problem(text) for text in texts]
+        valid = [k for k, problem in enumerate(problems) if problem is None]
+        answers = dict.fromkeys(range(len(texts)))
+        if valid:
+            lyrics = [texts[k] for k in valid]
+            probabilities = self._scored(lyrics, progress)
+            sizes = None
+            if artists is not None:
+                groups = artist_groups([artists[k] for k in valid])
+                probabilities, sizes = pool_groups(probabilities, groups), np.bincount(groups)[groups]
+            predicted = self.predictions(probabilities, lyrics, threshold, top_k)
+            for position, (k, prediction) in enumerate(zip(valid, predicted)):
+                pooled = None if sizes is None else int(sizes[position])
+                answers[k] = replace(prediction, pooled_songs=pooled)
+        return [answers[k] or Prediction.failed(problems[k]) for k in range(len(texts))]
+
+    def predictions(
+        self, probabilities: np.ndarray, texts: list[str], threshold: float | None = None, top_k: int | None = None
+    ) -> list[Prediction]:
+        """A `Prediction` per row of `probabilities` (from `predict_proba`, pooled or not) and its song's text."""
+        families = self.rank_families(probabilities)
+        genres = self.rank_probabilities(probabilities, threshold, top_k)
+        return [Prediction(f, g, input_notes(text)) for f, g, text in zip(families, genres, texts)]
+
+    def _scored(self, texts: list[str], progress: Callable[[int], None] | None, batch_size: int = 64) -> np.ndarray:
+        parts = []
+        for first in range(0, len(texts), batch_size):
+            parts.append(self.predict_proba(texts[first : first + batch_size]))
+            if progress:
+                progress(len(parts[-1]))
+        return np.concatenate(parts)
 
     def decide(self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None):
         """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut.
@@ -127,13 +170,13 @@ class GenreClassifier:
         threshold: float | None = None,
         top_k: int | None = None,
         artists: list[str | None] | None = None,
-    ) -> list[list[tuple[str, float, bool]]]:
+    ) -> list[list[Ranked]]:
         """Every genre per text as (genre, probability, predicted), most probable first."""
         return self.rank_probabilities(self.predict_proba(texts, artists=artists), threshold, top_k)
 
     def rank_probabilities(
         self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None
-    ) -> list[list[tuple[str, float, bool]]]:
+    ) -> list[list[Ranked]]:
         """`rank` for probabilities already computed by `predict_proba`."""
         return _ranked(self.genres, probabilities, self.decide(probabilities, threshold, top_k))
 
@@ -149,7 +192,7 @@ class GenreClassifier:
         return [[genre for genre, _, predicted in ranked if predicted] for ranked in ranked_texts]
 
 
-def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list[list[tuple[str, float, bool]]]:
+def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list[list[Ranked]]:
     return [
         [(names[j], float(row[j]), bool(chosen[j])) for j in np.argsort(-row, kind="stable")]
         for row, chosen in zip(scores, decisions)

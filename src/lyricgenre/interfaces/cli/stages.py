@@ -229,7 +229,7 @@ def _run_export(args: argparse.Namespace) -> None:
     sizes = {p.name: p.stat().st_size / 1e6 for p in args.out.iterdir() if p.is_file()}
     shipped = sum(size for name, size in sizes.items() if name != "encoder.onnx")
     print(
-        f"wrote {args.out}: {len(manifest['genres'])} genres, {len(manifest['components'])} component(s), "
+        f"wrote {args.out}: {len(manifest.genres)} genres, {len(manifest.components)} component(s), "
         f"{shipped:.1f} MB without the fp32 encoder ({', '.join(f'{n} {s:.1f} MB' for n, s in sizes.items())})"
     )
     if args.check_data:

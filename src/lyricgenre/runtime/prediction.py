@@ -1,0 +1,59 @@
+"""`Prediction`: what the runtime answers for one song, the typed record every interface passes on.
+
+Batch files, the Ray engine, the web API and the CLI all receive these from `GenreClassifier.classify` and
+turn them into JSON in one place, `Prediction.to_record`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Ranked = tuple[str, float, bool]  # (name, probability, predicted)
+SCORE_DIGITS = 4  # scores are written rounded: more digits are noise between machines
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One song's answer: every family and genre ranked with its probability and decision, and notes on how
+    reliable it is; or, for a text that cannot be classified, only `error`."""
+
+    ranked_families: list[Ranked] = field(default_factory=list)  # every family, most probable first
+    ranked_genres: list[Ranked] = field(default_factory=list)  # every genre, most probable first
+    notes: list[str] = field(default_factory=list)  # why the tags may be less reliable (short, not English…)
+    error: str | None = None  # why the text could not be classified (then nothing else is set)
+    pooled_songs: int | None = None  # songs whose scores were averaged into this one (pooling), else None
+
+    @classmethod
+    def failed(cls, error: str) -> Prediction:
+        return cls(error=error)
+
+    @property
+    def families(self) -> list[str]:
+        """The predicted families, best first."""
+        return [name for name, _, predicted in self.ranked_families if predicted]
+
+    @property
+    def genres(self) -> list[str]:
+        """The predicted genres, best first."""
+        return [name for name, _, predicted in self.ranked_genres if predicted]
+
+    @property
+    def family_scores(self) -> dict[str, float]:
+        return {name: round(score, SCORE_DIGITS) for name, score, _ in self.ranked_families}
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return {name: round(score, SCORE_DIGITS) for name, score, _ in self.ranked_genres}
+
+    def to_record(self) -> dict:
+        """The song's JSON record as `lyricgenre predict` writes it: predicted families and genres, every score,
+        the notes; a failed song gets null answers and its `error`."""
+        if self.error is not None:
+            return {"families": None, "genres": None, "scores": None, "error": self.error}
+        return {
+            "families": self.families,
+            "genres": self.genres,
+            "family_scores": self.family_scores,
+            "scores": self.scores,
+            "notes": self.notes,
+        }
