@@ -21,9 +21,9 @@ import pandas as pd
 
 from lyricgenre.data.dataset import label_matrix
 from lyricgenre.defaults import DATASET
+from lyricgenre.manifest import MANIFEST
 from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.manifest import MANIFEST
 from lyricgenre.runtime.scorers import component_type
 from lyricgenre.training.thresholds import GRID
 

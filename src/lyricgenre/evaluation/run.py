@@ -14,11 +14,11 @@ from lyricgenre.decision import Families, artist_groups, pool_by_artist
 from lyricgenre.defaults import SEED
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.report import ARTIST_POOLED, default_decisions, evaluate_probabilities, write_report
+from lyricgenre.manifest import MANIFEST
 from lyricgenre.metrics import paired_artist_bootstrap
 from lyricgenre.models import load_model
 from lyricgenre.models.base import read_description
 from lyricgenre.runtime import GenreClassifier
-from lyricgenre.manifest import MANIFEST
 from lyricgenre.training import train_model
 
 BOOTSTRAP_RESAMPLES = 2000

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from lyricgenre.errors import check_output_folder
 from lyricgenre.export.model_card import model_card
-from lyricgenre.models import load_model
 from lyricgenre.manifest import MANIFEST, Manifest
+from lyricgenre.models import load_model
 
 
 def export_model(model_folder: Path, out: Path, test_report: Path | None = None) -> Manifest:
