@@ -85,13 +85,6 @@ def test_lyrics_problem_names_what_is_not_lyrics():
     assert lyrics_problem(b"\xff la") == "lyrics are bytes that are not UTF-8 text"
 
 
-def test_as_text_reads_utf8_bytes_and_leaves_the_rest_as_it_is():
-    from lyricgenre.text import as_text
-
-    assert as_text("caf\u00e9".encode()) == "caf\u00e9" and as_text("la") == "la" and as_text(5) == 5
-    assert as_text(b"\xff") == b"\xff"
-
-
 def test_input_notes_say_what_was_cut_and_use_plurals():
     from lyricgenre.text import MAX_LYRICS_CHARS, input_notes
 
@@ -99,16 +92,3 @@ def test_input_notes_say_what_was_cut_and_use_plurals():
     long_text = "love " * (MAX_LYRICS_CHARS // 4)
     cut = f"longer than {MAX_LYRICS_CHARS:,} characters: only the first {MAX_LYRICS_CHARS:,} were read"
     assert input_notes(long_text)[0] == cut
-
-
-def test_matching_fields_finds_the_wanted_names_in_another_case_or_with_spaces():
-    from lyricgenre.text import matching_fields
-
-    wanted = ("lyrics", "artist", "title")
-    assert matching_fields(["Artist", " Title ", "Lyrics", "Year"], wanted) == {
-        "Artist": "artist",
-        " Title ": "title",
-        "Lyrics": "lyrics",
-    }
-    assert matching_fields(["lyrics", "Lyrics"], wanted) == {}  # the name as it is wins
-    assert matching_fields(["Lyrics", "LYRICS"], wanted) == {}  # two candidates: neither is guessed

@@ -53,18 +53,18 @@ class Manifest:
             raise UserError(f"{path}: not a valid lyricgenre manifest ({str(error).splitlines()[0][:200]})") from None
         if not isinstance(data, dict):
             raise UserError(f"{path}: not a valid lyricgenre manifest (not a JSON object)")
-        version = data.get("format")
-        if version not in READABLE_FORMATS:
+        required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING] + ["format"]
+        missing = [name for name in required if name not in data]
+        if missing:
+            raise UserError(f"{path}: not a valid lyricgenre manifest (missing {', '.join(map(repr, missing))})")
+        if data["format"] not in READABLE_FORMATS:
             readable = ", ".join(map(str, READABLE_FORMATS))
             raise UserError(
-                f"{path}: model format {version!r} is not one this lyricgenre reads (format {readable}); "
+                f"{path}: model format {data['format']!r} is not one this lyricgenre reads (format {readable}); "
                 "upgrade lyricgenre or export the model again"
             )
         known = {field.name for field in dataclasses.fields(cls)}
-        try:
-            manifest = cls(**{key: value for key, value in data.items() if key in known})
-        except TypeError as error:  # a required entry missing
-            raise UserError(f"{path}: not a valid lyricgenre manifest ({error})") from None
+        manifest = cls(**{key: value for key, value in data.items() if key in known})
         if not isinstance(manifest.genres, list) or not isinstance(manifest.components, list):
             raise UserError(f"{path}: not a valid lyricgenre manifest (genres and components must be lists)")
         return manifest

@@ -8,9 +8,7 @@ the training songs.
 
 from __future__ import annotations
 
-import os
 import re
-from collections import Counter
 
 import numpy as np
 from tokenizers import Regex, Tokenizer, normalizers
@@ -153,38 +151,14 @@ def unencodable(text: str) -> str | None:
     return None
 
 
-def shown_path(path) -> str:
-    """A file path as text any output can hold: bytes of its name that are not UTF-8 (an old Latin-1 library's
-    "caf\\xe9.mp3") shown as \\xNN escapes, instead of the lone surrogates Python reads them as."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def matching_fields(names, wanted) -> dict[str, str]:
-    """{name: wanted name} for the `names` (columns, JSON keys) that stand for a `wanted` one in another case or
-    with spaces around it ("Lyrics", " Artist"), when that wanted name is not there as it is."""
-    present = set(names)
-    by_key = {w.casefold(): w for w in wanted if w not in present}
-    matches = {name: by_key[name.strip().casefold()] for name in names if name.strip().casefold() in by_key}
-    candidates = Counter(matches.values())
-    return {name: w for name, w in matches.items() if candidates[w] == 1}  # two candidates: neither is guessed
-
-
-def as_text(value):
-    """Text stored as bytes (a Parquet binary column, as some writers store strings) as the UTF-8 text it holds;
-    anything else, or bytes that are not UTF-8, as it is."""
-    if isinstance(value, bytes):
-        try:
-            return value.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    return value
-
-
 def lyrics_problem(lyrics) -> str | None:
     """Why a value cannot be classified as lyrics (None when it can): not text, blank, no words, or not encodable
     text (a lone surrogate, as JSON "\\ud800" decodes)."""
-    if isinstance(lyrics, bytes) and isinstance(as_text(lyrics), bytes):
-        return "lyrics are bytes that are not UTF-8 text"
+    if isinstance(lyrics, bytes):  # readers decode the bytes of UTF-8 text (a Parquet binary column) already
+        try:
+            lyrics.decode("utf-8")
+        except UnicodeDecodeError:
+            return "lyrics are bytes that are not UTF-8 text"
     if not isinstance(lyrics, str):
         return f"lyrics must be text, got {type(lyrics).__name__}"
     if not lyrics.strip():

@@ -6,7 +6,7 @@ from typing import Literal
 import pytest
 
 from lyricgenre.errors import UserError
-from lyricgenre.models.settings import Settings, setting
+from lyricgenre.settings import Settings, setting
 
 
 @dataclass

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from lyricgenre.models.base import GenreModel
-from lyricgenre.models.settings import Settings, setting
 from lyricgenre.runtime.tfidf import TfidfScorer
+from lyricgenre.settings import Settings, setting
 
 
 @dataclass

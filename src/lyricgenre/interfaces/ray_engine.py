@@ -19,16 +19,17 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.batch import song_records
-from lyricgenre.interfaces.formats import KEPT_FIELDS, PredictionWriter, kept_fields
-from lyricgenre.runtime import GenreClassifier
-from lyricgenre.text import as_text, lyrics_problem, matching_fields
+from lyricgenre.interfaces.songs.fields import KEPT_FIELDS, as_text, kept_fields, matching_fields
+from lyricgenre.interfaces.songs.rows import EMPTY
+from lyricgenre.interfaces.songs.writers import RecordWriter
+from lyricgenre.runtime import GenreClassifier, Prediction
 
 EXTRA = "pip install 'lyricgenre[ray]'"
 DEFAULT_BATCH = 64
@@ -55,22 +56,15 @@ class GenrePredictor:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
         texts = [as_text(text) for text in batch[self.text_column]]
-        problems = [lyrics_problem(text) if text is not None else "empty lyrics" for text in texts]
-        valid = [k for k, problem in enumerate(problems) if problem is None]
-        records = {}
-        if valid:
-            lyrics = [texts[k] for k in valid]
-            probabilities = self.classifier.predict_proba(lyrics)
-            found = song_records(self.classifier, probabilities, lyrics, self.threshold, self.top_k)
-            records = dict(zip(valid, found))
+        found = iter(self.classifier.classify([text for text in texts if text is not None], self.threshold, self.top_k))
+        # A null cell is "empty lyrics", as the local engine reads a Parquet row without lyrics.
+        records = [(Prediction.failed(EMPTY) if text is None else next(found)).to_record() for text in texts]
         out = {name: list(values) for name, values in batch.items() if name != self.text_column}
-        empty = {"families": None, "genres": None, "family_scores": None, "scores": None, "notes": None}
-        rows = [records.get(k, empty) for k in range(len(texts))]
         for name in ("families", "genres", "notes"):
-            out[name] = [row[name] for row in rows]
-        for name in ("family_scores", "scores"):
-            out[name] = [None if row[name] is None else json.dumps(row[name]) for row in rows]
-        out["error"] = [problems[k] or "" for k in range(len(texts))]  # "" not None: a column of nulls loses its type
+            out[name] = [record.get(name) for record in records]
+        for name in ("family_scores", "scores"):  # a Ray column holds one type: score tables as JSON text
+            out[name] = [None if record.get(name) is None else json.dumps(record[name]) for record in records]
+        out["error"] = [record.get("error") or "" for record in records]  # "" not None: nulls lose the type
         return out
 
 
@@ -115,7 +109,7 @@ def predict_parquet(
     address: str | None = None,
     threshold: float | None = None,
     top_k: int | None = None,
-    readable: bool = False,
+    lines: Callable[[dict], str] | None = None,
 ) -> int:
     """`lyricgenre predict --engine ray`: a Parquet file through Ray Data into `output` (any output format),
     the same records as the local engine, in input order; returns how many rows could not be classified."""
@@ -138,7 +132,7 @@ def predict_parquet(
             threshold=threshold,
             top_k=top_k,
         )
-        return _write(predictions, kept, input, output, readable)
+        return _write(predictions, kept, input, output, lines)
 
 
 @contextmanager
@@ -155,11 +149,10 @@ def _cluster(ray, address: str | None):
         ray.shutdown()
 
 
-def _write(predictions, kept: list[str], input: Path, output, readable: bool) -> int:
+def _write(predictions, kept: list[str], input: Path, output, lines) -> int:
     """Stream the predictions into `output` in input order; the number of rows that could not be classified."""
-    writer = PredictionWriter(Path(output) if output else None, sys.stdout, readable=readable)
-    failed, success, row = 0, False, 0
-    try:
+    failed, row = 0, 0
+    with RecordWriter(Path(output) if output else None, sys.stdout, lines=lines) as writer:
         for batch in predictions.iter_batches(batch_size=1024, batch_format="numpy"):
             for k in range(len(batch["error"])):
                 row += 1
@@ -167,11 +160,7 @@ def _write(predictions, kept: list[str], input: Path, output, readable: bool) ->
                 error = problem or batch["error"][k]  # what the local engine reports for the same row
                 writer.write({"row": row, **fields, **_record(batch, k, error)})
                 failed += bool(error)
-        if not writer.written:
-            raise UserError(f"{input}: no songs in this file")
-        success = True
-    finally:
-        writer.close(success)
+        writer.check_not_empty(input)
     return failed
 
 

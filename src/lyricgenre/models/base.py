@@ -15,7 +15,7 @@ import numpy as np
 
 from lyricgenre.decision import Thresholds
 from lyricgenre.errors import UserError
-from lyricgenre.models.settings import Settings
+from lyricgenre.settings import Settings
 
 MODEL_FILE = "model.json"
 

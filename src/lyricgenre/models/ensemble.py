@@ -16,7 +16,7 @@ import numpy as np
 from lyricgenre.errors import UserError
 from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.models.base import GenreModel
-from lyricgenre.models.settings import Settings, setting
+from lyricgenre.settings import Settings, setting
 
 
 @dataclass

@@ -13,8 +13,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
 from lyricgenre.models.base import GenreModel
-from lyricgenre.models.settings import Settings, setting
 from lyricgenre.runtime.tfidf import TfidfScorer
+from lyricgenre.settings import Settings, setting
 
 
 @dataclass

@@ -26,7 +26,7 @@ from transformers import AutoModel
 from lyricgenre.defaults import SEED
 from lyricgenre.errors import UserError
 from lyricgenre.models.base import GenreModel
-from lyricgenre.models.settings import Settings, setting
+from lyricgenre.settings import Settings, setting
 from lyricgenre.text import (
     batch_windows,
     encoder_batches,

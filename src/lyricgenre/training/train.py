@@ -19,7 +19,7 @@ from lyricgenre.errors import UserError, check_output_folder
 from lyricgenre.metrics import summary
 from lyricgenre.models import GenreModel, load_description, load_model, model_class
 from lyricgenre.models.base import MODEL_FILE
-from lyricgenre.models.settings import Settings, setting
+from lyricgenre.settings import Settings, setting
 from lyricgenre.taxonomy import load_taxonomy
 from lyricgenre.training.families import fit_families
 from lyricgenre.training.thresholds import tune_thresholds

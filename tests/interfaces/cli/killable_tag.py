@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from lyricgenre.interfaces import audio, library
+from lyricgenre.interfaces.audio import tags as audio
 from lyricgenre.interfaces.cli import main
 
 POINTS = ("copied", "tags-written", "recorded", "renamed")
@@ -40,18 +40,9 @@ def pause_at(point: str, nth: int, marker: Path) -> None:
     elif point == "tags-written":
         audio._check_copy = after(audio._check_copy)
     elif point == "renamed":
-        audio._sync_folder = after(audio._sync_folder)
-    else:
-        write_tags = library.write_tags
-
-        def recorded_then_paused(path, updates, root=None, before_rename=None):
-            def record_then_hang():
-                before_rename()
-                hang_on_nth_call()
-
-            return write_tags(path, updates, root, record_then_hang)
-
-        library.write_tags = recorded_then_paused
+        audio.sync_folder = after(audio.sync_folder)
+    else:  # "recorded": the report record is on disk, the checked copy not yet renamed
+        audio.PreparedRewrite.commit = after(audio.PreparedRewrite.commit)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lyricgenre.interfaces.batch import ProgressBar
 from lyricgenre.interfaces.cli import main
-from lyricgenre.interfaces.formats import count_songs, parse_lrc, read_songs
+from lyricgenre.interfaces.progress import ProgressBar
+from lyricgenre.interfaces.songs import count_songs, read_songs
+from lyricgenre.interfaces.songs.lrc import parse_lrc
 from tests.conftest import synthetic_lyrics
 
 
@@ -363,7 +364,7 @@ def test_output_problems_are_one_line_and_leave_nothing_behind(model, tmp_path, 
     def full_disk(self, record):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("lyricgenre.interfaces.formats.PredictionWriter._write", full_disk)
+    monkeypatch.setattr("lyricgenre.interfaces.songs.writers.JsonlRecords.write", full_disk)
     out = tmp_path / "out.jsonl"
     out.write_text("earlier\n")
     code, _, err = run(capsys, "--input", str(song), "--output", str(out), "--model", model)
@@ -499,7 +500,7 @@ def test_a_huge_text_file_or_stream_is_read_only_as_far_as_the_model_reads(model
 
 def test_a_record_over_the_limit_is_a_row_error_and_the_rest_is_read(model, tmp_path, capsys):
     """A JSONL line or CSV record over MAX_RECORD_CHARS is read past, never held whole; every other row counts."""
-    from lyricgenre.interfaces.formats import MAX_RECORD_CHARS
+    from lyricgenre.interfaces.songs.textfiles import MAX_RECORD_CHARS
 
     huge = "la " * (MAX_RECORD_CHARS // 3 + 10)
     good, other = synthetic_lyrics("rock", 1), synthetic_lyrics("pop", 2)

@@ -7,10 +7,10 @@ from pathlib import Path
 import mutagen
 import pytest
 
-from lyricgenre.interfaces import audio
 from lyricgenre.interfaces.audio import read_tag
+from lyricgenre.interfaces.audio import tags as audio
 from lyricgenre.interfaces.cli import main
-from lyricgenre.interfaces.formats import read_songs
+from lyricgenre.interfaces.songs import read_songs
 from tests.conftest import synthetic_lyrics
 from tests.interfaces.audio_files import make_audio
 
@@ -105,16 +105,16 @@ def test_tag_pools_by_artist_tags(exported_baseline, library, capsys):
 
 
 def test_a_file_that_cannot_be_tagged_is_reported_and_left_as_it_was(exported_baseline, library, capsys, monkeypatch):
-    write = audio.write_tags
+    prepare = audio.prepare_rewrite
     broken = library / "Rockers" / "one.mp3"
     before = broken.read_bytes()
 
-    def failing_write(path, updates, root=None, before_rename=None):
+    def failing_write(path, updates, root=None):
         if path == broken:
             raise audio.AudioTagError("one.mp3: tags could not be written (disk full); file left unchanged")
-        write(path, updates, root, before_rename)
+        return prepare(path, updates, root)
 
-    monkeypatch.setattr("lyricgenre.interfaces.library.write_tags", failing_write)
+    monkeypatch.setattr("lyricgenre.interfaces.library.tagger.prepare_rewrite", failing_write)
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--write")
     statuses = {r["id"]: r["tag_status"] for r in records}
     assert statuses["Rockers/one.mp3"] == "failed" and statuses["Rap Crew/three.m4a"] == "written"
@@ -209,7 +209,8 @@ def test_a_bad_config_file_is_one_line_naming_the_key(exported_baseline, library
     config = tmp_path / "config.toml"
     config.write_text("max_genre = 3\n")
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--config", str(config))
-    assert code == 2 and records == [] and "unknown key 'max_genre'" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and records == [] and "unknown tag setting key(s) 'max_genre'" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_tag_write_removes_leftovers_of_a_killed_run_and_refuses_outside_links(exported_baseline, tmp_path, capsys):
@@ -280,19 +281,19 @@ def test_an_unreadable_subfolder_is_reported_not_skipped(exported_baseline, libr
 
 def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_baseline, library, capsys, monkeypatch):
     """Stopped after the second file, the report already holds both files' previous values, under its name."""
-    import lyricgenre.interfaces.library as tagging
+    import lyricgenre.interfaces.library.tagger as tagging
 
     report = library.parent / "report.jsonl"
-    write, calls = tagging.write_tags, []
+    prepare, calls = tagging.prepare_rewrite, []
 
-    def stop_on_the_third(path, updates, root=None, before_rename=None):
+    def stop_on_the_third(path, updates, root=None):
         calls.append(path)
         if len(calls) == 3:
             assert len(report.read_text().splitlines()) == 2  # flushed record by record, under its real name
             raise KeyboardInterrupt
-        write(path, updates, root, before_rename)
+        return prepare(path, updates, root)
 
-    monkeypatch.setattr(tagging, "write_tags", stop_on_the_third)
+    monkeypatch.setattr(tagging, "prepare_rewrite", stop_on_the_third)
     arguments = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre", "--write"]
     code, _, err = run(capsys, *arguments, "--output", str(report))
     records = [json.loads(line) for line in report.read_text().splitlines()]
@@ -305,8 +306,8 @@ def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_basel
 def test_python_api_tags_a_library_and_classifies_a_file(exported_baseline, library, tmp_path, capsys):
     from lyricgenre import GenreClassifier
     from lyricgenre.interfaces.batch import FileOptions, predict_file
-    from lyricgenre.interfaces.library import tag_library
-    from lyricgenre.interfaces.tag_settings import TagSettings
+    from lyricgenre.interfaces.library.settings import TagSettings
+    from lyricgenre.interfaces.library.tagger import tag_library
 
     classifier = GenreClassifier.load(exported_baseline, threads=1)
     report = tmp_path / "report.csv"

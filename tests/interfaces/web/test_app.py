@@ -6,7 +6,9 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from lyricgenre.interfaces.web.app import MAX_BATCH, MAX_BODY_BYTES, create_app
+from lyricgenre.interfaces.web.app import create_app
+from lyricgenre.interfaces.web.guard import MAX_BODY_BYTES
+from lyricgenre.interfaces.web.schemas import MAX_BATCH
 from tests.conftest import synthetic_lyrics
 
 pytestmark = pytest.mark.server
@@ -243,13 +245,13 @@ def test_a_full_queue_answers_503_with_retry_after(exported_baseline, monkeypatc
     import lyricgenre.interfaces.web.app as serving
 
     release = threading.Event()
-    slow = serving._rank_both
+    slow = serving._classify
 
     def held(*args):
         release.wait(10)
         return slow(*args)
 
-    monkeypatch.setattr(serving, "_rank_both", held)
+    monkeypatch.setattr(serving, "_classify", held)
     with TestClient(create_app(exported_baseline, workers=1, queue=1)) as server:
         with ThreadPoolExecutor(6) as clients:
             answers = [clients.submit(server.post, "/api/v1/classify", json={"lyrics": "la la la"}) for _ in range(6)]

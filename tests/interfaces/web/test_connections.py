@@ -7,7 +7,7 @@ import time
 import pytest
 import uvicorn
 
-from lyricgenre.interfaces.web import app as web_app
+from lyricgenre.interfaces.web import guard as web_guard
 from lyricgenre.interfaces.web.app import create_app
 from lyricgenre.interfaces.web.connections import GuardedH11Protocol
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.server
 def server(exported_baseline, monkeypatch):
     monkeypatch.setattr(GuardedH11Protocol, "header_timeout", 0.5)
     monkeypatch.setattr(GuardedH11Protocol, "max_connections", 6)
-    monkeypatch.setattr(web_app, "BODY_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(web_guard, "BODY_TIMEOUT_S", 0.5)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from lyricgenre.errors import UserError
-    from lyricgenre.interfaces.formats import writes_utf8
+    from lyricgenre.interfaces.songs.writers import writes_utf8
 
     if not writes_utf8(sys.stdout) and hasattr(sys.stdout, "reconfigure"):
         # A console or redirect that is not UTF-8: what it cannot show is escaped rather than a crash.

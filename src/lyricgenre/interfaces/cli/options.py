@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.formats import output_formats_help
+from lyricgenre.interfaces.songs.writers import output_formats_help
 
 
 def add_decision_options(parser: argparse.ArgumentParser, pool_help: str) -> None:
@@ -36,9 +36,13 @@ def check_decision_options(args: argparse.Namespace) -> None:
         raise UserError(f"--threshold must be between 0 and 1, got {args.threshold}")
 
 
-def readable(args: argparse.Namespace) -> bool:
-    """A line a song for people on standard output: asked for, or the default on a terminal."""
-    return args.output is None and (args.format == "table" or (args.format is None and sys.stdout.isatty()))
+def readable_lines(args: argparse.Namespace):
+    """`readable_line` when standard output gets a line a song for people (asked for, or the default on a
+    terminal), else None (JSON records, or an --output file)."""
+    from lyricgenre.interfaces.cli.lines import readable_line
+
+    wanted = args.output is None and (args.format == "table" or (args.format is None and sys.stdout.isatty()))
+    return readable_line if wanted else None
 
 
 def add_lyrics_options(parser: argparse.ArgumentParser, url_default: str) -> None:
@@ -54,7 +58,7 @@ def add_lyrics_options(parser: argparse.ArgumentParser, url_default: str) -> Non
 
 def lyrics_settings(args: argparse.Namespace, url: str):
     """The `LyricsSettings` the options ask for, or None without --fetch-lyrics."""
-    from lyricgenre.interfaces.lyrics_fetch import LyricsSettings
+    from lyricgenre.interfaces.library.lyrics_fetch import LyricsSettings
 
     if not args.fetch_lyrics:
         for option in ("lyrics_url", "refresh_lyrics", "save_lyrics"):

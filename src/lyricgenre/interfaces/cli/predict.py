@@ -15,11 +15,13 @@ from lyricgenre.interfaces.cli.options import (
     check_decision_options,
     check_threads,
     lyrics_settings,
-    readable,
+    readable_lines,
     report_fetching,
 )
-from lyricgenre.interfaces.formats import LYRICS_FILE_READ_CHARS, input_formats_help, writes_utf8
-from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.interfaces.songs.files import LYRICS_FILE_READ_CHARS
+from lyricgenre.interfaces.songs.readers import input_formats_help
+from lyricgenre.interfaces.songs.writers import writes_utf8
 
 
 def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
@@ -71,7 +73,7 @@ def _run_predict(args: argparse.Namespace) -> None:
         return
     if args.input is not None:
         from lyricgenre.interfaces.batch import FileOptions
-        from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher
+        from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
         from lyricgenre.runtime import GenreClassifier
 
         options = FileOptions(
@@ -80,12 +82,11 @@ def _run_predict(args: argparse.Namespace) -> None:
             top_k=args.top_k,
             pool="artist" if args.pool_artist else None,
             pool_required=args.pool_artist,
-            readable=readable(args),
         )
         classifier = GenreClassifier.load(args.model, threads=args.threads)
         fetcher = LyricsFetcher(lyrics) if lyrics else None
         try:
-            failed = predict_file(args.input, args.output, classifier, options, fetcher=fetcher)
+            failed = predict_file(args.input, args.output, classifier, options, fetcher, readable_lines(args))
         finally:
             if fetcher:
                 fetcher.close()
@@ -122,42 +123,33 @@ BAR_WIDTH = 24
 
 def _predict_one(args: argparse.Namespace) -> None:
     """One song: a table for people, one JSON record, or a record written to --output."""
-    from lyricgenre.interfaces.batch import song_records
-    from lyricgenre.interfaces.formats import PredictionWriter
-    from lyricgenre.runtime import GenreClassifier, input_notes
+    from lyricgenre.interfaces.songs import RecordWriter
+    from lyricgenre.runtime import GenreClassifier
 
     text = _read_single(args.lyrics)
     if not text.strip():
         raise UserError("the lyrics are empty")
     classifier = GenreClassifier.load(args.model, threads=args.threads)
-    probabilities = classifier.predict_proba([text])
+    (prediction,) = classifier.classify([text], args.threshold, args.top_k)
+    if prediction.error:
+        raise UserError(prediction.error)
     if args.output:  # one record, as `--input` writes them (JSONL or CSV)
         if args.format:
             raise UserError("--format is for standard output; --output writes a JSONL or CSV record")
-        writer = PredictionWriter(args.output, sys.stdout)
-        success = False
-        try:
-            writer.write({"row": 1, **song_records(classifier, probabilities, [text], args.threshold, args.top_k)[0]})
-            success = True
-        finally:
-            writer.close(success)
+        with RecordWriter(args.output, sys.stdout) as writer:
+            writer.write({"row": 1, **prediction.to_record()})
         return
     if args.format in ("json", "jsonl"):
-        print(
-            json.dumps(
-                song_records(classifier, probabilities, [text], args.threshold, args.top_k)[0], ensure_ascii=False
-            )
-        )
+        print(json.dumps(prediction.to_record(), ensure_ascii=False))
         return
-    (families,) = classifier.rank_families(probabilities)
-    (ranked,) = classifier.rank_probabilities(probabilities, args.threshold, args.top_k)
+    families, ranked = prediction.ranked_families, prediction.ranked_genres
     if families:
         _print_table("family", [item for item in families if item[2]] + [item for item in families if not item[2]][:2])
         print()
     _print_table("genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5])
-    if not any(predicted for _, _, predicted in ranked):
+    if not prediction.genres:
         print("(no genre passes the threshold; the closest are shown)")
-    for note in input_notes(text):
+    for note in prediction.notes:
         print(f"note: {note}")
 
 
@@ -209,7 +201,7 @@ def _run_on_ray(args: argparse.Namespace, lyrics) -> None:
         address=args.address,
         threshold=args.threshold,
         top_k=args.top_k,
-        readable=readable(args),
+        lines=readable_lines(args),
     )
     _report_failures(failed)
 

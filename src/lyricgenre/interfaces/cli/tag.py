@@ -14,14 +14,14 @@ from lyricgenre.interfaces.cli.options import (
     add_lyrics_options,
     check_decision_options,
     lyrics_settings,
-    readable,
+    readable_lines,
     report_fetching,
 )
-from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
 
 
 def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
-    from lyricgenre.interfaces.tag_settings import CASES, FIELDS, LEVELS, POOLS
+    from lyricgenre.interfaces.library.settings import choices
 
     tag = subcommands.add_parser(
         "tag",
@@ -32,9 +32,9 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     tag.add_argument("--write", action="store_true", help="write the tags (default: a dry run that only reports)")
     tag.add_argument("--config", type=Path, help="TOML config file (default: ~/.config/lyricgenre/config.toml)")
     tag.add_argument(
-        "--field", choices=FIELDS, help="LYRICGENRE, a field of its own (default), or the standard genre tag"
+        "--field", choices=choices("field"), help="LYRICGENRE, a field of its own (default), or the standard genre tag"
     )
-    tag.add_argument("--level", choices=LEVELS, help="write families, fine genres or both (default: both)")
+    tag.add_argument("--level", choices=choices("level"), help="write families, fine genres or both (default: both)")
     tag.add_argument(
         "--max-genres", type=int, metavar="N", help="most fine genres written (default: all; 2 with --field genre)"
     )
@@ -42,8 +42,10 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     tag.add_argument(
         "--keep-existing", action="store_true", default=None, help="keep the file's values, add the new ones"
     )
-    tag.add_argument("--pool", choices=POOLS, help="tag each artist's or album's songs together (default: artist)")
-    tag.add_argument("--case", choices=CASES, help="names as the model writes them (lower) or in title case")
+    tag.add_argument(
+        "--pool", choices=choices("pool"), help="tag each artist's or album's songs together (default: artist)"
+    )
+    tag.add_argument("--case", choices=choices("case"), help="names as the model writes them (lower) or in title case")
     tag.add_argument(
         "--follow-symlinks", action="store_true", help="also rewrite files that links point to outside the folder"
     )
@@ -59,8 +61,8 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
 
 
 def _run_tag(args: argparse.Namespace) -> None:
-    from lyricgenre.interfaces.library import tag_library
-    from lyricgenre.interfaces.tag_settings import load_tag_settings
+    from lyricgenre.interfaces.library.settings import load_tag_settings
+    from lyricgenre.interfaces.library.tagger import tag_library
     from lyricgenre.runtime import GenreClassifier
 
     check_decision_options(args)
@@ -84,7 +86,7 @@ def _run_tag(args: argparse.Namespace) -> None:
         follow_symlinks=args.follow_symlinks,
         threshold=args.threshold,
         top_k=args.top_k,
-        readable=readable(args),
+        lines=readable_lines(args),
         lyrics=lyrics,
         save_lyrics=args.save_lyrics,
     )

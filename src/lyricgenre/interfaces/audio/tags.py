@@ -1,9 +1,5 @@
 """Lyrics, artist and title read from audio files' tags, and genres written back without risking the file.
 
-Formats: MP3 (ID3: USLT lyrics, TPE1, TIT2, TCON), FLAC / Ogg Vorbis / Opus (Vorbis comments: LYRICS or
-UNSYNCEDLYRICS, ARTIST, TITLE, GENRE) and M4A (MP4 atoms: ©lyr, ©ART, ©nam, ©gen). Genres go to a field of
-our own (`LYRICGENRE`) by default, so the library's genre tags are untouched unless `genre` is asked for.
-
 Writing never edits the file in place: the tags are written into a copy beside it, the copy is read back and
 checked (the new field holds the genres, lyrics/artist/title are unchanged), and only then renamed over the
 original. A failure at any step leaves the original file as it was.
@@ -15,33 +11,15 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
 
 import mutagen
-from mutagen.flac import FLAC
-from mutagen.id3 import ID3, TCON, TXXX, USLT
-from mutagen.mp3 import MP3
-from mutagen.mp4 import MP4, MP4FreeForm
-from mutagen.oggopus import OggOpus
-from mutagen.oggvorbis import OggVorbis
+from mutagen.id3 import ID3
 
-from lyricgenre.interfaces.audio_data import (
-    AudioLayoutError,
-    Ranges,
-    audio_digest,
-    flac_audio,
-    mp3_audio,
-    mp4_audio,
-    ogg_audio,
-)
-from lyricgenre.text import shown_path
-
-TAG_FIELDS = ("lyricgenre", "genre")  # our own field, or the standard genre tag
-OWN_FIELD = "LYRICGENRE"
-_MP4_OWN_FIELD = f"----:com.apple.iTunes:{OWN_FIELD}"
+from lyricgenre.interfaces.audio.formats import AUDIO_FORMATS, AUDIO_SUFFIXES, AudioFormat
+from lyricgenre.interfaces.audio.layout import AudioLayoutError, audio_digest
+from lyricgenre.interfaces.filesafety import shown_path, sync_file, sync_folder
 
 
 class AudioTagError(Exception):
@@ -57,102 +35,6 @@ class AudioSong:
     album_artist: str | None = None
     # Seconds, from the stream; not compared (a rewrite of the tags may move an estimate's last digits).
     duration: float | None = field(default=None, compare=False)
-
-
-class _VorbisFields:
-    """FLAC, Ogg Vorbis and Opus: free-form comment names, each holding a list of strings."""
-
-    names = {
-        "artist": "ARTIST",
-        "title": "TITLE",
-        "album": "ALBUM",
-        "album_artist": "ALBUMARTIST",
-        "genre": "GENRE",
-        "lyricgenre": OWN_FIELD,
-    }
-    lyrics_names = ("LYRICS", "UNSYNCEDLYRICS")
-
-    def get(self, tags, name: str) -> list[str]:
-        return list(tags.get(self.names[name], [])) if tags is not None else []
-
-    def lyrics(self, tags) -> list[str]:
-        return [text for name in self.lyrics_names for text in (tags.get(name, []) if tags is not None else [])]
-
-    def set(self, tags, name: str, values: list[str]) -> None:
-        tags[self.lyrics_names[0] if name == "lyrics" else self.names[name]] = values
-
-
-class _ID3Fields:
-    """MP3: ID3 frames; our field is a user text frame (TXXX) with the description LYRICGENRE."""
-
-    frames = {
-        "artist": "TPE1",
-        "title": "TIT2",
-        "album": "TALB",
-        "album_artist": "TPE2",
-        "genre": "TCON",
-        "lyricgenre": f"TXXX:{OWN_FIELD}",
-    }
-
-    def get(self, tags, name: str) -> list[str]:
-        return [str(text) for frame in (tags.getall(self.frames[name]) if tags else []) for text in frame.text]
-
-    def lyrics(self, tags) -> list[str]:
-        return [frame.text for frame in tags.getall("USLT")] if tags else []
-
-    def set(self, tags, name: str, values: list[str]) -> None:
-        if name == "lyrics":
-            tags.setall("USLT", [USLT(encoding=3, lang="eng", desc="", text="\n".join(values))])
-            return
-        frame = TCON(encoding=3, text=values) if name == "genre" else TXXX(encoding=3, desc=OWN_FIELD, text=values)
-        tags.setall(self.frames[name], [frame])
-
-
-class _MP4Fields:
-    """M4A: iTunes atoms; our field is a free-form atom, whose values are UTF-8 bytes."""
-
-    atoms = {
-        "artist": "©ART",
-        "title": "©nam",
-        "album": "©alb",
-        "album_artist": "aART",
-        "genre": "©gen",
-        "lyricgenre": _MP4_OWN_FIELD,
-    }
-
-    def get(self, tags, name: str) -> list[str]:
-        values = tags.get(self.atoms[name], []) if tags is not None else []
-        return [bytes(value).decode("utf-8", "replace") if isinstance(value, bytes) else str(value) for value in values]
-
-    def lyrics(self, tags) -> list[str]:
-        return list(tags.get("©lyr", [])) if tags is not None else []
-
-    def set(self, tags, name: str, values: list[str]) -> None:
-        if name == "lyricgenre":
-            tags[self.atoms[name]] = [MP4FreeForm(value.encode("utf-8")) for value in values]
-        else:
-            tags["©lyr" if name == "lyrics" else self.atoms[name]] = values
-
-
-@dataclass(frozen=True)
-class AudioFormat:
-    """A supported audio format: its name, file suffixes, mutagen classes and how its tags are named."""
-
-    name: str
-    suffixes: tuple[str, ...]
-    mutagen_types: tuple[type, ...]
-    fields: type
-    locate_audio: Callable[[BinaryIO, int], Ranges]  # the bytes a tag rewrite must keep (`audio_data`)
-
-
-# The one list of supported formats: file discovery, dispatch, help texts and error messages come from it.
-AUDIO_FORMATS = (
-    AudioFormat("MP3", (".mp3",), (MP3,), _ID3Fields, mp3_audio),
-    AudioFormat("FLAC", (".flac",), (FLAC,), _VorbisFields, flac_audio),
-    AudioFormat("Ogg Vorbis/Opus", (".ogg", ".opus"), (OggVorbis, OggOpus), _VorbisFields, ogg_audio),
-    AudioFormat("M4A", (".m4a",), (MP4,), _MP4Fields, mp4_audio),
-)
-AUDIO_SUFFIXES = tuple(suffix for audio_format in AUDIO_FORMATS for suffix in audio_format.suffixes)
 
 
 def _open(path: Path, name: str) -> tuple[mutagen.FileType, AudioFormat]:
@@ -196,26 +78,49 @@ def read_tag(path: Path, field: str, name: str | None = None) -> list[str]:
     return audio_format.fields().get(audio.tags, field)
 
 
-def write_tags(
-    path: Path,
-    updates: dict[str, list[str]],
-    root: Path | None = None,
-    before_rename: Callable[[], None] | None = None,
-) -> None:
-    """Set each field of `updates` (one of `TAG_FIELDS`, or "lyrics") through a checked copy renamed over the file.
+class PreparedRewrite:
+    """A file's rewritten copy, checked and not yet renamed over it (`prepare_rewrite`).
+
+    `commit()` renames it into place; leaving the `with` block without committing removes the copy, so the file
+    stays as it was. Between the two, the caller records what is about to change (the tagger's report).
+    """
+
+    def __init__(self, target: Path, copy: Path, name: str, status: os.stat_result):
+        self.target, self.copy, self.name, self.status = target, copy, name, status
+
+    def commit(self) -> None:
+        """Rename the copy over the file, unless another program changed the file since the copy was made."""
+        try:
+            if _identity(self.target.stat()) != _identity(self.status):
+                raise AudioTagError(
+                    f"{self.name}: changed by another program while being tagged; left as it is (run again)"
+                )
+            os.replace(self.copy, self.target)
+            sync_folder(self.target.parent)
+        except OSError as error:
+            problem = f"could not be rewritten ({error.strerror}); file left unchanged"
+            raise AudioTagError(f"{self.name}: {problem}") from error
+
+    def __enter__(self) -> PreparedRewrite:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.copy.unlink(missing_ok=True)  # gone already once committed
+
+
+def prepare_rewrite(path: Path, updates: dict[str, list[str]], root: Path | None = None) -> PreparedRewrite:
+    """A checked copy of the file with each field of `updates` set (one of `TAG_FIELDS`, or "lyrics").
 
     The copy is read back: each field must hold what was written, the rest of the song (artist, title, album,
-    and the lyrics unless they were written) what it held before, and its audio bytes (`audio_data`) the
-    original's. `before_rename` is called once every check has passed, just before the rename (the tagger
-    records the file's previous values there, so a stop at any point leaves them recorded); if it raises, the
-    file is left as it is.
+    and the lyrics unless they were written) what it held before, and its audio bytes (`layout`) the
+    original's. It keeps the file's permissions and owner.
 
-    The copy keeps the file's permissions and owner. Refused, the file left as it is: a hard-linked file
-    (renaming a copy over one of its names would leave the other names with the old tags), a symbolic link to a
-    file outside `root` (when given: whoever can write into a library must not make the tagger rewrite files
-    elsewhere), a file owned by another user when not running as root (its owner would change), and a file that
-    another program changes while it is being tagged (same identity, size and times are required before the
-    copy and just before the rename, and the copy's audio must be the original's; its edit is not overwritten).
+    Refused, the file left as it is: a hard-linked file (renaming a copy over one of its names would leave the
+    other names with the old tags), a symbolic link to a file outside `root` (when given: whoever can write into
+    a library must not make the tagger rewrite files elsewhere), a file owned by another user when not running as
+    root (its owner would change), and a file that another program changes while it is being tagged (same
+    identity, size and times are required before the copy and at the rename, and the copy's audio must be the
+    original's; its edit is not overwritten).
     """
     target = Path(path).resolve()  # a symlink's target is rewritten, the link itself kept
     name = shown_path(Path(path).name)
@@ -241,18 +146,19 @@ def write_tags(
         _keep_owner(copy, status)
         _write_copy(copy, name, updates)
         _check_copy(copy, name, updates, before, audio_format, audio)
-        if _identity(target.stat()) != _identity(status):
-            raise AudioTagError(f"{name}: changed by another program while being tagged; left as it is (run again)")
-        if before_rename:
-            before_rename()
-        os.replace(copy, target)
-        _sync_folder(target.parent)
     except OSError as error:
         copy.unlink(missing_ok=True)
         raise AudioTagError(f"{name}: could not be rewritten ({error.strerror}); file left unchanged") from error
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
+    return PreparedRewrite(target, copy, name, status)
+
+
+def write_tags(path: Path, updates: dict[str, list[str]], root: Path | None = None) -> None:
+    """Set each field of `updates` through a checked copy renamed over the file (`prepare_rewrite`)."""
+    with prepare_rewrite(path, updates, root) as rewrite:
+        rewrite.commit()
 
 
 def audio_fingerprint(path: Path, name: str | None = None, audio_format: AudioFormat | None = None) -> bytes:
@@ -283,21 +189,6 @@ def _check_copy(
 def _identity(status: os.stat_result) -> tuple:
     """What changes when another program rewrites or edits a file: its inode, size and times."""
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
-
-
-def sync_file(path: Path) -> None:
-    """Put a file's bytes on disk before it is renamed over another: a power cut must not leave it empty."""
-    with Path(path).open("rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable: a power cut after it must not bring back the old name's entry."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 LEFTOVER = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")

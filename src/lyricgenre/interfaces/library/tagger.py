@@ -1,23 +1,27 @@
 """`lyricgenre tag`: a music library's audio files tagged with their predicted genres.
 
-The songs are classified exactly as `lyricgenre predict --input` does (embedded or sidecar lyrics, optional
-pooling by artist); each record then says what happens to its file's tag. Without `--write` nothing is
-written (a dry run); with it, each file is rewritten through a checked copy (`lyricgenre.interfaces.audio.write_tags`).
+One straight path: read the audio files (`lyricgenre.interfaces.songs`), fetch missing lyrics, classify them
+exactly as `lyricgenre predict --input` does (`lyricgenre.interfaces.classify`, pooled by artist by default),
+decide each file's tag, rewrite the file through a checked copy (`lyricgenre.interfaces.audio.prepare_rewrite`)
+and report. Without `--write` nothing is written (a dry run).
 """
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.audio import AudioTagError, read_tag, remove_leftover_copies, write_tags
-from lyricgenre.interfaces.batch import FileOptions, predict_file
-from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher, LyricsSettings
-from lyricgenre.interfaces.tag_settings import TagSettings
+from lyricgenre.interfaces.audio import AudioTagError, prepare_rewrite, read_tag, remove_leftover_copies
+from lyricgenre.interfaces.classify import Decisions, classify_rows, song_record
+from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher, LyricsSettings
+from lyricgenre.interfaces.library.settings import TagSettings
+from lyricgenre.interfaces.progress import ProgressBar
+from lyricgenre.interfaces.songs import RecordWriter, SongRow, read_songs
 from lyricgenre.runtime import GenreClassifier
 
 TAG_COLUMNS = ("tag_values", "tag_status", "tag_previous", "tag_error")
@@ -34,7 +38,8 @@ class TagOutcome:
 
 
 class LibraryTagger:
-    """Turns each prediction record into a tag decision for its file, and counts the outcomes (a `RecordHook`).
+    """Turns each song's record into a tag decision for its file, rewrites the file, and reports and counts the
+    outcomes.
 
     What goes into the field — families and/or fine genres, how many, under which names, merged with the
     file's own values or not — is `TagSettings.values`. Statuses: `written`, `would write` (dry run),
@@ -43,11 +48,11 @@ class LibraryTagger:
     or instrumental: nothing to classify, not a failure), `not classified` (the row has an error) and `failed`
     (the file could not be rewritten; `tag_error` says why, the file is unchanged).
 
-    A file's `written` record, with its previous values, is emitted once every check has passed and just before
-    the file is renamed, so the report holds it whenever the file has changed; should the rename itself then
-    fail, a `failed` record for the same file follows it.
+    A file's `written` record, with its previous values, is reported once every check of its rewritten copy has
+    passed and before the copy is renamed over it, so the report holds it whenever the file has changed; should
+    the rename itself then fail, a `failed` record for the same file follows it.
 
-    `save_lyrics` maps a file's id to lyrics fetched for it, written into its lyrics tag with its genres.
+    With `save_lyrics`, lyrics fetched for a file (its row's `lyrics_source`) go into its lyrics tag too.
     """
 
     def __init__(
@@ -56,39 +61,37 @@ class LibraryTagger:
         settings: TagSettings,
         write: bool,
         follow_symlinks: bool = False,
-        save_lyrics: dict[str, str] | None = None,
+        save_lyrics: bool = False,
     ):
         self.root, self.settings, self.write = Path(root), settings, write
         self.follow_symlinks = follow_symlinks  # rewrite link targets outside `root` too
         self.save_lyrics = save_lyrics
         # What each report record gets, after the prediction's own fields.
-        self.columns = TAG_COLUMNS + (("lyrics_saved",) if save_lyrics is not None else ())
-        self.journal = write  # the report records what was changed on disk
+        self.columns = TAG_COLUMNS + (("lyrics_saved",) if save_lyrics else ())
         self.counts: Counter[str] = Counter()
         self.leftovers_removed: list[Path] = []
-        self.fetcher: LyricsFetcher | None = None  # set by `tag_library` when lyrics are fetched
+        self.fetcher: LyricsFetcher | None = None  # the lyrics fetcher of the run, when lyrics were fetched
 
-    def __call__(self, record: dict, emit: Callable[[dict], None], source: Path | None = None) -> None:
-        lyrics = (self.save_lyrics or {}).pop(str(record.get("id")), None)
+    def tag(self, row: SongRow, record: dict, report: RecordWriter) -> None:
+        """Decide the tag of the row's file from its record, rewrite the file, and write what happened to `report`."""
+        lyrics = row.lyrics if self.save_lyrics and row.fields.get("lyrics_source") else None
         # The file itself: its id is its path as shown, which differs for a name that is not UTF-8.
-        path = source or self.root / record["id"]
+        path = row.audio_path or self.root / record["id"]
         outcome, updates = self._decide(record, path, lyrics)
         if outcome.status != "written":
-            emit(self._report(record, outcome, lyrics))
+            report.write(self._report(record, outcome, lyrics))
             return
-        emitted = []
-
-        def record_before_rename() -> None:
-            emit(self._report(record, outcome, lyrics))
-            emitted.append(outcome)
-
+        reported = False
         try:
             root = None if self.follow_symlinks else self.root
-            write_tags(path, updates, root=root, before_rename=record_before_rename)
+            with prepare_rewrite(path, updates, root=root) as rewrite:
+                report.write(self._report(record, outcome, lyrics))  # on disk before the file changes
+                reported = True
+                rewrite.commit()
         except AudioTagError as error:
-            if emitted:  # the rename itself failed: the failure supersedes the record already written
+            if reported:  # the rename itself failed: the failure supersedes the record already written
                 self.counts["written"] -= 1
-            emit(self._report(record, replace(outcome, status="failed", error=str(error)), lyrics))
+            report.write(self._report(record, replace(outcome, status="failed", error=str(error)), lyrics))
 
     def _decide(self, record: dict, path: Path, lyrics: str | None) -> tuple[TagOutcome, dict[str, list[str]]]:
         """The outcome for the record's file at `path`, and the tag updates a `written` outcome needs."""
@@ -113,7 +116,7 @@ class LibraryTagger:
         """The record with its tag columns; counted."""
         self.counts[outcome.status] += 1
         extra = {"tag_values": outcome.values, "tag_status": outcome.status, "tag_previous": outcome.previous}
-        if self.save_lyrics is not None:
+        if self.save_lyrics:
             extra["lyrics_saved"] = bool(lyrics) and outcome.status == "written"
         return {**record, **extra, **({"tag_error": outcome.error} if outcome.error else {})}
 
@@ -148,17 +151,19 @@ def tag_library(
     follow_symlinks: bool = False,
     threshold: float | None = None,
     top_k: int | None = None,
-    readable: bool = False,
+    lines: Callable[[dict], str] | None = None,
     lyrics: LyricsSettings | None = None,
     save_lyrics: bool = False,
 ) -> LibraryTagger:
     """Tag the audio files at `path` (a folder, or one file) with their genres: the Python API of `lyricgenre tag`.
 
     `settings`: what is written (`TagSettings`; default: its defaults, not the user's config file). A dry run
-    unless `write`; the report (one record per file) goes to `output` (.jsonl/.csv), else standard output.
+    unless `write`; the report (one record per file) goes to `output` (.jsonl/.csv), else standard output (JSONL,
+    or with `lines` a line a file for people). With `write` the report is written as the run goes, each record on
+    disk before its file is renamed, since it holds the files' previous tag values.
     Returns the tagger: `counts` says how many files got each status, `summary()` in one line. With `write`, the
     temporary copies an interrupted earlier run left below the folder are removed first (`leftovers_removed`).
-    With `lyrics`, files without lyrics get them from a lyrics server (`lyricgenre.interfaces.lyrics_fetch`;
+    With `lyrics`, files without lyrics get them from a lyrics server (`lyricgenre.interfaces.library.lyrics_fetch`;
     `tagger.fetcher.summary()` counts the answers); `save_lyrics` also writes them into the files' lyrics tags.
     """
     path, settings = Path(path), settings or TagSettings()
@@ -168,17 +173,23 @@ def tag_library(
             f"{output}: holds an earlier --write run's record of the values its files had; a new report does not "
             "replace it: give another --output"
         )
-    fetcher = LyricsFetcher(lyrics) if lyrics else None
-    saved = fetcher.fetched if fetcher and save_lyrics else None
-    tagger = LibraryTagger(root, settings, write, follow_symlinks, save_lyrics=saved)
-    tagger.fetcher = fetcher
+    tagger = LibraryTagger(root, settings, write, follow_symlinks, save_lyrics=bool(lyrics) and save_lyrics)
+    rows = read_songs(path, audio_only=True)
     if write:
         tagger.leftovers_removed = remove_leftover_copies(root)
     pool = None if settings.pool == "none" else settings.pool
-    options = FileOptions(threshold=threshold, top_k=top_k, pool=pool, readable=readable)
+    columns = ((f"{pool}_songs",) if pool else ()) + (("lyrics_source",) if lyrics else ()) + tagger.columns
+    tagger.fetcher = LyricsFetcher(lyrics) if lyrics else None
     try:
-        predict_file(path, output, classifier, options, tagger, fetcher)
+        if tagger.fetcher:
+            rows = tagger.fetcher.fill(rows)
+        progress = ProgressBar.for_input(path, audio_only=True, shown=lines is None or output is not None)
+        with RecordWriter(output, sys.stdout, columns, journal=write, lines=lines) as report, progress:
+            decisions = Decisions(threshold=threshold, top_k=top_k, pool=pool)
+            for row, prediction in classify_rows(classifier, rows, decisions, progress):
+                tagger.tag(row, song_record(row, prediction, pool), report)
+            report.check_not_empty(path)
     finally:
-        if fetcher:
-            fetcher.close()
+        if tagger.fetcher:
+            tagger.fetcher.close()
     return tagger

@@ -4,11 +4,10 @@ import shutil
 
 import pytest
 
-from lyricgenre.interfaces import audio
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioTagError, audio_fingerprint, read_tag, write_tags
-from lyricgenre.interfaces.audio_data import AudioLayoutError, audio_digest, flac_audio
-
-from .audio_files import AUDIO_PAYLOAD, make_audio
+from lyricgenre.interfaces.audio import tags as audio
+from lyricgenre.interfaces.audio.layout import AudioLayoutError, audio_digest, flac_audio
+from tests.interfaces.audio_files import AUDIO_PAYLOAD, make_audio
 
 LONG_LYRICS = "a line of a long song\n" * 6000  # 130 KB: the tag grows, Ogg comments spill over many pages
 

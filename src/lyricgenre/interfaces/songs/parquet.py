@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lyricgenre.errors import UserError
-from lyricgenre.text import matching_fields
+from lyricgenre.interfaces.songs.fields import matching_fields
 
 BATCH_ROWS = 1024
 EXTRA = "pip install 'lyricgenre[parquet]'"

@@ -39,7 +39,7 @@ def test_parquet_round_trip_keeps_ids_order_and_reports_bad_rows(exported_baseli
 def test_integer_ids_then_a_text_id_make_a_text_id_column_and_nothing_is_lost(
     exported_baseline, tmp_path, capsys, monkeypatch
 ):
-    monkeypatch.setattr("lyricgenre.interfaces.parquet.BATCH_ROWS", 4)  # row groups of 4: the text id comes late
+    monkeypatch.setattr("lyricgenre.interfaces.songs.parquet.BATCH_ROWS", 4)  # row groups of 4: the text id comes late
     ids = [*range(9), "x9", 10]
     source = tmp_path / "songs.jsonl"
     source.write_text(

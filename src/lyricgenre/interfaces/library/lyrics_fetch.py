@@ -32,7 +32,8 @@ from pathlib import Path
 
 from lyricgenre import __version__
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.formats import SongRow, parse_lrc
+from lyricgenre.interfaces.songs.lrc import parse_lrc
+from lyricgenre.interfaces.songs.rows import SongRow
 from lyricgenre.text import lyrics_problem
 
 DEFAULT_LYRICS_URL = "https://lrclib.net"
@@ -264,7 +265,7 @@ def _closest(records: list, duration: float | None) -> Answer:
 class LyricsFetcher:
     """Fills in the lyrics of audio rows that have none, a few requests in flight, rows kept in order.
 
-    Counts every outcome (`counts`) and keeps what it fetched by row id (`fetched`), for `--save-lyrics`.
+    Counts every outcome (`counts`). A row it fills says so in its `lyrics_source` field.
     """
 
     def __init__(self, settings: LyricsSettings):
@@ -272,7 +273,6 @@ class LyricsFetcher:
         self.cache = LyricsCache(settings.cache or default_cache_path())
         self.client = LrclibClient(settings, self.cache)
         self.counts: Counter[str] = Counter()
-        self.fetched: dict[str, str] = {}
 
     def fill(self, rows: Iterable[SongRow]) -> Iterator[SongRow]:
         window: deque[tuple[SongRow, Future | None]] = deque()
@@ -301,7 +301,6 @@ class LyricsFetcher:
         problem = lyrics_problem(answer.lyrics)
         if problem:
             return replace(row, skipped=None, error=f"fetched lyrics unusable: {problem}")
-        self.fetched[str(row.fields.get("id"))] = answer.lyrics
         fields = {**row.fields, "lyrics_source": "lyrics server" + (" (cached)" if answer.cached else "")}
         return replace(row, lyrics=answer.lyrics, skipped=None, fields=fields)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.tag_settings import TagSettings, load_tag_settings
+from lyricgenre.interfaces.library.settings import TagSettings, load_tag_settings
 
 FAMILIES = ["rock", "metal"]
 GENRES = ["hard rock", "alternative metal", "album rock", "nu metal"]
@@ -113,14 +113,14 @@ def test_default_config_location_follows_xdg(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("levle = 'family'\n", "unknown key 'levle' (valid keys: field, level"),
-        ("level = 'everything'\n", "level must be one of family, genre, both, got 'everything'"),
-        ("max_genres = 'two'\n", "max_genres must be a whole number, got 'two'"),
+        ("levle = 'family'\n", "unknown tag setting key(s) 'levle'; valid: field, level"),
+        ("level = 'everything'\n", "tag setting 'level' must be 'family' or 'genre' or 'both', got 'everything'"),
+        ("max_genres = 'two'\n", "tag setting 'max_genres' must be an integer or null, got 'two'"),
         ("max_genres = -1\n", "max_genres (--max-genres) must be a whole number from 0"),
-        ("keep_existing = 'yes'\n", "keep_existing must be true or false"),
-        ("deny = 'comedy'\n", "deny must be a list of names"),
-        ("[aliases]\nrock = 1\n", "aliases must be a table"),
-        ("[families]\nrock = 'x'\n", "families must be a table of genre"),
+        ("keep_existing = 'yes'\n", "tag setting 'keep_existing' must be true or false"),
+        ("deny = 'comedy'\n", "tag setting 'deny' must be a list of strings"),
+        ("[aliases]\nrock = 1\n", "tag setting 'aliases' must be a table of strings"),
+        ("[families]\nrock = 'x'\n", "tag setting 'families' must be a table of lists of strings"),
         ("separator = ''\n", "separator (--separator) must not be empty"),
         ("level = \n", "not valid TOML"),
     ],

@@ -8,7 +8,7 @@ import pytest
 
 from lyricgenre.interfaces.audio import read_audio_song
 from lyricgenre.interfaces.cli import main
-from lyricgenre.interfaces.lyrics_fetch import (
+from lyricgenre.interfaces.library.lyrics_fetch import (
     SEARCH_TOLERANCE_S,
     LyricsCache,
     LyricsSettings,
@@ -115,13 +115,13 @@ def test_offline_is_one_clear_message_and_files_with_lyrics_are_still_tagged(exp
 
 
 def test_a_slow_server_times_out(exported_baseline, library, tmp_path):
-    from lyricgenre.interfaces.lyrics_fetch import LyricsFetcher
+    from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
     from tests.interfaces.lrclib_server import StandIn
 
     with StandIn([], behaviours={"plain": "slow"}, slow_s=2.0) as server:
         fetcher = LyricsFetcher(LyricsSettings(url=server.url, timeout=0.2, cache=tmp_path / "c.sqlite"))
         started = time.monotonic()
-        from lyricgenre.interfaces.formats import read_songs
+        from lyricgenre.interfaces.songs import read_songs
 
         rows = {row.fields["id"]: row for row in fetcher.fill(read_songs(library, audio_only=True))}
         fetcher.close()
@@ -143,8 +143,8 @@ def test_retry_after_in_seconds_or_as_a_date():
 
 
 def test_misses_expire_and_answers_do_not(tmp_path, monkeypatch):
-    from lyricgenre.interfaces import lyrics_fetch
-    from lyricgenre.interfaces.lyrics_fetch import Answer
+    from lyricgenre.interfaces.library import lyrics_fetch
+    from lyricgenre.interfaces.library.lyrics_fetch import Answer
 
     cache = LyricsCache(tmp_path / "c.sqlite")
     found, missing = Query("A", "Found"), Query("A", "Missing", "Album", 200.4)

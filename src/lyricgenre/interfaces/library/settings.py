@@ -8,21 +8,18 @@ A bad key or value is one error naming it.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import ClassVar, Literal, get_args, get_type_hints
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.settings import Settings, setting
 
-LEVELS = ("family", "genre", "both")
-POOLS = ("artist", "album", "none")
-CASES = ("lower", "title")
-FIELDS = ("lyricgenre", "genre")
 GENRE_FIELD_MAX_GENRES = 2  # fine genres written after the families into the standard genre tag, by default
 # How other taggers join several genres into one value ("Rock; Pop", "Hip-Hop/Rap"): a genre found in such a
 # value is not added again by keep_existing (the value itself is kept as it is).
@@ -31,28 +28,36 @@ JOINED = re.compile(r"\s*[;,/]\s*")
 _TITLE_EXCEPTIONS = {"r&b": "R&B", "edm": "EDM", "uk": "UK", "ny": "NY", "alt": "Alt", "z": "Z"}
 
 
-@dataclass(frozen=True)
-class TagSettings:
-    """The tagger's options; each field's comment is its documentation (docs/cli.md shows the same)."""
+@dataclass
+class TagSettings(Settings):
+    """The tagger's options, each documented (docs/settings.md and docs/cli.md show the same)."""
 
-    field: str = "lyricgenre"  # where genres go: "lyricgenre" (a field of its own) or "genre" (the standard tag)
-    level: str = "both"  # what is written: "family", "genre" (fine genres) or "both" (families first)
-    max_genres: int | None = None  # most fine genres written (None: every predicted one; 2 for field "genre")
-    separator: str | None = None  # join the values into one text with this, for players that read one value
-    keep_existing: bool = False  # keep the file's current values and add the new ones after them
-    pool: str = "artist"  # tag songs together: by "artist" or "album" (from the tags), or "none" (each alone)
-    allow: tuple[str, ...] = ()  # only these genres and families are written (empty: all)
-    deny: tuple[str, ...] = ()  # these genres and families are never written
-    aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)  # written name for a genre or family
-    case: str = "lower"  # "lower" (as the model names them) or "title" ("Hip Hop", "R&B & Soul")
-    families: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # genre -> families of your own
-    lyrics_url: str = DEFAULT_LYRICS_URL  # the LRCLIB-compatible server --fetch-lyrics asks (a mirror, your own)
+    what: ClassVar[str] = "tag setting"
+
+    field: Literal["lyricgenre", "genre"] = setting(
+        "lyricgenre", 'where genres go: "lyricgenre" (a field of its own) or "genre" (the standard tag)'
+    )
+    level: Literal["family", "genre", "both"] = setting(
+        "both", 'what is written: "family", "genre" (fine genres) or "both" (families first)'
+    )
+    max_genres: int | None = setting(
+        None, f"most fine genres written (None: every predicted one; {GENRE_FIELD_MAX_GENRES} for field genre)"
+    )
+    separator: str | None = setting(None, "join the values into one text with this, for players that read one value")
+    keep_existing: bool = setting(False, "keep the file's current values and add the new ones after them")
+    pool: Literal["artist", "album", "none"] = setting(
+        "artist", 'tag songs together: by "artist" or "album" (from the tags), or "none" (each alone)'
+    )
+    allow: tuple[str, ...] = setting((), "only these genres and families are written (empty: all)")
+    deny: tuple[str, ...] = setting((), "these genres and families are never written")
+    aliases: Mapping[str, str] = setting({}, "the written name of a genre or family")
+    case: Literal["lower", "title"] = setting("lower", '"lower" (as the model names them) or "title" ("Hip Hop")')
+    families: Mapping[str, tuple[str, ...]] = setting({}, "genre -> families of your own it also counts under")
+    lyrics_url: str = setting(DEFAULT_LYRICS_URL, "the LRCLIB-compatible server --fetch-lyrics asks (a mirror)")
 
     def __post_init__(self):
-        for name, allowed in (("field", FIELDS), ("level", LEVELS), ("pool", POOLS), ("case", CASES)):
-            if getattr(self, name) not in allowed:
-                raise UserError(f"{name} must be one of {', '.join(allowed)}, got {getattr(self, name)!r}")
-        if self.max_genres is not None and (isinstance(self.max_genres, bool) or self.max_genres < 0):
+        self.check_types({f.name: getattr(self, f.name) for f in fields(self)})
+        if self.max_genres is not None and self.max_genres < 0:
             raise UserError(f"max_genres (--max-genres) must be a whole number from 0, got {self.max_genres!r}")
         if self.separator is not None and not self.separator:
             raise UserError("separator (--separator) must not be empty")
@@ -136,46 +141,11 @@ def load_tag_settings(path: Path | None = None) -> TagSettings:
     except tomllib.TOMLDecodeError as error:
         raise UserError(f"{path}: not valid TOML ({error})") from None
     try:
-        return TagSettings(**_checked_options(data))
+        return TagSettings.from_dict(data)
     except UserError as error:
         raise UserError(f"{path}: {error}") from None
 
 
-def _checked_options(data: dict) -> dict:
-    """The file's keys as TagSettings arguments, each of the right type."""
-    valid = {f.name: f for f in fields(TagSettings)}
-    options = {}
-    for key, value in data.items():
-        if key not in valid:
-            raise UserError(f"unknown key {key!r} (valid keys: {', '.join(valid)})")
-        options[key] = _typed(key, value)
-    return options
-
-
-def _typed(key: str, value):
-    if key in ("allow", "deny"):
-        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise UserError(f"{key} must be a list of names, got {value!r}")
-        return tuple(value)
-    if key == "aliases":
-        if not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
-            raise UserError(f'aliases must be a table of name = "written name", got {value!r}')
-        return dict(value)
-    if key == "families":
-        valid = isinstance(value, dict) and all(
-            isinstance(v, list) and all(isinstance(f, str) for f in v) for v in value.values()
-        )
-        if not valid:
-            raise UserError(f'families must be a table of genre = ["family", …], got {value!r}')
-        return {genre: tuple(placed) for genre, placed in value.items()}
-    if key == "keep_existing":
-        if not isinstance(value, bool):
-            raise UserError(f"keep_existing must be true or false, got {value!r}")
-        return value
-    if key == "max_genres":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(f"max_genres must be a whole number, got {value!r}")
-        return value
-    if not isinstance(value, str):
-        raise UserError(f"{key} must be text, got {value!r}")
-    return value
+def choices(name: str) -> tuple[str, ...]:
+    """The values a setting of a few named values takes (what the command line offers as its choices)."""
+    return get_args(get_type_hints(TagSettings)[name])

@@ -5,10 +5,9 @@ import struct
 
 import pytest
 
-from lyricgenre.interfaces import audio
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES, AudioSong, AudioTagError, read_audio_song, read_tag, write_tags
-
-from .audio_files import AUDIO_PAYLOAD, make_audio
+from lyricgenre.interfaces.audio import tags as audio
+from tests.interfaces.audio_files import AUDIO_PAYLOAD, make_audio
 
 LYRICS = "First line of a song\nand the second one"
 

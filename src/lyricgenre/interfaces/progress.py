@@ -1,0 +1,53 @@
+"""A progress bar on standard error for long runs over files of songs."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from lyricgenre.interfaces.songs import count_songs
+
+PROGRESS_WIDTH = 30
+
+
+class ProgressBar:
+    """A progress bar on stderr, with songs/s and the time left (only on a terminal: logs and pipes stay clean)."""
+
+    def __init__(self, total: int | None, enabled: bool | None = None):
+        self.total, self.done, self.started = total, 0, time.monotonic()
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    @classmethod
+    def for_input(cls, path: Path, audio_only: bool = False, shown: bool = True) -> ProgressBar:
+        """A bar counting the songs of an input (on a terminal, unless not `shown`: lines for people show it)."""
+        if not shown:
+            return cls(None, enabled=False)
+        return cls(count_songs(path, audio_only))
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.finish()
+
+    def update(self, count: int) -> None:
+        self.done += count
+        if self.enabled:
+            print(f"\r{self.line(time.monotonic() - self.started)}", end="", file=sys.stderr, flush=True)
+
+    def line(self, elapsed: float) -> str:
+        rate = self.done / max(elapsed, 1e-9)
+        if not self.total:
+            return f"classified {self.done} songs ({rate:.0f} songs/s)"
+        share = min(self.done / self.total, 1.0)
+        filled = round(share * PROGRESS_WIDTH)
+        left = max(self.total - self.done, 0) / rate if rate > 0 else 0.0
+        return (
+            f"[{'█' * filled}{'·' * (PROGRESS_WIDTH - filled)}] {self.done}/{self.total} songs {share:4.0%}"
+            f" · {rate:.0f} songs/s · {left:.0f} s left"
+        )
+
+    def finish(self) -> None:
+        if self.enabled:
+            print(file=sys.stderr)

@@ -1,0 +1,34 @@
+"""`SongRow`: one song as read from an input, before it is classified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lyricgenre.interfaces.songs.fields import as_text, kept_fields
+
+EMPTY = "empty lyrics"  # the error of a row whose lyrics cell is empty or missing
+
+
+@dataclass
+class SongRow:
+    """One input row. Its lyrics go to the runtime as they are (`GenreClassifier.classify` says why a text cannot
+    be classified); a row the reader could not read has no lyrics and an `error`."""
+
+    row: int  # 1-based position in the input
+    lyrics: object  # the lyrics as read (normally text); None when there are none to classify
+    fields: dict = field(default_factory=dict)  # id / artist / title / album / album_artist, when the input has them
+    error: str | None = None  # why the row could not be read
+    skipped: str | None = None  # why a song with nothing to classify is left out (no lyrics): not an error
+    audio_path: Path | None = None  # the audio file the row is read from
+    duration: float | None = None  # its length in seconds, from the audio stream
+
+
+def song_row(number: int, lyrics, record: dict, missing: str = EMPTY) -> SongRow:
+    """A row of a record that has `lyrics` (None: missing, the row's error is `missing`) and kept fields."""
+    fields, problem = kept_fields(record)
+    if problem:
+        return SongRow(number, None, fields, error=problem)
+    if lyrics is None:
+        return SongRow(number, None, fields, error=missing)
+    return SongRow(number, as_text(lyrics), fields)
