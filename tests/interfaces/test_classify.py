@@ -1,0 +1,55 @@
+"""The one classify path: rows in, (row, prediction) out, streamed or pooled."""
+
+import pytest
+
+from lyricgenre.errors import UserError
+from lyricgenre.interfaces.classify import Decisions, classify_rows, pool_key, song_record
+from lyricgenre.interfaces.songs.rows import SongRow
+from lyricgenre.runtime import GenreClassifier
+from tests.conftest import synthetic_lyrics
+
+
+@pytest.fixture(scope="module")
+def classifier(exported_baseline):
+    return GenreClassifier.load(exported_baseline)
+
+
+def rows():
+    return [
+        SongRow(1, synthetic_lyrics("rock", 1), {"id": "a", "artist": "X"}),
+        SongRow(2, None, {"id": "b"}, error="malformed JSON"),
+        SongRow(3, "   ", {"id": "c", "artist": "X"}),
+        SongRow(4, synthetic_lyrics("rap", 2), {"id": "d", "artist": "X"}),
+        SongRow(5, None, {"id": "e"}, skipped="no lyrics"),
+    ]
+
+
+def test_rows_come_back_in_order_each_with_its_prediction_or_why_not(classifier):
+    records = [song_record(row, prediction) for row, prediction in classify_rows(classifier, rows())]
+    assert [r["id"] for r in records] == ["a", "b", "c", "d", "e"]
+    assert records[0]["genres"] is not None and records[3]["genres"] is not None
+    assert records[1]["error"] == "malformed JSON" and records[2]["error"] == "empty lyrics"
+    assert records[4]["skipped"] == "no lyrics" and "error" not in records[4]
+    alone = classifier.classify([synthetic_lyrics("rock", 1)])[0].to_record()
+    assert {key: records[0][key] for key in alone} == alone  # a song's answer is its own
+
+
+def test_pooled_rows_get_their_artists_mean_and_count(classifier):
+    pooled = dict(
+        (row.row, song_record(row, prediction, "artist"))
+        for row, prediction in classify_rows(classifier, rows(), Decisions(pool="artist"))
+    )
+    assert pooled[1]["artist_songs"] == pooled[4]["artist_songs"] == 2  # the blank song is not pooled
+    assert pooled[1]["scores"] == pooled[4]["scores"] and pooled[3]["error"] == "empty lyrics"
+
+
+def test_pooling_that_was_asked_for_needs_artists(classifier):
+    nameless = [SongRow(1, synthetic_lyrics("rock", 1), {"id": "a"})]
+    with pytest.raises(UserError, match="--pool-artist needs artists"):
+        list(classify_rows(classifier, nameless, Decisions(pool="artist", pool_required=True)))
+
+
+def test_albums_pool_by_album_artist_and_compilations_per_artist():
+    assert pool_key({"album": "A", "album_artist": "B", "artist": "C"}, "album") == "B\0A"
+    assert pool_key({"album": "A", "album_artist": "Various Artists", "artist": "C"}, "album") == "C\0A"
+    assert pool_key({"artist": "C"}, "album") is None and pool_key({"artist": "C"}, "artist") == "C"
