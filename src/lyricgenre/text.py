@@ -21,9 +21,8 @@ _ENGLISH_WORDS = frozenset(
     "oh yeah know want get got go gonna wanna one now never there here if im i'm youre you're".split()
 )
 
-# Below this many words, `input_notes` says the tags are less reliable: on validation the shipped recipe
-# (trained on train only) falls from F1 micro 0.41 on whole songs (median 324 words) to 0.36 on their first
-# 80 words and 0.29 on 10 (`benchmarks/excerpt_length.py`).
+# Below this many words, `input_notes` says the tags are less reliable: how F1 falls with the words read is
+# measured by `benchmarks/excerpt_length.py` (docs/cli.md, "notes").
 SHORT_LYRICS_WORDS = 80
 LANGUAGE_CHECK_WORDS = 20  # the dataset's shortest songs; its English check was made on songs at least this long
 # What the runtime reads of one text: the dataset's longest song is ~40,000 characters, so real lyrics are
@@ -62,7 +61,7 @@ def without_punctuation(tokenizer: Tokenizer) -> Tokenizer:
 def songs_tokens(tokenizer: Tokenizer, texts: list[str]) -> list[list[int]]:
     """Each song's word-piece ids without [CLS]/[SEP] ([UNK] alone for text with no tokens).
 
-    One `encode_batch` call tokenises the songs in parallel (half the time of one-by-one on 2 cores).
+    One `encode_batch` call tokenises the songs in parallel, on every core.
     """
     unknown = tokenizer.token_to_id("[UNK]")
     return [encoding.ids or [unknown] for encoding in tokenizer.encode_batch(texts, add_special_tokens=False)]

@@ -26,7 +26,7 @@ OWN_FIELD = "LYRICGENRE"
 _MP4_OWN_FIELD = f"----:com.apple.iTunes:{OWN_FIELD}"
 
 
-class _VorbisFields:
+class VorbisFields:
     """FLAC, Ogg Vorbis and Opus: free-form comment names, each holding a list of strings."""
 
     names = {
@@ -49,7 +49,7 @@ class _VorbisFields:
         tags[self.lyrics_names[0] if name == "lyrics" else self.names[name]] = values
 
 
-class _ID3Fields:
+class ID3Fields:
     """MP3: ID3 frames; our field is a user text frame (TXXX) with the description LYRICGENRE."""
 
     frames = {
@@ -75,7 +75,7 @@ class _ID3Fields:
         tags.setall(self.frames[name], [frame])
 
 
-class _MP4Fields:
+class MP4Fields:
     """M4A: iTunes atoms; our field is a free-form atom, whose values are UTF-8 bytes."""
 
     atoms = {
@@ -114,9 +114,9 @@ class AudioFormat:
 
 # The one list of supported formats: file discovery, dispatch, help texts and error messages come from it.
 AUDIO_FORMATS = (
-    AudioFormat("MP3", (".mp3",), (MP3,), _ID3Fields, mp3_audio),
-    AudioFormat("FLAC", (".flac",), (FLAC,), _VorbisFields, flac_audio),
-    AudioFormat("Ogg Vorbis/Opus", (".ogg", ".opus"), (OggVorbis, OggOpus), _VorbisFields, ogg_audio),
-    AudioFormat("M4A", (".m4a",), (MP4,), _MP4Fields, mp4_audio),
+    AudioFormat("MP3", (".mp3",), (MP3,), ID3Fields, mp3_audio),
+    AudioFormat("FLAC", (".flac",), (FLAC,), VorbisFields, flac_audio),
+    AudioFormat("Ogg Vorbis/Opus", (".ogg", ".opus"), (OggVorbis, OggOpus), VorbisFields, ogg_audio),
+    AudioFormat("M4A", (".m4a",), (MP4,), MP4Fields, mp4_audio),
 )
 AUDIO_SUFFIXES = tuple(suffix for audio_format in AUDIO_FORMATS for suffix in audio_format.suffixes)

@@ -180,7 +180,7 @@ async def busy(request: Request, error: Busy) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=503, headers={"Retry-After": "1"})
 
 
-DEFAULT_QUEUE = 64  # requests waiting beyond the busy workers before 503 (~1 s of work on 2 cores)
+DEFAULT_QUEUE = 64  # requests waiting beyond the busy workers before 503 (a second or so of work: docs/http-api.md)
 
 
 def create_app(
@@ -243,7 +243,7 @@ def serve(host: str, port: int, model_path: Path | None, threads: int | None, wo
 
     _check_port_free(host, port)
     # Keep-alive longer than uvicorn's 5 s: pooled API clients reuse connections, and a close racing a
-    # reused connection fails that request (3 of 10,000 in the load test with the default).
+    # reused connection fails that request (the load test's count: docs/http-api.md).
     allowed = None
     if host in LOOPBACK_HOSTS:
         allowed = ("127.0.0.1", "localhost", "[::1]")  # DNS rebinding: a page on another name cannot reach us
