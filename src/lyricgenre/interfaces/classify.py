@@ -8,7 +8,7 @@ all first and each artist's (or album's) songs together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from lyricgenre.errors import UserError
@@ -28,6 +28,7 @@ class Decisions:
     top_k: int | None = None  # at most this many genres per song
     pool: str | None = None  # tag songs together by "artist" or "album"; None: each on its own lyrics
     pool_required: bool = False  # no artist at all is an error (asked for with --pool-artist), not a no-op
+    fill: bool = False  # pooled: a song without lyrics (an intro, an instrumental) gets its artist's (album's) answer
 
 
 def classify_rows(
@@ -70,7 +71,26 @@ def _pooled(
             "--pool-artist needs artists: an 'artist' column or field, [ar:] tags in .lrc files or artist tags"
         )
     progress.total = len(keys)  # only these are scored before anything is written
-    yield from zip(rows, _predictions(classifier, rows, decisions, keys, progress.update))
+    predictions = _predictions(classifier, rows, decisions, keys, progress.update)
+    if decisions.fill:
+        predictions = _filled(rows, predictions, decisions.pool)
+    yield from zip(rows, predictions)
+
+
+def _filled(rows: list[SongRow], predictions: list[Prediction | None], pool: str) -> list[Prediction | None]:
+    """Songs with nothing to classify (skipped, not failed) given their pool's answer, when the pool has one."""
+    answers = {}
+    for row, prediction in zip(rows, predictions):
+        key = pool_key(row.fields, pool)
+        if key and prediction is not None and prediction.error is None:
+            answers.setdefault(key, prediction)
+    note = f"no lyrics of its own: the pooled genres of its {pool}'s songs"
+    return [
+        replace(answers[key], notes=[note])
+        if prediction is None and row.skipped and (key := pool_key(row.fields, pool)) in answers
+        else prediction
+        for row, prediction in zip(rows, predictions)
+    ]
 
 
 def pool_key(fields: dict, pool: str) -> str | None:
@@ -98,6 +118,8 @@ def song_record(row: SongRow, prediction: Prediction | None, pool: str | None = 
     record.update(prediction.to_record())
     if pool and prediction.error is None:
         record[f"{pool}_songs"] = prediction.pooled_songs
+    if row.lyrics is None:  # no lyrics of its own: filled from its pool (`Decisions.fill`)
+        record["filled_from"] = pool
     return record
 
 

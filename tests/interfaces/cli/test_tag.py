@@ -435,3 +435,17 @@ def test_a_write_report_is_never_replaced_but_a_dry_runs_is(exported_baseline, l
         assert main(again) == 2
         assert capsys.readouterr().err.startswith(f"lyricgenre: error: {report}: holds an earlier --write run's")
         assert report.read_text() == written and snapshot(library) == before
+
+
+def test_a_track_without_lyrics_gets_its_artists_genres_unless_no_fill(exported_baseline, library, capsys):
+    make_audio(library / "Rockers" / "intro.mp3", artist="The Rockers", title="Intro")
+    arguments = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre", "--format", "jsonl"]
+    code, records, err = run(capsys, *arguments)
+    by_id = {r["id"]: r for r in records}
+    intro, song = by_id["Rockers/intro.mp3"], by_id["Rockers/one.mp3"]
+    assert code == 0 and intro["filled_from"] == "artist" and intro["tag_status"] == "would write"
+    assert intro["tag_values"] == song["tag_values"] and intro["scores"] == song["scores"]
+    assert intro["notes"] == ["no lyrics of its own: the pooled genres of its artist's songs"]
+    assert by_id["instrumental.ogg"]["tag_status"] == "skipped: no lyrics"  # its artist has no other song
+    code, records, _ = run(capsys, *arguments, "--no-fill")
+    assert {r["id"]: r for r in records}["Rockers/intro.mp3"]["tag_status"] == "skipped: no lyrics"

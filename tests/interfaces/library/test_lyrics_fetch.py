@@ -50,7 +50,17 @@ def stand_in(**options) -> StandIn:
 
 def tag(capsys, library, server_url, *extra) -> tuple[int, dict, str]:
     report = library.parent / "report.jsonl"
-    arguments = ["tag", str(library), "--fetch-lyrics", "--lyrics-url", server_url, "--output", str(report), *extra]
+    arguments = [
+        "tag",
+        str(library),
+        "--fetch-lyrics",
+        "--lyrics-url",
+        server_url,
+        "--output",
+        str(report),
+        "--no-fill",
+        *extra,
+    ]
     code = main(arguments)
     err = capsys.readouterr().err
     records = [json.loads(line) for line in report.read_text().splitlines()]

@@ -16,6 +16,8 @@ def readable_line(record: dict) -> str:
     values, previous = record.get("tag_values"), record.get("tag_previous") or []
     if values is not None:  # what goes into the file
         line = f"{label}: {', '.join(values) or '(no genre)'}"
+        if record.get("filled_from"):
+            line += f" (no lyrics: its {record['filled_from']}'s genres)"
     else:
         families, genres = ", ".join(record.get("families") or []), ", ".join(record.get("genres") or [])
         line = f"{label}: {families} · {genres}" if families else f"{label}: {genres or '(no genre)'}"

@@ -45,6 +45,13 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     tag.add_argument(
         "--pool", choices=choices("pool"), help="tag each artist's or album's songs together (default: artist)"
     )
+    tag.add_argument(
+        "--no-fill",
+        dest="fill",
+        action="store_false",
+        default=None,
+        help="leave songs without lyrics alone (default: they get their artist's or album's pooled genres)",
+    )
     tag.add_argument("--case", choices=choices("case"), help="names as the model writes them (lower) or in title case")
     tag.add_argument(
         "--follow-symlinks", action="store_true", help="also rewrite files that links point to outside the folder"
@@ -74,6 +81,7 @@ def _run_tag(args: argparse.Namespace) -> None:
         keep_existing=args.keep_existing,
         pool="artist" if args.pool_artist else args.pool,
         case=args.case,
+        fill=args.fill,
     )
     lyrics = lyrics_settings(args, settings.lyrics_url)
     _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)

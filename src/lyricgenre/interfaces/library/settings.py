@@ -53,6 +53,9 @@ class TagSettings(Settings):
     aliases: Mapping[str, str] = setting({}, "the written name of a genre or family")
     case: Literal["lower", "title"] = setting("lower", '"lower" (as the model names them) or "title" ("Hip Hop")')
     families: Mapping[str, tuple[str, ...]] = setting({}, "genre -> families of your own it also counts under")
+    fill: bool = setting(
+        True, "pooling, a song without lyrics (an intro, an instrumental) gets its artist's (album's) pooled genres"
+    )
     lyrics_url: str = setting(DEFAULT_LYRICS_URL, "the LRCLIB-compatible server --fetch-lyrics asks (a mirror)")
 
     def __post_init__(self):

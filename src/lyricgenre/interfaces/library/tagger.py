@@ -178,14 +178,15 @@ def tag_library(
     if write:
         tagger.leftovers_removed = remove_leftover_copies(root)
     pool = None if settings.pool == "none" else settings.pool
-    columns = ((f"{pool}_songs",) if pool else ()) + (("lyrics_source",) if lyrics else ()) + tagger.columns
+    pooled = (f"{pool}_songs", "filled_from") if pool else ()
+    columns = pooled + (("lyrics_source",) if lyrics else ()) + tagger.columns
     tagger.fetcher = LyricsFetcher(lyrics) if lyrics else None
     try:
         if tagger.fetcher:
             rows = tagger.fetcher.fill(rows)
         progress = ProgressBar.for_input(path, audio_only=True, shown=lines is None or output is not None)
         with RecordWriter(output, sys.stdout, columns, journal=write, lines=lines) as report, progress:
-            decisions = Decisions(threshold=threshold, top_k=top_k, pool=pool)
+            decisions = Decisions(threshold=threshold, top_k=top_k, pool=pool, fill=settings.fill)
             for row, prediction in classify_rows(classifier, rows, decisions, progress):
                 tagger.tag(row, song_record(row, prediction, pool), report)
             report.check_not_empty(path)
