@@ -38,6 +38,16 @@ class Settings:
     @classmethod
     def from_dict(cls, values: dict | None, what: str | None = None):
         """Settings from a JSON object or TOML table; UserError on an unknown key or a value of the wrong type."""
+        return cls(**cls._checked(values, what))
+
+    def updated(self, values: dict | None, what: str | None = None):
+        """These settings with `values` (from a JSON object or a TOML/YAML table) put over them, checked as
+        `from_dict` checks them: how one source of settings overlays another."""
+        return dataclasses.replace(self, **self._checked(values, what))
+
+    @classmethod
+    def _checked(cls, values: dict | None, what: str | None = None) -> dict:
+        """`values` as arguments of `cls`; UserError on an unknown key or a value of the wrong type."""
         values, what = dict(values or {}), what or cls.what
         unknown = sorted(set(values) - set(cls.names()))
         if unknown:
@@ -46,7 +56,7 @@ class Settings:
             )
         cls.check_types(values, what)
         hints = typing.get_type_hints(cls)
-        return cls(**{name: _as_declared(value, hints[name]) for name, value in values.items()})
+        return {name: _as_declared(value, hints[name]) for name, value in values.items()}
 
     @classmethod
     def check_types(cls, values: dict, what: str | None = None) -> None:

@@ -37,6 +37,29 @@ class TagOutcome:
     error: str | None = None
 
 
+def unclassified(record: dict) -> TagOutcome | None:
+    """The outcome of a song with no answer to write (no lyrics, or an error); None when it has one."""
+    if record.get("skipped"):
+        return TagOutcome("skipped: no lyrics")
+    if record.get("genres") is None:
+        return TagOutcome("not classified")
+    return None
+
+
+def decide(
+    record: dict, previous: list[str], settings: TagSettings, write: bool, other_updates: dict | None = None
+) -> tuple[TagOutcome, dict[str, list[str]]]:
+    """What a classified song's genre field gets, from its record and the values the field holds (`previous`):
+    the outcome, and the updates a `written` one needs (`other_updates` too, such as fetched lyrics). The one
+    decision of `lyricgenre tag` and of the beets plugin."""
+    values = settings.values(record.get("families") or [], record["genres"], previous)
+    updates = {settings.field: values} if values and values != previous else {}
+    updates.update(other_updates or {})
+    if not updates:
+        return TagOutcome("unchanged" if values else "no genres", values, previous), {}
+    return TagOutcome("written" if write else "would write", values, previous), updates
+
+
 class LibraryTagger:
     """Turns each song's record into a tag decision for its file, rewrites the file, and reports and counts the
     outcomes.
@@ -95,22 +118,13 @@ class LibraryTagger:
 
     def _decide(self, record: dict, path: Path, lyrics: str | None) -> tuple[TagOutcome, dict[str, list[str]]]:
         """The outcome for the record's file at `path`, and the tag updates a `written` outcome needs."""
-        if record.get("skipped"):
-            return TagOutcome("skipped: no lyrics"), {}
-        if record.get("genres") is None:
-            return TagOutcome("not classified"), {}
-        field = self.settings.field
+        if outcome := unclassified(record):
+            return outcome, {}
         try:
-            previous = read_tag(path, field, record["id"])
+            previous = read_tag(path, self.settings.field, record["id"])
         except AudioTagError as error:
             return TagOutcome("failed", error=str(error)), {}
-        values = self.settings.values(record.get("families") or [], record["genres"], previous)
-        updates = {field: values} if values and values != previous else {}
-        if lyrics:
-            updates["lyrics"] = [lyrics]
-        if not updates:
-            return TagOutcome("unchanged" if values else "no genres", values, previous), {}
-        return TagOutcome("written" if self.write else "would write", values, previous), updates
+        return decide(record, previous, self.settings, self.write, {"lyrics": [lyrics]} if lyrics else None)
 
     def _report(self, record: dict, outcome: TagOutcome, lyrics: str | None) -> dict:
         """The record with its tag columns; counted."""
@@ -121,10 +135,26 @@ class LibraryTagger:
         return {**record, **extra, **({"tag_error": outcome.error} if outcome.error else {})}
 
     def summary(self) -> str:
-        order = ("written", "would write", "unchanged", "no genres", "skipped: no lyrics", "not classified", "failed")
-        parts = [f"{self.counts[status]} {status}" for status in order if self.counts[status]]
-        total = sum(self.counts.values())
-        return f"{total} audio {'file' if total == 1 else 'files'}: " + ", ".join(parts)
+        return summary(self.counts, "audio file")
+
+
+STATUSES = (
+    "written",
+    "would write",
+    "unchanged",
+    "kept",
+    "no genres",
+    "skipped: no lyrics",
+    "not classified",
+    "failed",
+)
+
+
+def summary(counts: Counter, noun: str) -> str:
+    """How many songs got each status, in one line: "412 audio files: 380 written, 32 skipped: no lyrics"."""
+    parts = [f"{counts[status]} {status}" for status in STATUSES if counts[status]]
+    total = sum(counts.values())
+    return f"{total} {noun}{'' if total == 1 else 's'}: " + ", ".join(parts)
 
 
 def records_changes(report: Path) -> bool:
