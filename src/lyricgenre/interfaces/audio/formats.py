@@ -46,7 +46,12 @@ class VorbisFields:
         return [text for name in self.lyrics_names for text in (tags.get(name, []) if tags is not None else [])]
 
     def set(self, tags, name: str, values: list[str]) -> None:
-        tags[self.lyrics_names[0] if name == "lyrics" else self.names[name]] = values
+        """Set a field; no values remove it (what `lyricgenre restore` puts back for a field that was absent)."""
+        key = self.lyrics_names[0] if name == "lyrics" else self.names[name]
+        if values:
+            tags[key] = values
+        elif key in tags:
+            del tags[key]
 
 
 class ID3Fields:
@@ -68,6 +73,9 @@ class ID3Fields:
         return [frame.text for frame in tags.getall("USLT")] if tags else []
 
     def set(self, tags, name: str, values: list[str]) -> None:
+        if not values:
+            tags.delall("USLT" if name == "lyrics" else self.frames[name])
+            return
         if name == "lyrics":
             tags.setall("USLT", [USLT(encoding=3, lang="eng", desc="", text="\n".join(values))])
             return
@@ -95,7 +103,9 @@ class MP4Fields:
         return list(tags.get("©lyr", [])) if tags is not None else []
 
     def set(self, tags, name: str, values: list[str]) -> None:
-        if name == "lyricgenre":
+        if not values:
+            tags.pop("©lyr" if name == "lyrics" else self.atoms[name], None)
+        elif name == "lyricgenre":
             tags[self.atoms[name]] = [MP4FreeForm(value.encode("utf-8")) for value in values]
         else:
             tags["©lyr" if name == "lyrics" else self.atoms[name]] = values

@@ -178,7 +178,7 @@ def _check_copy(
 ) -> None:
     """The rewritten copy holds the new values, the song's other tags and the original's audio bytes (`audio`,
     their fingerprint; the copy has the original's `audio_format`)."""
-    expected = replace(before, lyrics="\n".join(updates["lyrics"])) if "lyrics" in updates else before
+    expected = replace(before, lyrics="\n".join(updates["lyrics"]) or None) if "lyrics" in updates else before
     written = all(read_tag(copy, field, name) == values for field, values in updates.items() if field != "lyrics")
     if not written or read_audio_song(copy, name) != expected:
         raise AudioTagError(f"{name}: the tags read back differ from those written; file left unchanged")

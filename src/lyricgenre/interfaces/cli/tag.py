@@ -121,5 +121,27 @@ def _stop_cleanly_on(*signals: signal.Signals) -> None:
         signal.signal(number, interrupt)
 
 
+def _add_restore_command(subcommands: argparse._SubParsersAction) -> None:
+    restore = subcommands.add_parser(
+        "restore",
+        help="undo a `tag --write` run: put back the values its report records",
+        description="Files whose genres something else changed since the run are left alone and listed.",
+    )
+    restore.add_argument("report", type=Path, help="the --output report of the `tag --write` run (.jsonl or .csv)")
+    restore.add_argument("--write", action="store_true", help="write the old values (default: a dry run)")
+    restore.set_defaults(handler=_run_restore)
+
+
+def _run_restore(args: argparse.Namespace) -> None:
+    from lyricgenre.interfaces.library.restore import restore_summary, run_restore
+
+    _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
+    counts = run_restore(args.report, args.write, print)
+    print(restore_summary(counts), file=sys.stderr)
+    if counts["missing"] + counts["failed"]:
+        raise UserError(f"{counts['missing'] + counts['failed']} file(s) could not be restored (listed above)")
+
+
 def add_commands(subcommands: argparse._SubParsersAction) -> None:
     _add_tag_command(subcommands)
+    _add_restore_command(subcommands)

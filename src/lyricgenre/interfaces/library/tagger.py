@@ -150,9 +150,9 @@ STATUSES = (
 )
 
 
-def summary(counts: Counter, noun: str) -> str:
+def summary(counts: Counter, noun: str, order: tuple[str, ...] = STATUSES) -> str:
     """How many songs got each status, in one line: "412 audio files: 380 written, 32 skipped: no lyrics"."""
-    parts = [f"{counts[status]} {status}" for status in STATUSES if counts[status]]
+    parts = [f"{counts[status]} {status}" for status in order if counts[status]]
     total = sum(counts.values())
     return f"{total} {noun}{'' if total == 1 else 's'}: " + ", ".join(parts)
 
