@@ -21,7 +21,7 @@ AUDIO_IDS = ["Rap Crew/three.m4a", "Rockers/one.mp3", "Rockers/two.flac", "instr
 def library(tmp_path):
     """Embedded lyrics (MP3, M4A), lyrics in a sidecar .lrc (FLAC), and a track without lyrics (Ogg)."""
     root = tmp_path / "Music"
-    make_audio(root / "Rockers" / "one.mp3", lyrics=synthetic_lyrics("rock", 1), artist="The Rockers", genre="Rock")
+    make_audio(root / "Rockers" / "one.mp3", lyrics=synthetic_lyrics("rock", 1), artist="The Rockers", genre="Jazz")
     make_audio(root / "Rockers" / "two.flac", artist="The Rockers", title="Two")
     lrc = "[ar:Somebody Else]\n[00:01.00]" + synthetic_lyrics("rock", 2).replace("\n", "\n[00:02.00]")
     (root / "Rockers" / "two.lrc").write_text(lrc)
@@ -76,7 +76,7 @@ def test_tag_is_a_dry_run_until_asked_to_write(exported_baseline, library, capsy
         assert read_tag(path, "lyricgenre") == record["tag_values"] and len(record["genres"]) == 2
         # Families first, then the fine genres, a name written once
         assert record["tag_values"] == list(dict.fromkeys(record["families"] + record["genres"]))
-    assert read_tag(library / "Rockers" / "one.mp3", "genre") == ["Rock"]  # the genre tag is left alone
+    assert read_tag(library / "Rockers" / "one.mp3", "genre") == ["Jazz"]  # the genre tag is left alone
     assert snapshot(library)["instrumental.ogg"] == before["instrumental.ogg"]
 
     code, records, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--top-k", "2", "--write")
@@ -90,10 +90,11 @@ def test_tag_the_genre_field_keeps_the_previous_values_in_a_csv_report(exported_
     code, _, err = run(capsys, *arguments, "--output", str(report))
     (row,) = csv.DictReader(report.open())
     assert code == 0 and "1 audio file: 1 written" in err
-    assert row["tag_status"] == "written" and row["tag_previous"] == "Rock" and row["id"] == "one.mp3"
+    assert row["tag_status"] == "written" and row["tag_previous"] == "Jazz" and row["id"] == "one.mp3"
     assert read_tag(song, "genre") == row["tag_values"].split("|")
-    # Into the standard genre tag: the families, then the 2 most confident fine genres
-    expected = dict.fromkeys(row["families"].split("|") + row["genres"].split("|")[:2])
+    # Into the standard genre tag, in title case: the 2 surest families, then the surest fine genre
+    names = row["families"].split("|")[:2] + row["genres"].split("|")[:1]
+    expected = dict.fromkeys(" ".join(word.capitalize() for word in name.split()) for name in names)
     assert row["tag_values"].split("|") == list(expected)
 
 
@@ -141,15 +142,15 @@ FORMATS = (".mp3", ".flac", ".ogg", ".opus", ".m4a")
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_genre_tag_levels_separator_and_keep_existing_in_every_format(exported_baseline, tmp_path, capsys, suffix):
     song = make_audio(tmp_path / f"song{suffix}", lyrics=synthetic_lyrics("rap", 5), artist="MC", genre=["Jazz"])
-    base = ["tag", str(song), "--model", str(exported_baseline), "--field", "genre", "--write"]
-    code, (record,), _ = run(capsys, *base, "--level", "family")
+    base = ["tag", str(song), "--model", str(exported_baseline), "--field", "genre", "--write", "--case", "lower"]
+    code, (record,), _ = run(capsys, *base, "--level", "family", "--max-families", "9")
     assert code == 0 and read_tag(song, "genre") == record["families"] and "hip hop" in record["families"]
     code, (record,), _ = run(capsys, *base, "--level", "genre", "--max-genres", "1")
     assert read_tag(song, "genre") == record["genres"][:1]  # a multi-value tag, one value here
     code, (record,), _ = run(capsys, *base, "--level", "both", "--keep-existing")
     assert read_tag(song, "genre")[0] == record["genres"][0] and len(read_tag(song, "genre")) > 1
     code, (record,), _ = run(capsys, *base, "--level", "family", "--separator", "; ")
-    assert read_tag(song, "genre") == ["; ".join(record["families"])]
+    assert read_tag(song, "genre") == ["; ".join(record["families"][:2])]  # the genre field's 2 surest families
     code, (record,), _ = run(capsys, *base, "--level", "family", "--separator", "; ")
     assert record["tag_status"] == "unchanged"
 
@@ -258,7 +259,7 @@ def test_tag_report_as_lines_for_people(exported_baseline, library, capsys):
     assert main([*genre_field, "--format", "table"]) == 0
     rock = capsys.readouterr().out.splitlines()[1]  # what goes into the file, and what it held
     values = ", ".join(records[1]["tag_values"])
-    assert rock == f"Rockers/one.mp3 (The Rockers): {values}  [would write; was: Rock]"
+    assert rock == f"Rockers/one.mp3 (The Rockers): {values}  [would write; was: Jazz]"
 
 
 def test_an_unreadable_subfolder_is_reported_not_skipped(exported_baseline, library, capsys, monkeypatch):
@@ -299,7 +300,7 @@ def test_a_write_report_is_written_under_its_name_as_the_run_goes(exported_basel
     records = [json.loads(line) for line in report.read_text().splitlines()]
     assert code == 130 and err.strip().endswith("interrupted")
     assert [r["tag_status"] for r in records] == ["written", "written"]
-    assert records[1]["id"] == "Rockers/one.mp3" and records[1]["tag_previous"] == ["Rock"]
+    assert records[1]["id"] == "Rockers/one.mp3" and records[1]["tag_previous"] == ["Jazz"]
     assert not [p for p in library.parent.iterdir() if p.name.startswith(".report")]
 
 
@@ -449,3 +450,15 @@ def test_a_track_without_lyrics_gets_its_artists_genres_unless_no_fill(exported_
     assert by_id["instrumental.ogg"]["tag_status"] == "skipped: no lyrics"  # its artist has no other song
     code, records, _ = run(capsys, *arguments, "--no-fill")
     assert {r["id"]: r for r in records}["Rockers/intro.mp3"]["tag_status"] == "skipped: no lyrics"
+
+
+def test_settings_that_write_nothing_are_one_line_errors(exported_baseline, library, tmp_path, capsys):
+    code, records, err = run(
+        capsys, "tag", str(library), "--model", str(exported_baseline), "--level", "genre", "--max-genres", "0"
+    )
+    assert code == 2 and records == [] and len(err.strip().splitlines()) == 1
+    assert "these settings would never write a genre: level 'genre' (--level) with max_genres 0" in err
+    config = tmp_path / "config.toml"
+    config.write_text('allow = ["rock"]\ndeny = ["Rock"]\n')
+    code, _, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--config", str(config))
+    assert code == 2 and f"{config}: these settings would never write a genre: every name of allow" in err

@@ -15,15 +15,28 @@ def test_levels_choose_families_genres_or_both_families_first():
     assert TagSettings().values(FAMILIES, GENRES, []) == FAMILIES + GENRES
 
 
-def test_max_genres_caps_fine_genres_and_the_genre_field_keeps_two_by_default():
+def test_max_genres_caps_fine_genres_and_the_genre_field_gets_few_names_in_title_case():
     assert TagSettings(max_genres=1).values(FAMILIES, GENRES, []) == ["rock", "metal", "hard rock"]
-    assert TagSettings(field="genre").values(FAMILIES, GENRES, []) == [
-        "rock",
-        "metal",
-        "hard rock",
-        "alternative metal",
-    ]
-    assert TagSettings(field="genre", max_genres=0).values(FAMILIES, GENRES, []) == FAMILIES
+    assert TagSettings(field="genre").values(["rock", "metal", "pop"], GENRES, []) == ["Rock", "Metal", "Hard Rock"]
+    assert TagSettings(field="genre", max_genres=0, case="lower").values(FAMILIES, GENRES, []) == FAMILIES
+    assert TagSettings(max_families=1).values(FAMILIES, GENRES, []) == ["rock", *GENRES]
+    assert (
+        TagSettings(field="genre", case="lower", max_genres=2).values(FAMILIES, GENRES, [])[-1] == "alternative metal"
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"level": "genre", "max_genres": 0},
+        {"level": "family", "max_families": 0},
+        {"max_genres": 0, "max_families": 0},
+        {"allow": ("Rock",), "deny": ("rock",)},
+    ],
+)
+def test_settings_that_would_never_write_a_genre_are_refused(options):
+    with pytest.raises(UserError, match="^these settings would never write a genre: "):
+        TagSettings(**options)
 
 
 def test_separator_joins_into_one_value_and_splits_what_the_file_has():

@@ -36,7 +36,10 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     )
     tag.add_argument("--level", choices=choices("level"), help="write families, fine genres or both (default: both)")
     tag.add_argument(
-        "--max-genres", type=int, metavar="N", help="most fine genres written (default: all; 2 with --field genre)"
+        "--max-genres", type=int, metavar="N", help="most fine genres written (default: all; 1 with --field genre)"
+    )
+    tag.add_argument(
+        "--max-families", type=int, metavar="N", help="most families written (default: all; 2 with --field genre)"
     )
     tag.add_argument("--separator", help="join the values into one, e.g. '; ' (default: a multi-value tag)")
     tag.add_argument(
@@ -52,7 +55,11 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
         default=None,
         help="leave songs without lyrics alone (default: they get their artist's or album's pooled genres)",
     )
-    tag.add_argument("--case", choices=choices("case"), help="names as the model writes them (lower) or in title case")
+    tag.add_argument(
+        "--case",
+        choices=choices("case"),
+        help="names as the model writes them (lower) or in title case (default: title with --field genre, else lower)",
+    )
     tag.add_argument(
         "--follow-symlinks", action="store_true", help="also rewrite files that links point to outside the folder"
     )
@@ -77,6 +84,7 @@ def _run_tag(args: argparse.Namespace) -> None:
         field=args.field,
         level=args.level,
         max_genres=args.max_genres,
+        max_families=args.max_families,
         separator=args.separator,
         keep_existing=args.keep_existing,
         pool="artist" if args.pool_artist else args.pool,

@@ -20,7 +20,10 @@ from lyricgenre.errors import UserError
 from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
 from lyricgenre.settings import Settings, setting
 
-GENRE_FIELD_MAX_GENRES = 2  # fine genres written after the families into the standard genre tag, by default
+# The standard genre tag gets few names by default, as taggers write it (lastgenre 1, Picard a few): the two
+# surest families and the surest fine genre ("Rock; Pop; Classic Rock"); LYRICGENRE gets every predicted one.
+GENRE_FIELD_MAX_FAMILIES = 2
+GENRE_FIELD_MAX_GENRES = 1
 # How other taggers join several genres into one value ("Rock; Pop", "Hip-Hop/Rap"): a genre found in such a
 # value is not added again by keep_existing (the value itself is kept as it is).
 JOINED = re.compile(r"\s*[;,/]\s*")
@@ -43,6 +46,9 @@ class TagSettings(Settings):
     max_genres: int | None = setting(
         None, f"most fine genres written (None: every predicted one; {GENRE_FIELD_MAX_GENRES} for field genre)"
     )
+    max_families: int | None = setting(
+        None, f"most families written (None: every predicted one; {GENRE_FIELD_MAX_FAMILIES} for field genre)"
+    )
     separator: str | None = setting(None, "join the values into one text with this, for players that read one value")
     keep_existing: bool = setting(False, "keep the file's current values and add the new ones after them")
     pool: Literal["artist", "album", "none"] = setting(
@@ -51,7 +57,9 @@ class TagSettings(Settings):
     allow: tuple[str, ...] = setting((), "only these genres and families are written (empty: all)")
     deny: tuple[str, ...] = setting((), "these genres and families are never written")
     aliases: Mapping[str, str] = setting({}, "the written name of a genre or family")
-    case: Literal["lower", "title"] = setting("lower", '"lower" (as the model names them) or "title" ("Hip Hop")')
+    case: Literal["lower", "title"] | None = setting(
+        None, '"lower" (as the model names them) or "title" ("Hip Hop"); None: title for field genre, else lower'
+    )
     families: Mapping[str, tuple[str, ...]] = setting({}, "genre -> families of your own it also counts under")
     fill: bool = setting(
         True, "pooling, a song without lyrics (an intro, an instrumental) gets its artist's (album's) pooled genres"
@@ -60,16 +68,44 @@ class TagSettings(Settings):
 
     def __post_init__(self):
         self.check_types({f.name: getattr(self, f.name) for f in fields(self)})
-        if self.max_genres is not None and self.max_genres < 0:
-            raise UserError(f"max_genres (--max-genres) must be a whole number from 0, got {self.max_genres!r}")
+        for name in ("max_genres", "max_families"):
+            if getattr(self, name) is not None and getattr(self, name) < 0:
+                option = name.replace("_", "-")
+                raise UserError(f"{name} (--{option}) must be a whole number from 0, got {getattr(self, name)!r}")
         if self.separator is not None and not self.separator:
             raise UserError("separator (--separator) must not be empty")
+        if problem := self._writes_nothing():
+            raise UserError(f"these settings would never write a genre: {problem}")
+
+    def _writes_nothing(self) -> str | None:
+        """Why these settings can write no name into any file (contradictory or empty), or None."""
+        no_genres = self.level == "family" or self.fine_genre_cap == 0
+        no_families = self.level == "genre" or (self.family_cap == 0 and not self.families)
+        if no_genres and no_families:
+            return (
+                f"level {self.level!r} (--level) with max_genres {self.max_genres} and max_families "
+                f"{self.max_families} (--max-genres, --max-families)"
+            )
+        if self.allow and all(name_key(name) in {name_key(d) for d in self.deny} for name in self.allow):
+            return "every name of allow is also in deny"
+        return None
 
     @property
     def fine_genre_cap(self) -> int | None:
         if self.max_genres is not None:
             return self.max_genres
         return GENRE_FIELD_MAX_GENRES if self.field == "genre" else None
+
+    @property
+    def family_cap(self) -> int | None:
+        if self.max_families is not None:
+            return self.max_families
+        return GENRE_FIELD_MAX_FAMILIES if self.field == "genre" else None
+
+    @property
+    def written_case(self) -> str:
+        """Title case in the standard genre tag, as taggers write it; the model's lower case in our own field."""
+        return self.case or ("title" if self.field == "genre" else "lower")
 
     def overlay(self, **options) -> TagSettings:
         """These settings with every option that is not None replaced (what the command line gave)."""
@@ -85,7 +121,8 @@ class TagSettings(Settings):
         else:
             mapping = {name_key(genre): placed for genre, placed in self.families.items()}
             own = [f for g in genres for f in mapping.get(name_key(g), ())]
-            families = [f for f in [*families, *own] if self._wanted(f)]
+            families = [f for f in families if self._wanted(f)][: self.family_cap]
+            families += [f for f in own if self._wanted(f)]
         names = [self._written(name) for name in [*families, *(genres if self.level != "family" else [])]]
         if self.keep_existing:
             kept = self.split(existing)
@@ -109,7 +146,7 @@ class TagSettings(Settings):
         aliases = {name_key(key): value for key, value in self.aliases.items()}
         if name_key(name) in aliases:
             return aliases[name_key(name)]
-        if self.case == "title":
+        if self.written_case == "title":
             return " ".join(_TITLE_EXCEPTIONS.get(word, word[:1].upper() + word[1:]) for word in name.split(" "))
         return name
 
@@ -151,4 +188,5 @@ def load_tag_settings(path: Path | None = None) -> TagSettings:
 
 def choices(name: str) -> tuple[str, ...]:
     """The values a setting of a few named values takes (what the command line offers as its choices)."""
-    return get_args(get_type_hints(TagSettings)[name])
+    kinds = get_args(get_type_hints(TagSettings)[name])  # a Literal's values, or a Literal among a union's types
+    return tuple(value for kind in kinds for value in (get_args(kind) or (kind,)) if isinstance(value, str))
