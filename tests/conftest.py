@@ -280,3 +280,9 @@ def exported(trained, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("artifact") / "ensemble"
     export_model(trained["ensemble"], out)
     return out
+
+
+@pytest.fixture(autouse=True)
+def own_state_folder(tmp_path_factory, monkeypatch):
+    """One-time hints remembered in a folder of the test session's, never in the machine's home."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))

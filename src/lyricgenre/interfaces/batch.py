@@ -48,7 +48,8 @@ def predict_file(
     if fetcher:
         rows = fetcher.fill(rows)
     columns = ((f"{options.pool}_songs",) if options.pool else ()) + (("lyrics_source",) if fetcher else ())
-    progress = ProgressBar.for_input(input, shown=lines is None or output is not None)  # else lines show it
+    # Lines for people show the progress as they come, except when pooling scores every song first.
+    progress = ProgressBar.for_input(input, shown=lines is None or output is not None or bool(options.pool))
     count = 0
     with RecordWriter(output, sys.stdout, columns, lines=lines) as writer, progress:
         for row, prediction in classify_rows(classifier, rows, options, progress):

@@ -72,6 +72,7 @@ def _pooled(
         )
     progress.total = len(keys)  # only these are scored before anything is written
     predictions = _predictions(classifier, rows, decisions, keys, progress.update)
+    progress.finish()  # every song is scored before the first record: the bar ends before they are shown
     if decisions.fill:
         predictions = _filled(rows, predictions, decisions.pool)
     yield from zip(rows, predictions)

@@ -20,7 +20,8 @@ class ProgressBar:
 
     @classmethod
     def for_input(cls, path: Path, audio_only: bool = False, shown: bool = True) -> ProgressBar:
-        """A bar counting the songs of an input (on a terminal, unless not `shown`: lines for people show it)."""
+        """A bar counting the songs of an input (on a terminal, unless not `shown`: lines for people show it as
+        they come)."""
         if not shown:
             return cls(None, enabled=False)
         return cls(count_songs(path, audio_only))
@@ -49,5 +50,7 @@ class ProgressBar:
         )
 
     def finish(self) -> None:
-        if self.enabled:
-            print(file=sys.stderr)
+        """End the bar's line (once): what is printed next starts on a line of its own."""
+        if self.enabled and self.done:
+            print(file=sys.stderr, flush=True)
+        self.enabled = False

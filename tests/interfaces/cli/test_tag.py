@@ -462,3 +462,21 @@ def test_settings_that_write_nothing_are_one_line_errors(exported_baseline, libr
     config.write_text('allow = ["rock"]\ndeny = ["Rock"]\n')
     code, _, err = run(capsys, "tag", str(library), "--model", str(exported_baseline), "--config", str(config))
     assert code == 2 and f"{config}: these settings would never write a genre: every name of allow" in err
+
+
+def test_the_first_write_into_the_own_field_says_how_to_write_the_genre_tag(
+    exported_baseline, library, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    arguments = ["tag", str(library), "--model", str(exported_baseline), "--format", "jsonl"]
+    _, _, err = run(capsys, *arguments)
+    assert "--field genre writes the standard genre tag" not in err  # a dry run changes nothing
+    _, _, err = run(capsys, *arguments, "--write")
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .endswith("--field genre writes the standard genre tag (lyricgenre restore REPORT undoes a run)")
+    )
+    make_audio(library / "Rockers" / "more.mp3", lyrics=synthetic_lyrics("rock", 9), artist="The Rockers")
+    _, _, err = run(capsys, *arguments, "--write")
+    assert "written" in err and "--field genre" not in err  # once

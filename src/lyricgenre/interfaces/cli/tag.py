@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES
+from lyricgenre.interfaces.cli.hints import first_time
 from lyricgenre.interfaces.cli.options import (
     add_decision_options,
     add_lyrics_options,
@@ -111,12 +112,20 @@ def _run_tag(args: argparse.Namespace) -> None:
     if tagger.leftovers_removed:
         print(f"removed {len(tagger.leftovers_removed)} temporary copies an interrupted run had left", file=sys.stderr)
     print(tagger.summary(), file=sys.stderr)
+    if tagger.counts["written"] and settings.field == "lyricgenre" and first_time("own-field"):
+        print(OWN_FIELD_HINT, file=sys.stderr)
     problems = tagger.counts["not classified"] + tagger.counts["failed"]
     if problems:
         raise UserError(
             f"{problems} file(s) could not be classified or tagged; "
             "see their 'error' or 'tag_error' field in the output (those files are unchanged)"
         )
+
+
+OWN_FIELD_HINT = (
+    "lyricgenre: the genres went into the files' own LYRICGENRE tag, which most players do not show; "
+    "--field genre writes the standard genre tag (lyricgenre restore REPORT undoes a run)"
+)
 
 
 def _stop_cleanly_on(*signals: signal.Signals) -> None:

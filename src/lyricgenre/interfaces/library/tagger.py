@@ -214,7 +214,8 @@ def tag_library(
     try:
         if tagger.fetcher:
             rows = tagger.fetcher.fill(rows)
-        progress = ProgressBar.for_input(path, audio_only=True, shown=lines is None or output is not None)
+        shown = lines is None or output is not None or pool is not None  # pooled: every song is scored first
+        progress = ProgressBar.for_input(path, audio_only=True, shown=shown)
         with RecordWriter(output, sys.stdout, columns, journal=write, lines=lines) as report, progress:
             decisions = Decisions(threshold=threshold, top_k=top_k, pool=pool, fill=settings.fill)
             for row, prediction in classify_rows(classifier, rows, decisions, progress):
