@@ -7,6 +7,10 @@ class UserError(Exception):
     """Bad input (a missing file, a malformed row, an unknown option value); the message says which."""
 
 
+class UsageError(UserError):
+    """A command given without what it needs to run: its usage is shown above the message."""
+
+
 def check_output_folder(folder: Path, marker: str, what: str, left_by_a_stopped_run: frozenset = frozenset()) -> None:
     """Refuse an `--out` that would put this program's files among a user's: it must be new, empty, an earlier
     `what` (holding `marker`) or hold only what an earlier, stopped run leaves there."""

@@ -255,7 +255,7 @@ def test_bad_single_song_and_options(model, capsys, monkeypatch):
     code, _, err = run(capsys, "la la", "--model", model, "--top-k", "0")
     assert code == 2 and "--top-k" in err
     code, _, err = run(capsys, "--model", model)
-    assert code == 2 and "give either lyrics" in err
+    assert code == 2 and "give the lyrics, - to read them from standard input, or --input FILE" in err
     code, _, err = run(capsys, "la la", "--model", str(Path(model).parent))
     assert code == 2 and "not an exported lyricgenre model" in err
 
@@ -517,3 +517,32 @@ def test_a_record_over_the_limit_is_a_row_error_and_the_rest_is_read(model, tmp_
         )
         assert code == 2 and "Traceback" not in err
     assert records[2]["error"].startswith("malformed CSV at line ") and records[3]["id"] == "d"
+
+
+def test_help_and_messages_say_what_is_true(capsys, monkeypatch, tmp_path, model):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    assert main(["predict"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: lyricgenre predict") and err.strip().endswith("or --input FILE")
+    for command, words in (
+        (["serve", "--help"], ("--host HOST", "(default: 127.0.0.1", "(default: 8000)")),
+        (["genres", "--help"], ("JSON for a program",)),
+        (["predict", "--help"], ("for one song a table (the default) or json",)),
+    ):
+        with pytest.raises(SystemExit):
+            main(command)
+        shown = " ".join(capsys.readouterr().out.split())
+        assert all(word in shown for word in words), (command, shown)
+    songs = tmp_path / "songs.csv"
+    songs.write_text("lyrics\nla la la\n,\n")
+    assert main(["predict", "--input", str(songs), "--model", model, "--format", "jsonl"]) == 2
+    assert "1 row(s) could not be classified; their records above say why" in capsys.readouterr().err
+    out = tmp_path / "out.csv"
+    assert main(["predict", "--input", str(songs), "--model", model, "--output", str(out)]) == 2
+    assert f"their 'error' field in {out} says why" in capsys.readouterr().err

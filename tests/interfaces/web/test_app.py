@@ -298,3 +298,36 @@ def test_fuzzed_requests_never_get_a_5xx_and_errors_keep_their_format(client):
             assert set(answer.json()) == {"error"} and answer.json()["error"]
 
     check()
+
+
+def test_the_page_has_headings_an_icon_and_a_script_policy_without_inline_code(client):
+    answer = client.post("/", data={"lyrics": synthetic_lyrics("country", 1)})
+    before_genres = answer.text.split("<h2>Genres</h2>")[0]
+    assert "<h2>Families</h2>" in before_genres and 'class="genres"' in answer.text.split("<h2>Genres</h2>")[1]
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "<script>" not in client.get("/").text and " on" + "click=" not in client.get("/").text
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        icon = client.get(path)
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_blank_lyrics_error_is_in_the_apis_own_words(client):
+    answer = client.post("/api/v1/classify", json={"lyrics": "   "})
+    assert answer.status_code == 422 and answer.json()["error"] == "lyrics: lyrics must not be blank"
+
+
+def test_options_names_the_methods_a_path_takes(client):
+    page = client.options("/")
+    assert page.status_code == 204 and page.headers["allow"] == "OPTIONS, GET, POST"
+    assert "POST" in client.options("/api/v1/classify").headers["allow"]
+    assert client.options("/nowhere").status_code == 404
+
+
+def test_the_openapi_schema_documents_the_errors_and_the_lyrics_rules(client):
+    schema = client.get("/openapi.json").json()
+    classify = schema["paths"]["/api/v1/classify"]["post"]
+    assert {"404", "413", "422", "503"} <= set(classify["responses"])
+    assert classify["responses"]["413"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+    lyrics = schema["components"]["schemas"]["ClassifyRequest"]["properties"]["lyrics"]["description"]
+    assert "at least one letter or digit" in lyrics and "100,000 characters" in lyrics

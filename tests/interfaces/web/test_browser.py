@@ -68,7 +68,13 @@ def test_paste_submit_and_see_ranked_genres(browser, server_url, tmp_path):
     assert scores == sorted(scores, reverse=True)
     assert page.locator("#results .genres li.predicted").count() >= 1
     assert page.locator("#results .families li.predicted").count() >= 1  # families shown, before the genres
-    assert page.evaluate("document.querySelector('#results .families').nextElementSibling.className") == "genres"
+    headings = page.locator("#results h2").all_inner_texts()
+    assert headings == ["Families", "Genres"]  # families first, each list under its heading
+    assert (
+        page.evaluate("document.querySelector('#results .families').nextElementSibling.nextElementSibling.className")
+        == "genres"
+    )
+    assert page.locator("#results .genres li.predicted em").first.is_visible()  # the mark shows on a phone too
     assert page.inner_text("#results .notes").startswith("only 60 words")
     assert page.evaluate("document.querySelector('#results').firstElementChild.className") == "notes"
     page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
@@ -84,7 +90,7 @@ def test_errors_are_shown_in_the_page(browser, server_url):
     page.evaluate("document.querySelector('#lyrics').removeAttribute('required')")
     page.click("button[type=submit]")
     page.wait_for_selector("#error .error")
-    assert "blank" in page.inner_text("#error")
+    assert "blank" in page.inner_text("#error") and "Value error" not in page.inner_text("#error")
 
 
 def test_page_works_with_javascript_disabled(browser, server_url):

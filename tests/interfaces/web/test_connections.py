@@ -95,18 +95,60 @@ def test_a_stalled_body_gets_408(server):
     assert answer.startswith(b"HTTP/1.1 408") and b'{"error":"request body stalled for 0.5 s"}' in answer
 
 
-def test_connections_beyond_the_cap_are_refused_and_the_server_recovers(server):
+def test_at_the_cap_a_new_connection_takes_the_place_of_the_longest_idle_one(server):
     held = [connect(server) for _ in range(6)]
     try:
         time.sleep(0.1)
-        with connect(server) as extra:
-            assert closed_within(extra, 1)  # closed at once, not queued
-        time.sleep(1)  # the held ones pass their header deadline
-        assert healthz(server).startswith(b"HTTP/1.1 200")
+        assert healthz(server).startswith(b"HTTP/1.1 200")  # at once, not after the idle ones time out
+        assert closed_within(held[0], 1)  # the one that waited longest made room
     finally:
         for sock in held:
             sock.close()
+    assert GuardedH11Protocol.evicted >= 1
+
+
+def test_at_the_cap_with_every_connection_busy_a_new_one_is_refused(server):
+    head = b"POST /api/v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"
+    busy = [connect(server) for _ in range(6)]
+    try:
+        for sock in busy:
+            sock.sendall(head)  # each in the middle of a request body
+        time.sleep(0.1)
+        with connect(server) as extra:
+            assert closed_within(extra, 1)  # closed at once, not queued
+    finally:
+        for sock in busy:
+            sock.close()
     assert GuardedH11Protocol.refused >= 1
+    time.sleep(0.2)
+    assert healthz(server).startswith(b"HTTP/1.1 200")  # and the server recovers
+
+
+def test_health_checks_answer_through_a_flood_of_idle_connections(server):
+    """Idle connections reopened as fast as they close, for a bounded time, while /healthz is asked."""
+    stop = time.monotonic() + 2.0
+    opened = []
+
+    def flood():
+        while time.monotonic() < stop and len(opened) < 400:
+            try:
+                opened.append(connect(server))
+            except OSError:
+                time.sleep(0.005)
+
+    flooder = threading.Thread(target=flood)
+    flooder.start()
+    try:
+        answers = []
+        while time.monotonic() < stop:
+            answers.append(healthz(server)[:15])
+            time.sleep(0.1)
+    finally:
+        flooder.join()
+        for sock in opened:
+            sock.close()
+    assert len(opened) > 6 and answers and all(answer == b"HTTP/1.1 200 OK" for answer in answers)
+    assert healthz(server).startswith(b"HTTP/1.1 200")
 
 
 def test_a_normal_keep_alive_client_is_not_cut_off(server):

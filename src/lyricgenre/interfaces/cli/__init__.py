@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from lyricgenre.errors import UserError
+    from lyricgenre.errors import UsageError, UserError
     from lyricgenre.interfaces.songs.writers import writes_utf8
 
     if not writes_utf8(sys.stdout) and hasattr(sys.stdout, "reconfigure"):
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lyricgenre: error: {need}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except UserError as error:
+        if isinstance(error, UsageError) and hasattr(args, "command_parser"):
+            print(args.command_parser.format_usage(), end="", file=sys.stderr)
         print(f"lyricgenre: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from lyricgenre.errors import UserError
+from lyricgenre.errors import UsageError, UserError
 from lyricgenre.interfaces.cli.options import (
     add_decision_options,
     add_lyrics_options,
@@ -32,8 +32,8 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
     predict.add_argument(
         "--format",
         choices=["table", "json", "jsonl"],
-        help="standard output: a table (one song) or a line a song (--input), the default on a terminal; json or "
-        "jsonl: a JSON record a song, the default when piped",
+        help="standard output: for one song a table (the default) or json; for --input a line a song (table, the "
+        "default on a terminal) or jsonl (a JSON record a song, the default when piped)",
     )
     add_decision_options(
         predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
@@ -50,7 +50,7 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
         "--address", help="--engine ray: a running cluster (ray://HOST:10001); default: start one here"
     )
     predict.add_argument("--batch-size", type=int, default=64, help="--engine ray: songs per actor call (default 64)")
-    predict.set_defaults(handler=_run_predict)
+    predict.set_defaults(handler=_run_predict, command_parser=predict)
 
 
 def _run_predict(args: argparse.Namespace) -> None:
@@ -58,8 +58,10 @@ def _run_predict(args: argparse.Namespace) -> None:
 
     if args.lyrics is None and args.input is None and not sys.stdin.isatty():
         args.lyrics = "-"  # `cat song.txt | lyricgenre predict`
-    if (args.lyrics is None) == (args.input is None):
-        raise UserError("give either lyrics (or - for standard input) or --input FILE, not both or neither")
+    if args.lyrics is None and args.input is None:
+        raise UsageError("give the lyrics, - to read them from standard input, or --input FILE")
+    if args.lyrics is not None and args.input is not None:
+        raise UserError("give either lyrics (or - for standard input) or --input FILE, not both")
     if args.input is not None and args.format == "json":
         raise UserError("--format json is for one song; with --input use --format jsonl (or --output x.csv)")
     check_decision_options(args)
@@ -92,14 +94,19 @@ def _run_predict(args: argparse.Namespace) -> None:
                 fetcher.close()
         if fetcher:
             report_fetching(fetcher)
-        _report_failures(failed)
+        _report_failures(failed, args.output)
         return
     _predict_one(args)
 
 
 def _add_genres_command(subcommands: argparse._SubParsersAction) -> None:
     genres = subcommands.add_parser("genres", help="list every genre with its families and training support")
-    genres.add_argument("--format", choices=["table", "json"], default="table")
+    genres.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="a table for people (default) or JSON for a program",
+    )
     genres.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
     genres.set_defaults(handler=_run_genres)
 
@@ -203,10 +210,11 @@ def _run_on_ray(args: argparse.Namespace, lyrics) -> None:
         top_k=args.top_k,
         lines=readable_lines(args),
     )
-    _report_failures(failed)
+    _report_failures(failed, args.output)
 
 
-def _report_failures(failed: int) -> None:
+def _report_failures(failed: int, output: Path | None) -> None:
     """Exit code 2 and one line when rows could not be classified (their records say why)."""
     if failed:
-        raise UserError(f"{failed} row(s) could not be classified; see their 'error' field in the output")
+        where = f"their 'error' field in {output} says why" if output else "their records above say why"
+        raise UserError(f"{failed} row(s) could not be classified; {where}")

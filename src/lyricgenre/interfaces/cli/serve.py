@@ -13,8 +13,10 @@ MAX_PORT = 65535
 
 def _add_serve_command(subcommands: argparse._SubParsersAction) -> None:
     serve = subcommands.add_parser("serve", help="web page and JSON HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1, this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
     serve.add_argument("--model", type=Path, help="exported model folder (default: the shipped model)")
     serve.add_argument("--threads", type=int, help="inference threads per request (default: 1)")
     serve.add_argument("--workers", type=int, help="requests classified at once (default: one per core)")

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.web.guard import LOOPBACK_HOSTS, Guard
 from lyricgenre.interfaces.web.page import render_page
-from lyricgenre.interfaces.web.schemas import BatchRequest, ClassifyRequest, Options, answer
+from lyricgenre.interfaces.web.schemas import ERRORS, BatchRequest, ClassifyRequest, Options, answer
 from lyricgenre.runtime import GenreClassifier, Prediction
 
 
@@ -67,7 +67,7 @@ async def classify(
     return await http.app.state.pool.run(_classify, http.app.state.classifier, texts, options, artists)
 
 
-router = APIRouter()
+router = APIRouter(responses=ERRORS)
 
 
 @router.post("/api/v1/classify")
@@ -143,15 +143,41 @@ def _form_number(form: dict, name: str, kind: type):
         raise UserError(f"{name}: {text!r} is not a {'whole ' if kind is int else ''}number") from None
 
 
+STATIC_FILES = {"app.js": "text/javascript", "style.css": "text/css", "favicon.svg": "image/svg+xml"}
+
+
 @router.get("/static/{name}")
 async def static(name: str) -> Response:
-    files = {"app.js": "text/javascript", "style.css": "text/css"}
-    if name not in files:
+    if name not in STATIC_FILES:
         return JSONResponse({"error": "not found"}, status_code=404)
     return Response(
         (resources.files("lyricgenre.interfaces.web") / "static" / name).read_text(encoding="utf-8"),
-        media_type=files[name],
+        media_type=STATIC_FILES[name],
     )
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> Response:
+    """Browsers ask for it whatever the page says: the page's icon."""
+    return await static("favicon.svg")
+
+
+def add_options_routes(app: FastAPI) -> None:
+    """An OPTIONS answer for every path of the router, naming the methods it takes (`Allow`: GET and POST for the
+    page)."""
+    methods: dict[str, set[str]] = {}
+    for route in router.routes:
+        methods.setdefault(route.path, set()).update(getattr(route, "methods", None) or ())
+    for path, allowed in methods.items():
+        if allowed:
+            app.add_api_route(path, _allow(allowed), methods=["OPTIONS"], include_in_schema=False)
+
+
+def _allow(methods: set[str]):
+    async def allow() -> Response:
+        return Response(status_code=204, headers={"Allow": ", ".join(["OPTIONS", *sorted(methods)])})
+
+    return allow
 
 
 async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -168,7 +194,8 @@ def _problem(error: dict) -> str:
     """One validation error as "field: what is wrong"; for malformed JSON, where and why it failed to parse."""
     if error["type"] == "json_invalid":  # its location is the character offset, not a field
         return f"malformed JSON at character {error['loc'][-1]}: {error.get('ctx', {}).get('error', error['msg'])}"
-    return f"{'.'.join(str(p) for p in error['loc'] if p != 'body') or 'body'}: {error['msg']}"
+    what = error["msg"].removeprefix("Value error, ")  # a rule of ours says it in its own words
+    return f"{'.'.join(str(p) for p in error['loc'] if p != 'body') or 'body'}: {what}"
 
 
 async def bad_input(request: Request, error: UserError) -> JSONResponse:
@@ -211,6 +238,7 @@ def create_app(
     app.add_exception_handler(Busy, busy)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.include_router(router)
+    add_options_routes(app)
     return app
 
 

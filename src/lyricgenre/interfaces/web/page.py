@@ -28,8 +28,8 @@ def render_results(result: dict) -> str:
     remarks = "".join(f"<li>{html.escape(note)}</li>" for note in result["notes"])
     return (
         (f'<ul class="notes">{remarks}</ul>' if remarks else "")
-        + (f'<ul class="families" aria-label="families">{chips}</ul>' if chips else "")
-        + f'<ol class="genres">{rows}</ol>'
+        + (f'<h2>Families</h2><ul class="families" aria-label="families">{chips}</ul>' if chips else "")
+        + f'<h2>Genres</h2><ol class="genres">{rows}</ol>'
     )
 
 

@@ -30,7 +30,28 @@ def _not_blank(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_text)]
-Lyrics = Annotated[str, AfterValidator(_not_blank), Field(description="the song's lyrics")]
+Lyrics = Annotated[
+    str,
+    AfterValidator(_not_blank),
+    Field(
+        description="the song's lyrics: text with at least one letter or digit (not blank, not only symbols or emoji); "
+        "up to 100,000 characters are read, the rest is ignored and a note says so"
+    ),
+]
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: one message saying what is wrong."""
+
+    error: str = Field(description="what is wrong, in one line")
+
+
+ERRORS = {
+    404: {"model": ErrorBody, "description": "no such path"},
+    413: {"model": ErrorBody, "description": "a body over 1,000,000 bytes"},
+    422: {"model": ErrorBody, "description": "invalid JSON or fields, or lyrics that cannot be classified"},
+    503: {"model": ErrorBody, "description": "every worker busy and the queue full; retry after Retry-After"},
+}
 
 
 class Options(BaseModel):

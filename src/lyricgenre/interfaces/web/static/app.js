@@ -21,8 +21,8 @@ function render(families, genres, notes) {
     `<span class="score">${g.score.toFixed(2)}</span>${g.predicted ? "<em>predicted</em>" : ""}</li>`);
   const remarks = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("");
   results.innerHTML = (remarks ? `<ul class="notes">${remarks}</ul>` : "") +
-    (chips.length ? `<ul class="families" aria-label="families">${chips.join("")}</ul>` : "") +
-    `<ol class="genres">${rows.join("")}</ol>`;
+    (chips.length ? `<h2>Families</h2><ul class="families" aria-label="families">${chips.join("")}</ul>` : "") +
+    `<h2>Genres</h2><ol class="genres">${rows.join("")}</ol>`;
 }
 
 form.addEventListener("submit", async (event) => {
