@@ -194,3 +194,91 @@ def test_the_config_file_names_the_lyrics_server(exported_baseline, library, tmp
         assert main([*arguments, "--model", str(exported_baseline)]) == 0
         assert server.requests  # asked the server the config file names, not lrclib.net
     assert f"requests to {server.url}" in capsys.readouterr().err
+
+
+def misbehaving_library(root, titles):
+    for title in titles:
+        make_audio(root / f"{title.replace(' ', '-')}.mp3", artist="The Band", title=title, album="Album")
+    make_audio(root / "own.mp3", artist="The Band", title="Own", lyrics=synthetic_lyrics("pop", 1))
+    return root
+
+
+@pytest.mark.parametrize("behaviour", ["bad status", "bad chunk", "many headers", "wrong types"])
+def test_a_malformed_answer_is_that_songs_error_and_the_run_goes_on(exported_baseline, tmp_path, capsys, behaviour):
+    library = misbehaving_library(tmp_path / "music", [behaviour])
+    with StandIn([], behaviours={behaviour: behaviour}) as server:
+        code, records, err = tag(capsys, library, server.url, "--model", str(exported_baseline))
+    name = behaviour.replace(" ", "-") + ".mp3"
+    assert code == 2 and "internal error" not in err and "Traceback" not in err
+    assert records[name]["tag_status"] == "not classified" and "could not be fetched" in records[name]["error"]
+    assert records["own.mp3"]["tag_status"] == "would write"  # files with lyrics are still tagged
+    with StandIn([], behaviours={behaviour: behaviour}) as server:  # not cached: asked again
+        tag(capsys, library, server.url, "--model", str(exported_baseline))
+        assert any(r["query"].get("track_name") == behaviour for r in server.requests)
+
+
+def test_control_characters_and_lone_surrogates_never_reach_the_cache_the_model_or_the_file(
+    exported_baseline, tmp_path, capsys
+):
+    library = misbehaving_library(tmp_path / "music", ["surrogate"])
+    with StandIn([], behaviours={"surrogate": "surrogate"}) as server:
+        code, records, err = tag(
+            capsys, library, server.url, "--model", str(exported_baseline), "--write", "--save-lyrics"
+        )
+    assert code == 0, err
+    assert records["surrogate.mp3"]["tag_status"] == "written" and records["surrogate.mp3"]["lyrics_saved"]
+    saved = read_audio_song(library / "surrogate.mp3").lyrics
+    assert saved == "la  la red night\nsong of mine"
+    cached = LyricsCache(tmp_path / "cache" / "lyricgenre" / "lyrics.sqlite")
+    assert cached.get(server.url, Query("The Band", "surrogate", "Album", 0.0)).lyrics == saved
+
+
+def test_a_server_dripping_its_answer_is_cut_off_and_the_run_ends(exported_baseline, tmp_path, capsys, monkeypatch):
+    """A byte every 0.2 s: each read is quick, so only an overall deadline (here 1 s) ends the request."""
+    monkeypatch.setattr(LyricsSettings, "__init__", _with_deadline(LyricsSettings.__init__, 1.0))
+    library = misbehaving_library(tmp_path / "music", ["drip", "drip two", "drip three", "drip four", "drip five"])
+    behaviours = {title: "drip" for title in ("drip", "drip two", "drip three", "drip four", "drip five")}
+    with StandIn([], behaviours=behaviours, drip_s=0.2, drip_bytes=200) as server:
+        started = time.monotonic()
+        code, records, err = tag(capsys, library, server.url, "--model", str(exported_baseline))
+        elapsed = time.monotonic() - started
+    assert elapsed < 6 and code == 2 and "did not finish answering within 1 s" in err
+    assert records["own.mp3"]["tag_status"] == "would write"
+    assert len(server.requests) <= 4  # the requests in flight when it was cut off; no more were asked
+
+
+def _with_deadline(init, deadline):
+    def init_with_deadline(self, *args, **kwargs):
+        init(self, *args, **{**kwargs, "deadline": deadline})
+
+    return init_with_deadline
+
+
+def test_sigterm_stops_a_run_waiting_on_a_dripping_server_at_once(exported_baseline, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    library = misbehaving_library(tmp_path / "music", ["drip"])
+    with StandIn([], behaviours={"drip": "drip"}, drip_s=0.5, drip_bytes=400) as server:
+        arguments = [
+            "tag",
+            str(library),
+            "--fetch-lyrics",
+            "--lyrics-url",
+            server.url,
+            "--model",
+            str(exported_baseline),
+        ]
+        environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+        run = subprocess.Popen(
+            [sys.executable, "-m", "lyricgenre", *arguments], stderr=subprocess.PIPE, text=True, env=environment
+        )
+        while not server.requests:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        stopped = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=30)
+    assert time.monotonic() - stopped < 5 and run.returncode == 130 and "Traceback" not in err

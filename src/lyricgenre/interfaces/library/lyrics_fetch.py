@@ -11,12 +11,20 @@ Politeness: a User-Agent naming lyricgenre, its version and homepage (LRCLIB ask
 `in_flight` requests at once; 429 and 5xx answers retried after the server's Retry-After (or an
 exponential backoff); timeouts. Every answer, and every miss for `MISS_TTL_S`, is cached in SQLite under
 the user's cache folder, so a second run over the same library asks nothing again.
+
+A server that misbehaves never aborts or hangs a run: each request has an overall deadline (a server dripping
+its answer a byte at a time is cut off, and not asked again in that run), a malformed answer (a bad status
+line or chunk, too many headers, fields of the wrong type) is that song's error, and control characters (NUL,
+terminal escapes, lone surrogates) are removed from lyrics before they are cached, classified or saved.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
+import socket
 import sqlite3
 import threading
 import time
@@ -45,6 +53,9 @@ RETRIED_STATUSES = (429, 500, 502, 503, 504)
 MAX_ATTEMPTS = 4
 MAX_WAIT_S = 120.0  # a Retry-After longer than this gives the song up rather than stalling the run
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
+# What is removed from fetched lyrics: terminal escape sequences, control characters but tab and line breaks,
+# and lone surrogates (JSON "\ud800" decodes to one; no file or database can hold it).
+_NOT_TEXT = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]")
 
 
 class LyricsServiceError(Exception):
@@ -83,7 +94,8 @@ class LyricsSettings:
     refresh: bool = False  # ask the server again even for songs the cache knows
     cache: Path | None = None  # the SQLite file; None: `default_cache_path()`
     in_flight: int = 4  # requests at once
-    timeout: float = 10.0  # seconds for one request
+    timeout: float = 10.0  # seconds the server may stay silent within a request
+    deadline: float = 20.0  # seconds for a whole request and its answer, however the server drips it
 
     def __post_init__(self):
         if (
@@ -124,12 +136,16 @@ class LyricsCache:
         return Answer(row[0], row[1], bool(row[2]), cached=True)
 
     def put(self, server: str, query: Query, answer: Answer) -> None:
+        """Remember an answer; one that cannot be stored is simply asked again next time."""
         with self.lock:
-            self.connection.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                (server, query.key(), answer.status, answer.lyrics, int(answer.synced), time.time()),
-            )
-            self.connection.commit()
+            try:
+                self.connection.execute(
+                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                    (server, query.key(), answer.status, answer.lyrics, int(answer.synced), time.time()),
+                )
+                self.connection.commit()
+            except (sqlite3.Error, UnicodeEncodeError):
+                pass
 
     def close(self) -> None:
         self.connection.close()
@@ -145,6 +161,10 @@ class LrclibClient:
         self.unreachable: str | None = None  # why, once a connection failed: later songs are not asked
         self._not_before = 0.0  # after a 429, nobody asks before this time
         self._lock = threading.Lock()
+        self._open = set()  # connections in flight, cut off by `abort`
+        self.opener = urllib.request.build_opener(
+            _DeadlineHandler(self, settings.deadline), _DeadlineHTTPSHandler(self, settings.deadline)
+        )
 
     def lookup(self, query: Query) -> Answer:
         if not self.settings.refresh:
@@ -181,23 +201,41 @@ class LrclibClient:
         problem = ""
         for attempt in range(MAX_ATTEMPTS):
             self._wait_turn()
+            started = time.monotonic()
             try:
                 with self._lock:
                     self.requests += 1
-                with urllib.request.urlopen(request, timeout=self.settings.timeout) as response:
+                with self.opener.open(request, timeout=self.settings.timeout) as response:
                     return response.status, _json(response.read(MAX_ANSWER_BYTES))
             except urllib.error.HTTPError as error:
                 if error.code not in RETRIED_STATUSES:
-                    return error.code, _json(error.read(MAX_ANSWER_BYTES))
+                    return error.code, _json(_read_quietly(error))
                 problem = f"{self.base} answered {error.code}"
                 self._back_off(attempt, error.headers.get("Retry-After"))
-            except TimeoutError:
-                problem = f"{self.base} did not answer within {self.settings.timeout:g} s"
-            except (urllib.error.URLError, OSError) as error:
-                reason = getattr(error, "reason", error)
-                self.unreachable = f"{self.base} cannot be reached ({reason})"
-                raise LyricsServiceError(self.unreachable) from None
+            except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
+                if time.monotonic() - started >= self.settings.deadline:  # cut off: the server drips its answer
+                    self.unreachable = f"{self.base} did not finish answering within {self.settings.deadline:g} s"
+                    raise LyricsServiceError(self.unreachable) from None
+                if isinstance(error, TimeoutError):
+                    problem = f"{self.base} did not answer within {self.settings.timeout:g} s"
+                elif isinstance(error, http.client.HTTPException | ValueError):
+                    raise LyricsServiceError(f"{self.base} sent a malformed answer ({_why(error)})") from None
+                else:
+                    self.unreachable = f"{self.base} cannot be reached ({getattr(error, 'reason', error)})"
+                    raise LyricsServiceError(self.unreachable) from None
         raise LyricsServiceError(f"{problem}, {MAX_ATTEMPTS} times")
+
+    def track(self, connection: http.client.HTTPConnection, open: bool) -> None:
+        with self._lock:
+            (self._open.add if open else self._open.discard)(connection)
+
+    def abort(self) -> None:
+        """Cut off every request in flight (the run is stopping)."""
+        self.unreachable = self.unreachable or "the run was stopped"
+        with self._lock:
+            connections = list(self._open)
+        for connection in connections:
+            _shut(connection)
 
     def _wait_turn(self) -> None:
         delay = self._not_before - time.monotonic()
@@ -212,6 +250,76 @@ class LrclibClient:
             raise LyricsServiceError(f"{self.base} asks to wait {delay:.0f} s before asking again")
         with self._lock:
             self._not_before = max(self._not_before, time.monotonic() + delay)
+
+
+class _DeadlineConnection(http.client.HTTPConnection):
+    """A connection that a timer cuts off `deadline` seconds after it opened, whatever the server sends."""
+
+    def __init__(self, *args, client: LrclibClient, deadline: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client, self.deadline, self.watchdog = client, deadline, None
+
+    def connect(self) -> None:
+        super().connect()
+        self.client.track(self, open=True)
+        self.watchdog = threading.Timer(self.deadline, _shut, (self,))
+        self.watchdog.daemon = True
+        self.watchdog.start()
+
+    def close(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        self.client.track(self, open=False)
+        super().close()
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _Deadlines:
+    """A urllib handler whose connections have a deadline (`_DeadlineConnection`)."""
+
+    def __init__(self, client: LrclibClient, deadline: float):
+        super().__init__()
+        self.client, self.deadline = client, deadline
+
+    def _open_with(self, connection_class: type, request, **options):
+        def connection(host, **settings):
+            return connection_class(host, client=self.client, deadline=self.deadline, **settings)
+
+        return self.do_open(connection, request, **options)
+
+
+class _DeadlineHandler(_Deadlines, urllib.request.HTTPHandler):
+    def http_open(self, request):
+        return self._open_with(_DeadlineConnection, request)
+
+
+class _DeadlineHTTPSHandler(_Deadlines, urllib.request.HTTPSHandler):
+    def https_open(self, request):
+        return self._open_with(_DeadlineHTTPSConnection, request, context=self._context)
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    """End a connection's socket at once: a read blocked on it returns."""
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _read_quietly(error: urllib.error.HTTPError) -> bytes:
+    try:
+        return error.read(MAX_ANSWER_BYTES)
+    except (OSError, http.client.HTTPException, ValueError):
+        return b""
+
+
+def _why(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error)[:80]}" if str(error) else type(error).__name__
 
 
 def _json(data: bytes) -> object:
@@ -236,23 +344,40 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 
 def _answer(record: dict) -> Answer:
-    """A track record as an answer: instrumental, plain lyrics, else synced lyrics without timestamps."""
-    if record.get("instrumental"):
+    """A track record as an answer: instrumental, plain lyrics, else synced lyrics without timestamps.
+    LyricsServiceError for a record whose fields have the wrong types (`"instrumental": "no"`)."""
+    instrumental, plain, synced = (record.get(key) for key in ("instrumental", "plainLyrics", "syncedLyrics"))
+    if not isinstance(instrumental, bool | None) or not all(isinstance(v, str | None) for v in (plain, synced)):
+        raise LyricsServiceError("the server's answer has fields of the wrong type")
+    if instrumental:
         return Answer("instrumental")
-    plain = record.get("plainLyrics")
-    if isinstance(plain, str) and plain.strip():
+    plain, synced = clean_lyrics(plain or ""), clean_lyrics(synced or "")
+    if plain.strip():
         return Answer("found", plain.strip())
-    synced = record.get("syncedLyrics")
-    if isinstance(synced, str) and synced.strip():
+    if synced.strip():
         text = parse_lrc(synced)[0]
         if text.strip():
             return Answer("found", text, synced=True)
     return Answer("not found")
 
 
+def clean_lyrics(text: str) -> str:
+    """Lyrics without what is not text: terminal escapes, control characters (but tabs and line breaks) and
+    lone surrogates."""
+    return _NOT_TEXT.sub("", text)
+
+
+def _usable(record) -> bool:
+    """A search result that is a track record with fields of the right types."""
+    try:
+        return isinstance(record, dict) and _answer(record).status != "not found"
+    except LyricsServiceError:
+        return False
+
+
 def _closest(records: list, duration: float | None) -> Answer:
     """The search result nearest the file's duration (within the tolerance) that says something."""
-    candidates = [r for r in records if isinstance(r, dict) and _answer(r).status != "not found"]
+    candidates = [r for r in records if _usable(r)]
     if duration is not None:
         timed = [r for r in candidates if isinstance(r.get("duration"), int | float)]
         candidates = sorted(
@@ -276,7 +401,8 @@ class LyricsFetcher:
 
     def fill(self, rows: Iterable[SongRow]) -> Iterator[SongRow]:
         window: deque[tuple[SongRow, Future | None]] = deque()
-        with ThreadPoolExecutor(max_workers=self.settings.in_flight) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.settings.in_flight)
+        try:
             for row in rows:
                 query = _query(row)
                 window.append((row, pool.submit(self.client.lookup, query) if query else None))
@@ -284,6 +410,11 @@ class LyricsFetcher:
                     yield self._resolved(*window.popleft())
             while window:
                 yield self._resolved(*window.popleft())
+        except BaseException:  # stopped (Ctrl-C, SIGTERM) or closed early: nothing waits for the server
+            self.client.abort()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _resolved(self, row: SongRow, lookup: Future | None) -> SongRow:
         if lookup is None:
@@ -311,6 +442,8 @@ class LyricsFetcher:
         return f"lyrics: {', '.join(parts) or 'none needed'} ({asked})"
 
     def close(self) -> None:
+        """Cut off requests still in flight (a stopped run does not wait for them), then close the cache."""
+        self.client.abort()
         self.cache.close()
 
 
