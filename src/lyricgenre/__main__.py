@@ -2,6 +2,6 @@
 
 import sys
 
-from lyricgenre.interfaces.cli import main
+from lyricgenre.launch import main
 
 sys.exit(main())

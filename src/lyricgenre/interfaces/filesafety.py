@@ -7,6 +7,8 @@ import os
 import stat
 from pathlib import Path
 
+from lyricgenre.errors import UserError
+
 
 def sync_file(path: Path) -> None:
     """Put a file's bytes on disk before it is renamed over another: a power cut must not leave it empty."""
@@ -32,6 +34,21 @@ def output_mode(path: Path) -> int:
         umask = os.umask(0o022)  # the only way to read it; set back at once
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuse to replace, in a folder anyone can write to (/tmp), a file that is another user's or a symbolic
+    link: another user may have put it there for this program to overwrite, or to write through."""
+    try:
+        folder, status = path.parent.stat(), path.lstat()
+    except OSError:  # nothing there to replace (or no folder: opening the output says so)
+        return
+    if not folder.st_mode & stat.S_IWOTH:
+        return
+    if stat.S_ISLNK(status.st_mode):
+        raise UserError(f"{path}: a symbolic link in a folder anyone can write to; not replaced (give another output)")
+    if status.st_uid != os.geteuid():
+        raise UserError(f"{path}: another user's file in a folder anyone can write to; not replaced")
 
 
 def shown_path(path) -> str:

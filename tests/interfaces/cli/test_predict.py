@@ -546,3 +546,81 @@ def test_help_and_messages_say_what_is_true(capsys, monkeypatch, tmp_path, model
     out = tmp_path / "out.csv"
     assert main(["predict", "--input", str(songs), "--model", model, "--output", str(out)]) == 2
     assert f"their 'error' field in {out} says why" in capsys.readouterr().err
+
+
+def many_songs(path: Path, count: int = 400) -> Path:
+    lines = (json.dumps({"id": k, "lyrics": synthetic_lyrics("rock", k)}) for k in range(count))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def lyricgenre(*arguments, **options) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "lyricgenre", *arguments], text=True, **options)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(model, tmp_path):
+    songs = many_songs(tmp_path / "songs.jsonl")
+    run = lyricgenre("predict", "--input", str(songs), "--model", model, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = run.stdout.readline()
+    run.stdout.close()  # as `| head -1` does
+    err = run.stderr.read()
+    assert json.loads(first)["row"] == 1 and run.wait(timeout=60) in (0, 141)
+    assert "Broken pipe" not in err and "Traceback" not in err and "error" not in err
+
+
+def test_ctrl_c_while_starting_is_one_line_and_exit_130(model):
+    import signal
+    import time
+
+    run = lyricgenre("predict", "la la la", "--model", model, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.15)  # the interpreter is up and the command line is importing numpy, onnxruntime…
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130 and "Traceback" not in err and err.strip() == "lyricgenre: interrupted"
+
+
+def test_sigterm_while_writing_an_output_leaves_no_temporary(model, tmp_path):
+    import signal
+    import time
+
+    songs = many_songs(tmp_path / "songs.jsonl", 3000)
+    out = tmp_path / "out" / "tags.jsonl"
+    out.parent.mkdir()
+    run = lyricgenre("predict", "--input", str(songs), "--output", str(out), "--model", model, stderr=subprocess.PIPE)
+    while not any(out.parent.iterdir()):  # its temporary appeared: the run is writing
+        time.sleep(0.02)
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130 and "Traceback" not in err and list(out.parent.iterdir()) == []
+
+
+def test_another_users_file_in_a_folder_anyone_can_write_is_not_replaced(model, tmp_path, capsys):
+    import os
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp
+    theirs = shared / "tags.jsonl"
+    theirs.write_text("theirs\n")
+    os.chown(theirs, os.geteuid() + 1, -1)  # the tests run as root, as CI does
+    link = shared / "link.jsonl"
+    link.symlink_to(tmp_path / "elsewhere.jsonl")
+    for target, why in ((theirs, "another user's file"), (link, "a symbolic link")):
+        code, _, err = run(capsys, "la la la", "--model", model, "--output", str(target))
+        assert code == 2 and f"{why} in a folder anyone can write to; not replaced" in err
+    assert theirs.read_text() == "theirs\n" and not (tmp_path / "elsewhere.jsonl").exists()
+    code, _, _ = run(capsys, "la la la", "--model", model, "--output", str(shared / "mine.jsonl"))
+    assert code == 0 and (shared / "mine.jsonl").is_file()
+
+
+def test_ids_beyond_64_bits_go_to_parquet_as_text(model, tmp_path, capsys):
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    songs = tmp_path / "songs.jsonl"
+    rows = [{"id": 7, "lyrics": synthetic_lyrics("rock", 1)}, {"id": 2**64 - 1, "lyrics": synthetic_lyrics("rap", 2)}]
+    songs.write_text("\n".join(map(json.dumps, rows)) + "\n")
+    out = tmp_path / "out.parquet"
+    code, _, err = run(capsys, "--input", str(songs), "--output", str(out), "--model", model)
+    assert code == 0, err
+    assert pq.read_table(out).column("id").to_pylist() == ["7", str(2**64 - 1)]

@@ -236,11 +236,11 @@ def test_tag_write_removes_leftovers_of_a_killed_run_and_refuses_outside_links(e
 def test_sigterm_and_sighup_become_a_clean_interruption():
     import signal
 
-    from lyricgenre.interfaces.cli.tag import _stop_cleanly_on
+    from lyricgenre.interfaces.cli.options import stop_cleanly_on
 
     previous = signal.getsignal(signal.SIGTERM)
     try:
-        _stop_cleanly_on(signal.SIGTERM)
+        stop_cleanly_on(signal.SIGTERM)
         with pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGTERM)
     finally:
@@ -480,3 +480,26 @@ def test_the_first_write_into_the_own_field_says_how_to_write_the_genre_tag(
     make_audio(library / "Rockers" / "more.mp3", lyrics=synthetic_lyrics("rock", 9), artist="The Rockers")
     _, _, err = run(capsys, *arguments, "--write")
     assert "written" in err and "--field genre" not in err  # once
+
+
+def test_a_full_disk_while_writing_the_report_is_one_line_and_changes_no_file(
+    exported_baseline, library, tmp_path, capsys, monkeypatch
+):
+    import errno
+
+    from lyricgenre.interfaces.songs.writers import JsonlRecords
+
+    def full_disk(self, record):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    before = snapshot(library)
+    monkeypatch.setattr(JsonlRecords, "write", full_disk)
+    report = tmp_path / "report.jsonl"
+    code, _, err = run(
+        capsys, "tag", str(library), "--model", str(exported_baseline), "--write", "--output", str(report)
+    )
+    assert (
+        code == 2
+        and err.strip().splitlines()[-1] == f"lyricgenre: error: {report}: writing failed (No space left on device)"
+    )
+    assert snapshot(library) == before  # a file is renamed only once its record is on disk

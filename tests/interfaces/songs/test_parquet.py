@@ -187,3 +187,15 @@ def test_without_ray_the_engine_names_the_extra(exported_baseline, tmp_path, cap
     monkeypatch.setitem(sys.modules, "ray", None)
     assert main(["predict", "--input", str(source), "--engine", "ray", "--model", str(exported_baseline)]) == 2
     assert "pip install 'lyricgenre[ray]'" in capsys.readouterr().err
+
+
+def test_a_uint64_id_column_is_kept_as_text_in_a_parquet_output(exported_baseline, tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "songs.parquet"
+    ids = pa.array([1, 2**64 - 1], type=pa.uint64())
+    pq.write_table(pa.table({"id": ids, "lyrics": [synthetic_lyrics("rock", 1), synthetic_lyrics("rap", 2)]}), source)
+    out = tmp_path / "out.parquet"
+    assert main(["predict", "--input", str(source), "--output", str(out), "--model", str(exported_baseline)]) == 0
+    assert pq.read_table(out).column("id").to_pylist() == ["1", str(2**64 - 1)]

@@ -8,11 +8,11 @@ import os
 import sys
 
 from lyricgenre.interfaces.cli import predict, serve, stages, tag
+from lyricgenre.launch import EXIT_INTERRUPTED
 
 EXIT_BAD_INPUT = 2
 # What only the dataset build, training, evaluation and export import (the `[train]` extras).
 TRAINING_MODULES = {"pandas", "pyarrow", "sklearn", "matplotlib", "scipy", "joblib", "torch", "transformers", "onnx"}
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose reader went away
 EXIT_BUG = 70  # EX_SOFTWARE: an error the program did not foresee
 DEBUG_VARIABLE = "LYRICGENRE_DEBUG"  # set: such an error shows its traceback

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -73,3 +74,14 @@ def report_fetching(fetcher) -> None:
     print(fetcher.summary(), file=sys.stderr)
     if fetcher.client.unreachable:
         print(f"lyricgenre: {fetcher.client.unreachable}; files that had lyrics were still classified", file=sys.stderr)
+
+
+def stop_cleanly_on(*signals: signal.Signals) -> None:
+    """Turn these signals into KeyboardInterrupt, so a file being rewritten drops its copy, an output its
+    temporary, and a report is kept."""
+
+    def interrupt(number, frame):
+        raise KeyboardInterrupt(signal.Signals(number).name)
+
+    for number in signals:
+        signal.signal(number, interrupt)

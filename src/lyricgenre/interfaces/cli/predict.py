@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from lyricgenre.interfaces.cli.options import (
     lyrics_settings,
     readable_lines,
     report_fetching,
+    stop_cleanly_on,
 )
 from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
 from lyricgenre.interfaces.songs.files import LYRICS_FILE_READ_CHARS
@@ -70,6 +72,7 @@ def _run_predict(args: argparse.Namespace) -> None:
     if args.fetch_lyrics and args.input is None:
         raise UserError("--fetch-lyrics looks up the audio files of --input; give --input")
     lyrics = lyrics_settings(args, DEFAULT_LYRICS_URL)
+    stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)  # an --output's temporary is removed, not left behind
     if args.engine == "ray":
         _run_on_ray(args, lyrics)
         return

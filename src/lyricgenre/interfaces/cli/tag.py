@@ -17,6 +17,7 @@ from lyricgenre.interfaces.cli.options import (
     lyrics_settings,
     readable_lines,
     report_fetching,
+    stop_cleanly_on,
 )
 from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
 
@@ -93,7 +94,7 @@ def _run_tag(args: argparse.Namespace) -> None:
         fill=args.fill,
     )
     lyrics = lyrics_settings(args, settings.lyrics_url)
-    _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
+    stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     tagger = tag_library(
         args.input,
         GenreClassifier.load(args.model, threads=args.threads),
@@ -128,16 +129,6 @@ OWN_FIELD_HINT = (
 )
 
 
-def _stop_cleanly_on(*signals: signal.Signals) -> None:
-    """Turn these signals into KeyboardInterrupt, so a file being rewritten drops its copy and the report is kept."""
-
-    def interrupt(number, frame):
-        raise KeyboardInterrupt(signal.Signals(number).name)
-
-    for number in signals:
-        signal.signal(number, interrupt)
-
-
 def _add_restore_command(subcommands: argparse._SubParsersAction) -> None:
     restore = subcommands.add_parser(
         "restore",
@@ -152,7 +143,7 @@ def _add_restore_command(subcommands: argparse._SubParsersAction) -> None:
 def _run_restore(args: argparse.Namespace) -> None:
     from lyricgenre.interfaces.library.restore import restore_summary, run_restore
 
-    _stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
+    stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     counts = run_restore(args.report, args.write, print)
     print(restore_summary(counts), file=sys.stderr)
     if counts["missing"] + counts["failed"]:

@@ -132,8 +132,11 @@ class ParquetSink:
         return pa.string()
 
 
+INT64 = range(-(2**63), 2**63)  # an id outside it (a uint64 column, a huge number) makes the id column text
+
+
 def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and value in INT64
 
 
 def _converter(arrow_type, pa) -> Callable:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import ClassVar, TextIO
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.filesafety import output_mode, shown_path, sync_file
+from lyricgenre.interfaces.filesafety import check_replaceable, output_mode, shown_path, sync_file
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS
 from lyricgenre.interfaces.songs.parquet import ParquetSink
 
@@ -125,6 +125,7 @@ class RecordWriter:
             raise UserError(f"{self.output}: is a folder; give a file name for the output")
         if journal and not kind.journal:
             raise UserError(f"{self.output}: a report written as files are rewritten must be .jsonl or .csv")
+        check_replaceable(self.output)
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             self.handle, path = self._open()
@@ -156,7 +157,25 @@ class RecordWriter:
                 if self.output:  # on disk before the file it records is renamed: a power cut keeps it too
                     os.fsync(self.handle.fileno())
         except OSError as error:  # a full disk, a removed folder: stop, the earlier output left as it was
+            if self.output is None and isinstance(error, BrokenPipeError):
+                raise  # the reader of standard output went away (`| head`): the command ends quietly
             raise UserError(f"{self.output or 'output'}: writing failed ({error.strerror or error})") from None
+
+    def _close_in_place(self, success: bool) -> None:
+        """Flush standard output, or put a journal on disk and close it; a failure is the run's error when it
+        succeeded so far (otherwise its own error is the one to report)."""
+        try:
+            self.handle.flush()
+            if self.output:
+                os.fsync(self.handle.fileno())
+        except OSError as error:
+            if self.output is None and isinstance(error, BrokenPipeError):
+                raise
+            if success:
+                raise UserError(f"{self.output or 'output'}: writing failed ({error.strerror or error})") from None
+        finally:
+            if self.output:
+                self.handle.close()
 
     def check_not_empty(self, input: Path) -> None:
         """An input that gave no rows (a header alone, an empty file) is an error: an empty output would look
@@ -174,10 +193,7 @@ class RecordWriter:
     def close(self, success: bool) -> None:
         """Rename the output into place on success (a journal is in place already); never leave the temporary."""
         if not self.temporary:
-            self.handle.flush()
-            if self.output:
-                os.fsync(self.handle.fileno())
-                self.handle.close()
+            self._close_in_place(success)
             return
         try:
             self.handle.close()
