@@ -141,7 +141,7 @@ def window_macs(length: int, architecture: dict) -> float:
 def encoder_macs_per_second(classifier: GenreClassifier, texts: list[str]) -> float | None:
     """Multiply-adds per second of the int8 encoder's calls, run as the runtime runs them (one window each,
     side by side on the scorer's threads)."""
-    scorer = next((s for _, s in classifier._components if hasattr(s, "window_logits")), None)
+    scorer = next((s for _, s in classifier.components if hasattr(s, "window_logits")), None)
     spec = next((c for c in classifier.manifest.components if component_type(c) == "transformer"), {})
     if scorer is None or "architecture" not in spec:
         return None

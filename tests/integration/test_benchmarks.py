@@ -172,3 +172,10 @@ def test_tag_library_times_a_dry_run_and_two_writes(exported_baseline, dataset):
     for name in ("dry_run", "first_write", "second_write"):
         assert result[name]["s"] > 0 and result[name]["files_per_s"] > 0, name
     assert result["second_write_unchanged"] == 6  # the first write left nothing to change
+
+
+def test_explain_faithfulness_compares_named_and_random_lines(exported, dataset):
+    arguments = ["--model", str(exported), "--data", str(dataset), "--songs", "6", "--min-lines", "5", "--json"]
+    result = json.loads(_run("explain_faithfulness.py", *arguments))
+    assert result["songs"] >= 1 and result["cost_ratio"] > 1 and 0 <= result["share_above_random"] <= 1
+    assert result["named_drop"] >= 0

@@ -48,6 +48,7 @@ def predict_file(
     if fetcher:
         rows = fetcher.fill(rows)
     columns = ((f"{options.pool}_songs",) if options.pool else ()) + (("lyrics_source",) if fetcher else ())
+    columns += ("explanations",) if options.explain else ()
     # Lines for people show the progress as they come, except when pooling scores every song first.
     progress = ProgressBar.for_input(input, shown=lines is None or output is not None or bool(options.pool))
     count = 0

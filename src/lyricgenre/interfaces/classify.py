@@ -29,6 +29,7 @@ class Decisions:
     pool: str | None = None  # tag songs together by "artist" or "album"; None: each on its own lyrics
     pool_required: bool = False  # no artist at all is an error (asked for with --pool-artist), not a no-op
     fill: bool = False  # pooled: a song without lyrics (an intro, an instrumental) gets its artist's (album's) answer
+    explain: bool = False  # each record gets the lines behind its labels (`explanations`)
 
 
 def classify_rows(
@@ -55,7 +56,11 @@ def _predictions(
     """A prediction per row (None where it has no lyrics); `artists`: pool keys of the rows that have them."""
     indices = [k for k, row in enumerate(rows) if row.lyrics is not None]
     texts = [rows[k].lyrics for k in indices]
-    found = classifier.classify(texts, decisions.threshold, decisions.top_k, artists, progress) if texts else []
+    found = (
+        classifier.classify(texts, decisions.threshold, decisions.top_k, artists, progress, decisions.explain)
+        if texts
+        else []
+    )
     answers = dict(zip(indices, found))
     return [answers.get(k) for k in range(len(rows))]
 

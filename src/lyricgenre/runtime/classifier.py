@@ -38,9 +38,9 @@ class GenreClassifier:
             self.thresholds = Thresholds.from_dict(manifest.thresholds)
             # Exports made before families existed (or of a vocabulary the taxonomy does not cover) have none.
             self.families: Families | None = Families.from_dict(manifest.families) if manifest.families else None
-            self._components = [
+            self.components: list[tuple[float, object]] = [
                 (spec["weight"], load_scorer(self.folder, spec, threads, precision)) for spec in manifest.components
-            ]
+            ]  # (weight, scorer): `predict_proba` is their weighted sum of probabilities
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             problem = f"missing {error}" if isinstance(error, KeyError) else str(error).splitlines()[0][:200]
             raise UserError(f"{self.folder / 'manifest.json'}: not a valid lyricgenre manifest ({problem})") from None
@@ -92,7 +92,7 @@ class GenreClassifier:
         out = np.zeros((len(texts), len(self.genres)), dtype=np.float32)
         for first in range(0, len(texts), batch_size):
             batch = texts[first : first + batch_size]
-            out[first : first + len(batch)] = sum(w * s.predict_proba(batch) for w, s in self._components)
+            out[first : first + len(batch)] = sum(w * s.predict_proba(batch) for w, s in self.components)
         return out if artists is None else pool_by_artist(out, artists)
 
     def classify(
@@ -102,12 +102,15 @@ class GenreClassifier:
         top_k: int | None = None,
         artists: list[str | None] | None = None,
         progress: Callable[[int], None] | None = None,
+        explain: bool = False,
     ) -> list[Prediction]:
         """One `Prediction` per text, in order. A text that cannot be classified (not text, blank, no words)
         gets a Prediction with its `error` instead of failing the others.
 
         With `artists` (one name or None per text), each artist's songs are tagged together (their mean
-        scores; `pooled_songs` says how many). `progress` is told how many songs each scored batch held.
+        scores; `pooled_songs` says how many). `progress` is told how many songs each scored batch held. With
+        `explain`, each prediction carries the lines behind its labels (`lyricgenre.runtime.explain`; measured on
+        the song's own text, pooled or not).
         """
         if artists is not None and len(artists) != len(texts):
             raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
@@ -125,7 +128,15 @@ class GenreClassifier:
             for position, (k, prediction) in enumerate(zip(valid, predicted)):
                 pooled = None if sizes is None else int(sizes[position])
                 answers[k] = replace(prediction, pooled_songs=pooled)
-        return [answers[k] or Prediction.failed(problems[k]) for k in range(len(texts))]
+        predictions = [answers[k] or Prediction.failed(problems[k]) for k in range(len(texts))]
+        if explain:
+            from lyricgenre.runtime.explain import explain as explained
+
+            predictions = [
+                replace(prediction, explanation=explanation)
+                for prediction, explanation in zip(predictions, explained(self, texts, predictions))
+            ]
+        return predictions
 
     def predictions(
         self, probabilities: np.ndarray, texts: list[str], threshold: float | None = None, top_k: int | None = None

@@ -67,6 +67,14 @@ class TransformerScorer:
         windows, owners, _ = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
         return song_probabilities(self.window_logits(windows), owners, len(texts))
 
+    def windows(self, texts: list[str]) -> list[tuple[tuple[int, ...], ...]]:
+        """The windows each text is read as (token ids): two texts read alike score alike, without a call."""
+        windows, owners, _ = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
+        read: list[list[tuple[int, ...]]] = [[] for _ in texts]
+        for window, owner in zip(windows, owners):
+            read[owner].append(tuple(window))
+        return [tuple(song) for song in read]
+
     def window_logits(self, windows: list[list[int]]) -> np.ndarray:
         """(windows, genres) logits, one encoder call per window."""
         if len(windows) == 1 or self._pool is None:

@@ -10,6 +10,31 @@ from dataclasses import dataclass, field
 
 Ranked = tuple[str, float, bool]  # (name, probability, predicted)
 SCORE_DIGITS = 4  # scores are written rounded: more digits are noise between machines
+SHOWN_CHARACTERS = 200  # an explaining line's text is cut to this many characters
+
+
+@dataclass(frozen=True)
+class LineEffect:
+    line: int  # the line's first line number in the song (1-based, blank lines counted)
+    text: str
+    effect: float  # how much the label's score drops without every occurrence of the line
+
+    def to_record(self) -> dict:
+        return {"line": self.line, "text": self.text[:SHOWN_CHARACTERS], "effect": round(self.effect, SCORE_DIGITS)}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """For each predicted family and genre, the lines that raise its score most, strongest first."""
+
+    families: dict[str, list[LineEffect]]
+    genres: dict[str, list[LineEffect]]
+
+    def to_record(self) -> dict:
+        return {
+            "families": {name: [e.to_record() for e in effects] for name, effects in self.families.items()},
+            "genres": {name: [e.to_record() for e in effects] for name, effects in self.genres.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -22,6 +47,7 @@ class Prediction:
     notes: list[str] = field(default_factory=list)  # why the tags may be less reliable (short, not English…)
     error: str | None = None  # why the text could not be classified (then nothing else is set)
     pooled_songs: int | None = None  # songs whose scores were averaged into this one (pooling), else None
+    explanation: Explanation | None = None  # the lines behind each predicted label, when asked for
 
     @classmethod
     def failed(cls, error: str) -> Prediction:
@@ -50,10 +76,11 @@ class Prediction:
         the notes; a failed song gets null answers and its `error`."""
         if self.error is not None:
             return {"families": None, "genres": None, "scores": None, "error": self.error}
-        return {
+        record = {
             "families": self.families,
             "genres": self.genres,
             "family_scores": self.family_scores,
             "scores": self.scores,
             "notes": self.notes,
         }
+        return record if self.explanation is None else {**record, "explanations": self.explanation.to_record()}

@@ -624,3 +624,35 @@ def test_ids_beyond_64_bits_go_to_parquet_as_text(model, tmp_path, capsys):
     code, _, err = run(capsys, "--input", str(songs), "--output", str(out), "--model", model)
     assert code == 0, err
     assert pq.read_table(out).column("id").to_pylist() == ["7", str(2**64 - 1)]
+
+
+def test_explain_adds_the_lines_behind_each_label_in_every_form(model, tmp_path, capsys):
+    songs = tmp_path / "songs.jsonl"
+    rows = [
+        {"id": "a", "artist": "X", "lyrics": synthetic_lyrics("rap", 1)},
+        {"id": "b", "artist": "X", "lyrics": synthetic_lyrics("rock", 2)},
+        {"id": "c", "lyrics": ""},
+    ]
+    songs.write_text("\n".join(map(json.dumps, rows)) + "\n")
+    code, out, _ = run(capsys, "--input", str(songs), "--model", model, "--explain", "--format", "jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 2 and set(records[0]["explanations"]["families"]) == set(records[0]["families"])
+    assert "explanations" not in records[2] and records[2]["error"] == "empty lyrics"
+    effect = next(e for effects in records[0]["explanations"]["genres"].values() for e in effects)
+    assert set(effect) == {"line", "text", "effect"} and effect["effect"] > 0
+    # Pooled by artist, a song's explanations are still its own lines
+    code, out, _ = run(
+        capsys, "--input", str(songs), "--model", model, "--explain", "--pool-artist", "--format", "jsonl"
+    )
+    pooled = [json.loads(line) for line in out.splitlines()]
+    lines_of = {r["id"]: {e["text"] for v in r["explanations"]["genres"].values() for e in v} for r in pooled[:2]}
+    assert lines_of["a"] <= set(synthetic_lyrics("rap", 1).splitlines())
+    assert lines_of["b"] <= set(synthetic_lyrics("rock", 2).splitlines())
+    # One song: the record, and the table's lines under each predicted family
+    code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--explain", "--format", "json")
+    assert json.loads(out)["explanations"] == records[0]["explanations"]
+    code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--explain", "--format", "table")
+    assert code == 0 and "    line " in out and "without it)" in out
+    out_csv = tmp_path / "out.csv"
+    assert run(capsys, "--input", str(songs), "--model", model, "--explain", "--output", str(out_csv))[0] == 2
+    assert json.loads(next(csv.DictReader(out_csv.open()))["explanations"]) == records[0]["explanations"]

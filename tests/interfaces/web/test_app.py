@@ -331,3 +331,25 @@ def test_the_openapi_schema_documents_the_errors_and_the_lyrics_rules(client):
     assert classify["responses"]["413"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
     lyrics = schema["components"]["schemas"]["ClassifyRequest"]["properties"]["lyrics"]["description"]
     assert "at least one letter or digit" in lyrics and "100,000 characters" in lyrics
+
+
+def test_explanations_from_the_api_are_the_clis(client, exported_baseline, capsys):
+    from lyricgenre.interfaces.cli import main
+
+    lyrics = synthetic_lyrics("rap", 1)
+    one = client.post("/api/v1/classify", json={"lyrics": lyrics, "explain": True}).json()
+    assert main(["predict", lyrics, "--model", str(exported_baseline), "--explain", "--format", "json"]) == 0
+    assert one["explanations"] == json.loads(capsys.readouterr().out)["explanations"]
+    batch = client.post(
+        "/api/v1/classify/batch",
+        json={"explain": True, "songs": [{"id": 1, "lyrics": lyrics}, {"id": 2, "lyrics": " "}]},
+    ).json()
+    assert batch["songs"][0]["explanations"] == one["explanations"] and batch["songs"][1]["error"] == "empty lyrics"
+    assert "explanations" not in client.post("/api/v1/classify", json={"lyrics": lyrics}).json()
+
+
+def test_explained_batches_are_limited_as_batches_are(client):
+    songs = [{"lyrics": synthetic_lyrics("rock", k)} for k in range(9)]
+    answer = client.post("/api/v1/classify/batch", json={"explain": True, "songs": songs})
+    assert answer.status_code == 422 and "at most 8 songs" in answer.json()["error"]
+    assert client.post("/api/v1/classify/batch", json={"explain": False, "songs": songs}).status_code == 200

@@ -69,7 +69,7 @@ def test_paste_submit_and_see_ranked_genres(browser, server_url, tmp_path):
     assert page.locator("#results .genres li.predicted").count() >= 1
     assert page.locator("#results .families li.predicted").count() >= 1  # families shown, before the genres
     headings = page.locator("#results h2").all_inner_texts()
-    assert headings == ["Families", "Genres"]  # families first, each list under its heading
+    assert headings[:2] == ["Families", "Genres"] and headings[2].startswith("Lines")  # families first
     assert (
         page.evaluate("document.querySelector('#results .families').nextElementSibling.nextElementSibling.className")
         == "genres"
@@ -81,6 +81,44 @@ def test_paste_submit_and_see_ranked_genres(browser, server_url, tmp_path):
     if os.environ.get("LYRICGENRE_SCREENSHOT"):
         shutil.copy(tmp_path / "page.png", os.environ["LYRICGENRE_SCREENSHOT"])
     assert (tmp_path / "page.png").stat().st_size > 1000
+
+
+def test_a_click_on_a_family_marks_the_lines_behind_it(browser, server_url, tmp_path):
+    """On a desktop and a phone: the lines are marked by strength with their effect written out (not by colour
+    alone), the same lines the API names; a second click clears them."""
+    lyrics = synthetic_lyrics("rap", 4)
+    for viewport in ({"width": 1100, "height": 900}, {"width": 390, "height": 844}):
+        page = browser.new_page(viewport=viewport)
+        page.goto(server_url)
+        page.fill("#lyrics", lyrics)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#results .lines li")
+        family = page.locator("#results .families li.predicted button.label").first
+        name = family.inner_text()
+        family.click()
+        marked = page.locator("#results .lines li.why")
+        assert marked.count() >= 1 and family.get_attribute("aria-pressed") == "true"
+        assert "without it" in marked.first.inner_text() and marked.first.is_visible()
+        expected = page.evaluate(
+            """async ([lyrics, name]) => {
+                 const answer = await fetch("/api/v1/classify", {
+                   method: "POST", headers: {"Content-Type": "application/json"},
+                   body: JSON.stringify({lyrics, explain: true}),
+                 }).then((r) => r.json());
+                 return answer.explanations.families[name].map((e) => e.line);
+               }""",
+            [lyrics, name],
+        )
+        numbers = {
+            int(n) for n in page.eval_on_selector_all("#results .lines li.why", "ls => ls.map(l => l.dataset.line)")
+        }
+        assert set(expected) <= numbers  # every named line marked (with its repeats)
+        if viewport["width"] > 1000:
+            page.screenshot(path=str(tmp_path / "explain.png"), full_page=True)
+            if os.environ.get("LYRICGENRE_EXPLAIN_SCREENSHOT"):
+                shutil.copy(tmp_path / "explain.png", os.environ["LYRICGENRE_EXPLAIN_SCREENSHOT"])
+        family.click()
+        assert page.locator("#results .lines li.why").count() == 0
 
 
 def test_errors_are_shown_in_the_page(browser, server_url):

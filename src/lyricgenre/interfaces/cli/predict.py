@@ -40,6 +40,11 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
     add_decision_options(
         predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
     )
+    predict.add_argument(
+        "--explain",
+        action="store_true",
+        help="add the lines behind each predicted family and genre (`explanations`; about 10x the time)",
+    )
     add_lyrics_options(predict, DEFAULT_LYRICS_URL)
     predict.add_argument(
         "--engine",
@@ -87,6 +92,7 @@ def _run_predict(args: argparse.Namespace) -> None:
             top_k=args.top_k,
             pool="artist" if args.pool_artist else None,
             pool_required=args.pool_artist,
+            explain=args.explain,
         )
         classifier = GenreClassifier.load(args.model, threads=args.threads)
         fetcher = LyricsFetcher(lyrics) if lyrics else None
@@ -140,7 +146,7 @@ def _predict_one(args: argparse.Namespace) -> None:
     if not text.strip():
         raise UserError("the lyrics are empty")
     classifier = GenreClassifier.load(args.model, threads=args.threads)
-    (prediction,) = classifier.classify([text], args.threshold, args.top_k)
+    (prediction,) = classifier.classify([text], args.threshold, args.top_k, explain=args.explain)
     if prediction.error:
         raise UserError(prediction.error)
     if args.output:  # one record, as `--input` writes them (JSONL or CSV)
@@ -154,7 +160,8 @@ def _predict_one(args: argparse.Namespace) -> None:
         return
     families, ranked = prediction.ranked_families, prediction.ranked_genres
     if families:
-        _print_table("family", [item for item in families if item[2]] + [item for item in families if not item[2]][:2])
+        shown = [item for item in families if item[2]] + [item for item in families if not item[2]][:2]
+        _print_table("family", shown, prediction.explanation.families if prediction.explanation else {})
         print()
     _print_table("genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5])
     if not prediction.genres:
@@ -163,12 +170,20 @@ def _predict_one(args: argparse.Namespace) -> None:
         print(f"note: {note}")
 
 
-def _print_table(heading: str, shown: list[tuple[str, float, bool]]) -> None:
+SHOWN_LINES = 2  # explaining lines under each predicted family in the table
+LINE_WIDTH = 60  # characters of such a line shown
+
+
+def _print_table(heading: str, shown: list[tuple[str, float, bool]], lines: dict | None = None) -> None:
+    """Names with scores as bars; under each, its strongest explaining lines when `lines` has them."""
     print(f"{heading:<28} {'score':>5}")
     block = "█" if writes_utf8(sys.stdout) else "#"
     for name, probability, predicted in shown:
         bar = block * round(probability * BAR_WIDTH)
         print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
+        for effect in (lines or {}).get(name, [])[:SHOWN_LINES]:
+            text = effect.text if len(effect.text) <= LINE_WIDTH else effect.text[: LINE_WIDTH - 1] + "…"
+            print(f'    line {effect.line:>3}: "{text}" (-{effect.effect:.2f} without it)')
 
 
 def _read_single(lyrics: str) -> str:
@@ -198,6 +213,8 @@ def _run_on_ray(args: argparse.Namespace, lyrics) -> None:
         )
     if lyrics:
         raise UserError("--fetch-lyrics reads audio files; --engine ray reads a Parquet file")
+    if args.explain:
+        raise UserError("--explain runs with the local engine; leave out --engine ray")
     check_threads(args.workers, "--workers")
     if args.batch_size < 1:
         raise UserError(f"--batch-size must be at least 1, got {args.batch_size}")

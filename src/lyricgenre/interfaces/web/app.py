@@ -31,7 +31,7 @@ from lyricgenre.runtime import GenreClassifier, Prediction
 
 
 def _classify(classifier: GenreClassifier, texts, options: Options, artists) -> list[Prediction]:
-    return classifier.classify(texts, options.threshold, options.top_k, artists)
+    return classifier.classify(texts, options.threshold, options.top_k, artists, explain=options.explain)
 
 
 class Busy(Exception):
@@ -121,7 +121,8 @@ async def page_submit(http: Request) -> HTMLResponse:
     form = {k: v[0] for k, v in parse_qs((await http.body()).decode("utf-8", "replace")).items()}
     lyrics = form.get("lyrics", "")
     try:
-        options = Options(top_k=_form_number(form, "top_k", int), threshold=_form_number(form, "threshold", float))
+        top_k, threshold = _form_number(form, "top_k", int), _form_number(form, "threshold", float)
+        options = Options(top_k=top_k, threshold=threshold, explain=True)
         if not lyrics.strip():
             raise UserError("Paste some lyrics first.")
         (prediction,) = await classify(http, [lyrics], options)

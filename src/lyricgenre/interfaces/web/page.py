@@ -30,7 +30,23 @@ def render_results(result: dict) -> str:
         (f'<ul class="notes">{remarks}</ul>' if remarks else "")
         + (f'<h2>Families</h2><ul class="families" aria-label="families">{chips}</ul>' if chips else "")
         + f'<h2>Genres</h2><ol class="genres">{rows}</ol>'
+        + _why(result.get("explanations"))
     )
+
+
+def _why(explanations: dict | None) -> str:
+    """The strongest lines behind each predicted family (the page without JavaScript; with it, a click on a
+    family or genre marks its lines in the lyrics)."""
+    if not explanations:
+        return ""
+    items = "".join(
+        f"<li><strong>{html.escape(family)}</strong>: "
+        + "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.2f})' for e in effects[:2])
+        + "</li>"
+        for family, effects in explanations["families"].items()
+        if effects
+    )
+    return f'<h2>Why</h2><ul class="why">{items}</ul>' if items else ""
 
 
 def render_page(

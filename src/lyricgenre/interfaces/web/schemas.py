@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from lyricgenre.runtime import Prediction, Ranked
 from lyricgenre.text import unencodable
 
 MAX_BATCH = 64
+MAX_EXPLAINED_BATCH = 8  # songs of one batch request with explanations (each costs about ten plain songs)
 SHOWN_GENRES = 10  # genres listed per song: every predicted one, and the closest others up to this many
 
 
@@ -59,6 +60,12 @@ class Options(BaseModel):
 
     top_k: int | None = Field(default=None, ge=1, le=200, description="keep at most K predicted genres")
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="global threshold override")
+    explain: bool = Field(
+        default=False,
+        description="add `explanations`: for each predicted family and genre, the lines whose removal lowers its "
+        "score most (line number, text, effect), strongest first; about ten times the work"
+        + f" (a batch with it holds at most {MAX_EXPLAINED_BATCH} songs)",
+    )
 
 
 class ClassifyRequest(Options):
@@ -79,6 +86,12 @@ class BatchRequest(Options):
         default=False, description="tag the songs of each artist together: each gets its artist's mean scores"
     )
 
+    @model_validator(mode="after")
+    def _explained_batches_are_small(self) -> BatchRequest:
+        if self.explain and len(self.songs) > MAX_EXPLAINED_BATCH:
+            raise ValueError(f"explain: a batch with explanations holds at most {MAX_EXPLAINED_BATCH} songs")
+        return self
+
 
 def shown_genres(ranked: list[Ranked]) -> list[dict]:
     """Every predicted genre and the closest others, at least SHOWN_GENRES, best first."""
@@ -92,9 +105,11 @@ def family_list(ranked: list[Ranked]) -> list[dict]:
 
 
 def answer(prediction: Prediction) -> dict:
-    """A song's answer: every family and the shown genres, best first, and the notes on its reliability."""
-    return {
+    """A song's answer: every family and the shown genres, best first, the notes on its reliability, and the
+    lines behind its labels when they were asked for (as `lyricgenre predict --explain` writes them)."""
+    shown = {
         "families": family_list(prediction.ranked_families),
         "genres": shown_genres(prediction.ranked_genres),
         "notes": prediction.notes,
     }
+    return shown if prediction.explanation is None else {**shown, "explanations": prediction.explanation.to_record()}

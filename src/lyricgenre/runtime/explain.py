@@ -1,0 +1,118 @@
+"""Why a song got its families and genres: the lines whose removal lowers each label's score most.
+
+Occlusion, measured through the runtime itself (never a second model): each distinct line of the song is
+removed, every occurrence at once, and the song scored again; a line's `effect` on a label is how much that
+label's score drops. The model is a weighted sum of its components' probabilities, which makes it cheap:
+
+- the TF-IDF component scores every variant (microseconds each);
+- the encoder reads only its windows (the shipped model: the first 256 tokens), so a line whose removal leaves
+  the windows as they were changes nothing there, and its effect is exact without an encoder call;
+- of the lines that change a window, the TF-IDF effect screens which earn an encoder re-score: the
+  `ENCODER_RESCORES` strongest are measured exactly, the others are not reported.
+
+Every reported effect is measured, not estimated. A song's explanations depend on its text alone (each
+encoder window is its own call), so they are the same alone, in a batch, from the CLI or the API.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lyricgenre.runtime.prediction import Explanation, LineEffect, Prediction
+from lyricgenre.text import MAX_LYRICS_CHARS
+
+if TYPE_CHECKING:
+    from lyricgenre.runtime.classifier import GenreClassifier
+
+MAX_EXPLAINED_LINES = 80  # distinct lines tried per song (the first ones): a long song stays bounded
+ENCODER_RESCORES = 6  # lines changing an encoder window that are re-scored through it, per song
+LINES_PER_LABEL = 3  # lines reported per predicted family or genre, strongest first
+
+
+def explain(classifier: GenreClassifier, texts: list[str], predictions: list[Prediction]) -> list[Explanation | None]:
+    """An `Explanation` per song (None for a song that could not be classified), from its own text."""
+    return [
+        None if prediction.error else _explain_song(classifier, text, prediction)
+        for text, prediction in zip(texts, predictions)
+    ]
+
+
+def distinct_lines(text: str) -> list[tuple[int, str]]:
+    """(first line number, line) of each distinct non-blank line, at most MAX_EXPLAINED_LINES of them."""
+    seen: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        key = line.strip()
+        if key and key not in seen:
+            seen[key] = (number, key)
+            if len(seen) == MAX_EXPLAINED_LINES:
+                break
+    return list(seen.values())
+
+
+def without(text: str, line: str) -> str:
+    """The text with every occurrence of a (stripped) line removed."""
+    return "\n".join(kept for kept in text.splitlines() if kept.strip() != line)
+
+
+def _explain_song(classifier: GenreClassifier, text: str, prediction: Prediction) -> Explanation:
+    text = text[:MAX_LYRICS_CHARS]  # what the model reads of it
+    lines = distinct_lines(text)
+    labels = _labels(classifier, prediction)
+    base, scores, measured = _scores(classifier, text, [without(text, line) for _, line in lines], labels)
+    effects = base - scores  # (lines, labels): how much each label drops without each line
+    found = {}
+    for column, (kind, name, _) in enumerate(labels):
+        order = sorted((k for k in range(len(lines)) if measured[k]), key=lambda k: (-effects[k, column], lines[k][0]))
+        chosen = [k for k in order if effects[k, column] > 0][:LINES_PER_LABEL]
+        found[kind, name] = [LineEffect(lines[k][0], lines[k][1], float(effects[k, column])) for k in chosen]
+    return Explanation(
+        families={name: found["family", name] for name in prediction.families},
+        genres={name: found["genre", name] for name in prediction.genres},
+    )
+
+
+def _labels(classifier: GenreClassifier, prediction: Prediction) -> list[tuple[str, str, int]]:
+    """(kind, name, column) of each predicted family and genre; families are columns after the genres."""
+    families = {name: j for j, name in enumerate(classifier.family_names)}
+    genres = {name: j for j, name in enumerate(classifier.genres)}
+    return [("family", name, len(genres) + families[name]) for name in prediction.families] + [
+        ("genre", name, genres[name]) for name in prediction.genres
+    ]
+
+
+def _scores(classifier: GenreClassifier, text: str, variants: list[str], labels: list[tuple[str, str, int]]):
+    """The song's scores of `labels`, each variant's, and whether a variant was measured exactly (the module's
+    docstring says which are)."""
+    total = np.zeros((1 + len(variants), len(classifier.genres)), dtype=np.float32)  # the song, then its variants
+    encoders = []  # (weight, scorer, its probabilities of the song, the variants whose windows it reads otherwise)
+    for weight, scorer in classifier.components:
+        if hasattr(scorer, "windows") and variants:
+            song_windows, *variant_windows = scorer.windows([text, *variants])
+            song = scorer.predict_proba([text])[0]
+            total += weight * song  # exact where the windows are the song's; an estimate elsewhere, for now
+            encoders.append((weight, scorer, song, {k for k, w in enumerate(variant_windows) if w != song_windows}))
+        else:
+            total += weight * scorer.predict_proba([text, *variants])
+    columns = [column for *_, column in labels]
+    scores = _label_scores(classifier, total, columns)
+    changed = sorted(set().union(*(indices for *_, indices in encoders)))
+    if changed and columns:  # the strongest estimated effect on any label screens which earn a re-score
+        strength = (scores[0] - scores[[1 + k for k in changed]]).max(axis=1)
+        chosen = [changed[i] for i in np.argsort(-strength, kind="stable")[:ENCODER_RESCORES]]
+        for weight, scorer, song, indices in encoders:
+            redo = [k for k in chosen if k in indices]
+            if redo:
+                total[[1 + k for k in redo]] += weight * (scorer.predict_proba([variants[k] for k in redo]) - song)
+        scores = _label_scores(classifier, total, columns)
+    else:
+        chosen = []
+    measured = [k not in changed or k in chosen for k in range(len(variants))]
+    return scores[0], scores[1:], measured
+
+
+def _label_scores(classifier: GenreClassifier, probabilities: np.ndarray, columns: list[int]) -> np.ndarray:
+    """(rows, labels) scores: genre probabilities, then family scores, at the labels' columns."""
+    every = np.concatenate([probabilities, classifier.family_proba(probabilities)], axis=1)
+    return every[:, columns]
