@@ -8,7 +8,7 @@ genres, and a song with nothing to classify (no lyrics anywhere, instrumental) a
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from lyricgenre.errors import UserError
 from lyricgenre.interfaces.classify import Decisions, classify_rows, failed, song_record
 from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
 from lyricgenre.interfaces.progress import ProgressBar
-from lyricgenre.interfaces.songs import RecordWriter, read_songs
+from lyricgenre.interfaces.songs import RecordWriter, SongRow, read_songs
 from lyricgenre.runtime import GenreClassifier
 
 
@@ -34,12 +34,15 @@ def predict_file(
     options: FileOptions = FileOptions(),
     fetcher: LyricsFetcher | None = None,
     lines: Callable[[dict], str] | None = None,
+    resume: bool = False,
 ) -> int:
     """Classify every row of `input` (a file or folder) into `output` (.jsonl/.csv/.parquet; None: standard
     output, as JSONL or, with `lines`, a line a record for people); returns how many rows could not be classified.
 
     With a `fetcher`, audio files without lyrics get them from a lyrics server first
-    (`lyricgenre.interfaces.library.lyrics_fetch.LyricsFetcher`).
+    (`lyricgenre.interfaces.library.lyrics_fetch.LyricsFetcher`). With `resume`, the rows an earlier run already
+    wrote into `output` are not written again (`RecordWriter`); their count is on the progress bar. Pooled, every
+    song is still scored, so an artist's mean is the full run's.
     """
     input, output = Path(input), Path(output) if output else None
     rows = read_songs(input, options.text_column)
@@ -51,11 +54,27 @@ def predict_file(
     columns += ("explanations",) if options.explain else ()
     # Lines for people show the progress as they come, except when pooling scores every song first.
     progress = ProgressBar.for_input(input, shown=lines is None or output is not None or bool(options.pool))
-    count = 0
-    with RecordWriter(output, sys.stdout, columns, lines=lines) as writer, progress:
+    count, earlier = 0, []
+    with RecordWriter(output, sys.stdout, columns, lines=lines, resume=resume) as writer, progress:
+        if resume and not options.pool:  # streamed: what is done is not even scored
+            rows = _not_done(rows, writer, progress, earlier)
         for row, prediction in classify_rows(classifier, rows, options, progress):
+            if resume and options.pool and writer.already_done(row.fields, row.row):
+                earlier.append(row.row)  # pooled: scored for its artist's mean, written by the earlier run
+                continue
             record = song_record(row, prediction, options.pool)
             writer.write(record)
             count += failed(record)
-        writer.check_not_empty(input)
+        if not earlier:
+            writer.check_not_empty(input)
     return count
+
+
+def _not_done(rows: Iterable[SongRow], writer: RecordWriter, progress: ProgressBar, earlier: list[int]):
+    """The rows an earlier run did not write, counting the others on the progress bar (and in `earlier`)."""
+    for row in rows:
+        if writer.already_done(row.fields, row.row):
+            earlier.append(row.row)
+            progress.update(1)
+        else:
+            yield row

@@ -26,7 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from lyricgenre.errors import UserError
+from lyricgenre.interfaces.songs.datasets import dataset_keys, is_dataset, parts
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS, as_text, kept_fields, matching_fields
+from lyricgenre.interfaces.songs.parquet import pyarrow_modules
 from lyricgenre.interfaces.songs.rows import EMPTY
 from lyricgenre.interfaces.songs.writers import RecordWriter
 from lyricgenre.runtime import GenreClassifier, Prediction
@@ -54,7 +56,7 @@ class GenrePredictor:
         self.classifier = GenreClassifier.load(model, threads=1)
         self.text_column, self.threshold, self.top_k = text_column, threshold, top_k
 
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
+    def __call__(self, batch: dict[str, np.ndarray]):
         texts = [as_text(text) for text in batch[self.text_column]]
         found = iter(self.classifier.classify([text for text in texts if text is not None], self.threshold, self.top_k))
         # A null cell is "empty lyrics", as the local engine reads a Parquet row without lyrics.
@@ -64,8 +66,23 @@ class GenrePredictor:
             out[name] = [record.get(name) for record in records]
         for name in ("family_scores", "scores"):  # a Ray column holds one type: score tables as JSON text
             out[name] = [None if record.get(name) is None else json.dumps(record[name]) for record in records]
-        out["error"] = [record.get("error") or "" for record in records]  # "" not None: nulls lose the type
-        return out
+        out["error"] = [record.get("error") or "" for record in records]
+        return _typed(out)
+
+
+def _typed(columns: dict[str, list]):
+    """The batch as an Arrow table whose prediction columns have one type in every batch (a batch of empty notes
+    or of failed rows would otherwise be typed null, and the parts of a dataset would not read as one)."""
+    pa, _ = pyarrow_modules()
+    names = pa.list_(pa.string())
+    types = {"families": names, "genres": names, "notes": names, "family_scores": pa.string(), "scores": pa.string()}
+    types["error"] = pa.string()
+
+    def typed(name: str, values: list):
+        unknown = all(value is None for value in values)  # a kept column with no value in this batch: text
+        return pa.array(values, type=types.get(name, pa.string() if unknown else None))
+
+    return pa.table({name: typed(name, values) for name, values in columns.items()})
 
 
 def predict_dataset(
@@ -110,19 +127,31 @@ def predict_parquet(
     threshold: float | None = None,
     top_k: int | None = None,
     lines: Callable[[dict], str] | None = None,
+    resume: bool = False,
 ) -> int:
-    """`lyricgenre predict --engine ray`: a Parquet file through Ray Data into `output` (any output format),
-    the same records as the local engine, in input order; returns how many rows could not be classified."""
+    """`lyricgenre predict --engine ray`: a Parquet file or dataset folder through Ray Data into `output`.
+
+    A file output (any format) gets the same records as the local engine, in input order, through this process;
+    a folder output (no suffix) is a dataset the workers write their parts into themselves, in no set order
+    (scores as JSON text, as `predict_dataset` gives them). With `resume`, the ids such a folder holds already
+    are left out of the run (the input needs an `id` column). Returns how many rows could not be classified
+    (for a folder output: counted from its parts).
+    """
     ray = _ray()
-    input = Path(input)
-    if input.suffix.lower() != ".parquet" or not input.is_file():
-        raise UserError(f"{input}: --engine ray reads a Parquet file (.parquet)")
+    input, output = Path(input), Path(output) if output else None
+    if not (input.suffix.lower() == ".parquet" and input.is_file() or is_dataset(input)):
+        raise UserError(f"{input}: --engine ray reads a Parquet file (.parquet) or a folder of Parquet parts")
+    folder = output is not None and (output.is_dir() or not output.suffix)
+    if resume and not folder:
+        raise UserError("--resume with --engine ray goes on with a dataset folder: give --output FOLDER")
     with _cluster(ray, address):
         _check_room(ray, workers)
         source = ray.data.read_parquet(str(input))
         renamed = matching_fields(source.columns(), (text_column, *KEPT_FIELDS))  # "Lyrics", "Artist", as locally
         source = source.rename_columns(renamed) if renamed else source
         kept = [name for name in KEPT_FIELDS if name in source.columns()]
+        if resume:
+            source = _not_done(source, output)
         predictions = predict_dataset(
             source.select_columns([text_column, *kept]) if text_column in source.columns() else source,
             model,
@@ -132,7 +161,36 @@ def predict_parquet(
             threshold=threshold,
             top_k=top_k,
         )
+        if folder:
+            return _write_parts(predictions, output, resume)
         return _write(predictions, kept, input, output, lines)
+
+
+def _not_done(source, folder: Path):
+    """The input rows whose ids the output folder does not hold yet."""
+    if "id" not in source.columns():
+        raise UserError("--resume with --engine ray knows rows by their id: the input needs an 'id' column")
+    done = {identifier for kind, identifier in dataset_keys(folder) if kind == "id"} if folder.is_dir() else set()
+    if not done:
+        return source
+
+    def undone(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        keep = np.asarray([str(_plain(identifier)) not in done for identifier in batch["id"]], dtype=bool)
+        return {name: values[keep] for name, values in batch.items()}
+
+    return source.map_batches(undone, batch_format="numpy")
+
+
+def _write_parts(predictions, folder: Path, resume: bool) -> int:
+    """The workers write their parts into the folder; the rows that could not be classified, counted from them."""
+    others = [p.name for p in folder.iterdir() if not p.name.startswith(".")] if folder.is_dir() else []
+    if others and not resume:
+        raise UserError(f"{folder}: holds files of an earlier run; --resume goes on with it, or give another folder")
+    predictions.write_parquet(str(folder))
+    _, pq = pyarrow_modules()
+    return sum(
+        bool(error) for part in parts(folder) for error in pq.read_table(part, columns=["error"])["error"].to_pylist()
+    )
 
 
 @contextmanager

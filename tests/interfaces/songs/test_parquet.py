@@ -199,3 +199,45 @@ def test_a_uint64_id_column_is_kept_as_text_in_a_parquet_output(exported_baselin
     out = tmp_path / "out.parquet"
     assert main(["predict", "--input", str(source), "--output", str(out), "--model", str(exported_baseline)]) == 0
     assert pq.read_table(out).column("id").to_pylist() == ["1", str(2**64 - 1)]
+
+
+def test_both_engines_read_and_write_dataset_folders_and_ray_resumes_a_stopped_run(
+    ray_cluster, exported_baseline, tmp_path, capsys
+):
+    from lyricgenre.interfaces.songs.datasets import parts
+
+    source = tmp_path / "songs"
+    source.mkdir()
+    frames = [
+        pd.DataFrame(
+            {
+                "id": [f"s{k}" for k in range(first, first + 20)],
+                "lyrics": [synthetic_lyrics(("rock", "rap")[k % 2], k) for k in range(first, first + 20)],
+            }
+        )
+        for first in (0, 20, 40)
+    ]
+    for number, frame in enumerate(frames):
+        frame.to_parquet(source / f"part-{number}.parquet")
+    base = ["predict", "--input", str(source), "--model", str(exported_baseline)]
+    local = tmp_path / "local.jsonl"
+    assert main([*base, "--output", str(local)]) == 0
+    expected = {r["id"]: r["genres"] for r in map(json.loads, local.open())}
+    assert [r["row"] for r in map(json.loads, local.open())] == list(range(1, 61))  # parts in name order
+
+    folder = tmp_path / "ray-out"
+    ray_run = [*base, "--engine", "ray", "--workers", "2", "--batch-size", "8", "--output", str(folder)]
+    assert main(ray_run) == 0
+    written = pq.read_table(folder).to_pylist()  # the workers' parts read as one dataset
+    assert sorted(r["id"] for r in written) == sorted(expected) and all(
+        r["genres"] == expected[r["id"]] for r in written
+    )
+
+    for part in parts(folder)[len(parts(folder)) // 2 :]:
+        part.unlink()  # stopped part-way
+    (folder / "zz-half-written.parquet").write_bytes(b"PAR1 cut short")
+    assert main([*ray_run, "--resume"]) == 0
+    capsys.readouterr()
+    resumed = pq.read_table(folder).to_pylist()
+    assert sorted(r["id"] for r in resumed) == sorted(expected)  # every id exactly once
+    assert all(r["genres"] == expected[r["id"]] for r in resumed)

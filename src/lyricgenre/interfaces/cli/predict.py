@@ -41,6 +41,11 @@ def _add_predict_command(subcommands: argparse._SubParsersAction) -> None:
         predict, "tag the songs of each artist together (--input with an artist column, [ar:] or artist tags)"
     )
     predict.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with an --output an earlier run was stopped writing: only the rows it lacks are classified",
+    )
+    predict.add_argument(
         "--explain",
         action="store_true",
         help="add the lines behind each predicted family and genre (`explanations`; about 10x the time)",
@@ -74,6 +79,8 @@ def _run_predict(args: argparse.Namespace) -> None:
     check_decision_options(args)
     if args.pool_artist and args.input is None:
         raise UserError("--pool-artist pools the songs of an --input file or folder by artist; give --input")
+    if args.resume and (args.input is None or args.output is None):
+        raise UserError("--resume goes on with the --output of an --input run; give both")
     if args.fetch_lyrics and args.input is None:
         raise UserError("--fetch-lyrics looks up the audio files of --input; give --input")
     lyrics = lyrics_settings(args, DEFAULT_LYRICS_URL)
@@ -97,7 +104,9 @@ def _run_predict(args: argparse.Namespace) -> None:
         classifier = GenreClassifier.load(args.model, threads=args.threads)
         fetcher = LyricsFetcher(lyrics) if lyrics else None
         try:
-            failed = predict_file(args.input, args.output, classifier, options, fetcher, readable_lines(args))
+            failed = predict_file(
+                args.input, args.output, classifier, options, fetcher, readable_lines(args), resume=args.resume
+            )
         finally:
             if fetcher:
                 fetcher.close()
@@ -229,6 +238,7 @@ def _run_on_ray(args: argparse.Namespace, lyrics) -> None:
         threshold=args.threshold,
         top_k=args.top_k,
         lines=readable_lines(args),
+        resume=args.resume,
     )
     _report_failures(failed, args.output)
 

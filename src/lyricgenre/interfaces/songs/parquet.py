@@ -19,7 +19,7 @@ BATCH_ROWS = 1024
 EXTRA = "pip install 'lyricgenre[parquet]'"
 
 
-def _pyarrow():
+def pyarrow_modules():
     try:
         import pyarrow
         import pyarrow.parquet
@@ -30,7 +30,7 @@ def _pyarrow():
 
 def read_parquet_records(path: Path, text_column: str, kept: tuple[str, ...]) -> Iterator[dict]:
     """The file's rows as dicts holding the lyrics column and the kept columns it has, in order."""
-    pa, pq = _pyarrow()
+    pa, pq = pyarrow_modules()
     try:
         source = pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as error:
@@ -52,7 +52,7 @@ def read_parquet_records(path: Path, text_column: str, kept: tuple[str, ...]) ->
 
 def count_parquet_rows(path: Path) -> int | None:
     try:
-        _, pq = _pyarrow()
+        _, pq = pyarrow_modules()
         return pq.ParquetFile(path).metadata.num_rows
     except Exception:  # noqa: BLE001 (a count for the progress bar; reading the file reports the problem)
         return None
@@ -67,7 +67,7 @@ class ParquetSink:
     """
 
     def __init__(self, path: Path, columns: list[str], name: str | None = None):
-        self.pa, self.pq = _pyarrow()
+        self.pa, self.pq = pyarrow_modules()
         self.path, self.columns, self.name = path, columns, name or path.name
         self.buffer: list[dict] = []
         self.writer = None

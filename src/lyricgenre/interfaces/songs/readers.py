@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AUDIO_SUFFIXES
+from lyricgenre.interfaces.songs.datasets import is_dataset, parts, read_dataset
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS
 from lyricgenre.interfaces.songs.files import LYRICS_FILE_SUFFIXES, read_folder, read_one_song, song_files
 from lyricgenre.interfaces.songs.parquet import count_parquet_rows, read_parquet_records
@@ -21,8 +22,13 @@ from lyricgenre.interfaces.songs.textfiles import records
 
 
 def read_parquet(path: Path, text_column: str) -> Iterator[SongRow]:
-    """Rows of a Parquet file, read a record batch at a time."""
-    for number, record in enumerate(read_parquet_records(path, text_column, KEPT_FIELDS), start=1):
+    """Rows of a Parquet file, read a record batch at a time; of a dataset folder, its parts' one after another."""
+    records = (
+        read_dataset(path, text_column, KEPT_FIELDS)
+        if path.is_dir()
+        else read_parquet_records(path, text_column, KEPT_FIELDS)
+    )
+    for number, record in enumerate(records, start=1):
         yield song_row(number, record.get(text_column), record)
 
 
@@ -44,6 +50,8 @@ def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False
     .lrc/.txt file of the same name beside them, which is then not a song of its own. `audio_only` reads only them.
     """
     path = Path(path)
+    if path.is_dir() and not audio_only and is_dataset(path):
+        return read_parquet(path, text_column)
     if path.is_dir():
         return read_folder(path, audio_only)
     if not path.exists():
@@ -64,6 +72,8 @@ def count_songs(path: Path, audio_only: bool = False) -> int | None:
     """
     path = Path(path)
     try:
+        if path.is_dir() and not audio_only and is_dataset(path):
+            return sum(count_parquet_rows(part) or 0 for part in parts(path))
         if path.is_dir():
             return len(song_files(path, audio_only)[0])
         suffix = path.suffix.lower()
@@ -85,4 +95,7 @@ def count_songs(path: Path, audio_only: bool = False) -> int | None:
 def input_formats_help() -> str:
     """What `--input` accepts, for the command's help."""
     lyrics_files = " ".join(LYRICS_FILE_SUFFIXES)
-    return f"a {', '.join(INPUT_FORMATS)} file, or a folder of lyrics ({lyrics_files}) and audio files"
+    return (
+        f"a {', '.join(INPUT_FORMATS)} file, a folder of lyrics ({lyrics_files}) and audio files, or a folder of "
+        "Parquet parts (a dataset)"
+    )

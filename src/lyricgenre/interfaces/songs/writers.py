@@ -14,14 +14,17 @@ import csv
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, TextIO
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.filesafety import check_replaceable, output_mode, shown_path, sync_file
+from lyricgenre.interfaces.songs.datasets import DatasetRecords, resume_key
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS
 from lyricgenre.interfaces.songs.parquet import ParquetSink
+from lyricgenre.interfaces.songs.resume import done_keys
 
 
 class JsonlRecords:
@@ -95,8 +98,10 @@ class LineRecords(JsonlRecords):
 
 
 class RecordWriter:
-    """Writes records to `output` (its format by suffix; None: JSONL on `stdout`, or with `lines` a line a record
-    for people), safely: a temporary renamed into place when complete, or with `journal` record by record on disk.
+    """Writes records to `output` (its format by suffix, a folder without one: a Parquet dataset of parts; None:
+    JSONL on `stdout`, or with `lines` a line a record for people), safely: a temporary renamed into place when
+    complete, or with `journal` record by record on disk. With `resume`, what an earlier run wrote is kept
+    (`done` counts its records by `datasets.resume_key`) and the new records follow it, written in place.
     """
 
     def __init__(
@@ -107,10 +112,14 @@ class RecordWriter:
         *,
         journal: bool = False,
         lines: Callable[[dict], str] | None = None,
+        resume: bool = False,
     ):
         self.output = Path(output) if output else None
         self.extra_columns = extra_columns  # CSV/Parquet columns after `notes`, e.g. `artist_songs`
         self.journal, self.temporary, self.written = journal, None, 0
+        self.resume, self.done = resume, Counter()
+        if resume and self.output is None:
+            raise UserError("--resume goes on with an --output file or folder; give --output")
         if self.output is None:
             self.handle = stdout
             # JSON on a standard output that is not UTF-8 (a redirected Windows console, a Latin-1 locale) escapes
@@ -118,11 +127,16 @@ class RecordWriter:
             self.records = LineRecords(stdout, lines) if lines else JsonlRecords(stdout, None, [])
             self.records.ascii_only = not writes_utf8(stdout)
             return
+        if self.output.is_dir() or not self.output.suffix:
+            self._open_dataset()
+            return
         kind = OUTPUT_FORMATS.get(self.output.suffix.lower())
         if kind is None:
-            raise UserError(f"{self.output}: unsupported output type; use {' or '.join(OUTPUT_FORMATS)}")
-        if self.output.is_dir():
-            raise UserError(f"{self.output}: is a folder; give a file name for the output")
+            raise UserError(f"{self.output}: unsupported output type; use {' or '.join(OUTPUT_FORMATS)} or a folder")
+        if resume and kind is ParquetRecords:
+            raise UserError(
+                f"{self.output}: --resume writes Parquet as a dataset folder of parts; give --output FOLDER"
+            )
         if journal and not kind.journal:
             raise UserError(f"{self.output}: a report written as files are rewritten must be .jsonl or .csv")
         check_replaceable(self.output)
@@ -130,11 +144,35 @@ class RecordWriter:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             self.handle, path = self._open()
             self.records = kind(self.handle, path, self.columns(), shown_path(self.output.name))
+            if self.resume and self.output.stat().st_size:
+                self.records.header_written = True  # a CSV goes on under the header the earlier run wrote
         except OSError as error:
             raise UserError(f"{self.output}: cannot be written ({error.strerror or error})") from None
 
+    def _open_dataset(self) -> None:
+        """A folder of Parquet parts: a new one, or with `resume` the one an earlier run wrote parts into."""
+        folder = self.output
+        if self.journal:
+            raise UserError(f"{folder}: a report written as files are rewritten must be .jsonl or .csv")
+        others = [p.name for p in folder.iterdir() if not p.name.startswith(".")] if folder.is_dir() else []
+        if any(not name.lower().endswith(".parquet") for name in others):
+            raise UserError(f"{folder}: holds other files than Parquet parts; give another --output folder")
+        if others and not self.resume:
+            raise UserError(f"{folder}: holds the parts of an earlier run; --resume goes on with it")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.done = done_keys(folder) if self.resume else Counter()
+        except OSError as error:
+            raise UserError(f"{folder}: cannot be written ({error.strerror or error})") from None
+        self.handle, self.records = None, DatasetRecords(None, folder, self.columns())
+
     def _open(self) -> tuple[TextIO, Path]:
-        """The output itself for a journal, else a private temporary beside it (with the output's final mode)."""
+        """The output itself for a journal or a resumed run, else a private temporary beside it (with the
+        output's final mode)."""
+        if self.resume:
+            self.done = done_keys(self.output)  # its half-written last record, if any, cut off
+            handle = self.output.open("a", encoding="utf-8", newline="")
+            return handle, self.output
         if self.journal:
             return self.output.open("w", encoding="utf-8", newline=""), self.output
         descriptor, temporary = tempfile.mkstemp(prefix=f".{self.output.name}.", dir=self.output.parent)
@@ -152,6 +190,8 @@ class RecordWriter:
         self.written += 1
         try:
             self.records.write(record)
+            if self.resume and self.handle is not None:
+                self.handle.flush()  # in place: a run killed now keeps this record (the OS holds it)
             if self.journal:
                 self.handle.flush()
                 if self.output:  # on disk before the file it records is renamed: a power cut keeps it too
@@ -177,6 +217,23 @@ class RecordWriter:
             if self.output:
                 self.handle.close()
 
+    def _close_dataset(self, success: bool) -> None:
+        """The records of the last part, written even when the run stops early (what it did is kept)."""
+        try:
+            self.records.close()
+        except OSError as error:
+            if success:
+                raise UserError(f"{self.output}: writing failed ({error.strerror or error})") from None
+
+    def already_done(self, fields: dict, row: int) -> bool:
+        """Whether an earlier run wrote this row's record (each record counted once: a repeated id as often as
+        it was written)."""
+        key = resume_key(fields, row)
+        if self.done[key] > 0:
+            self.done[key] -= 1
+            return True
+        return False
+
     def check_not_empty(self, input: Path) -> None:
         """An input that gave no rows (a header alone, an empty file) is an error: an empty output would look
         like success."""
@@ -192,6 +249,9 @@ class RecordWriter:
 
     def close(self, success: bool) -> None:
         """Rename the output into place on success (a journal is in place already); never leave the temporary."""
+        if self.handle is None:  # a dataset folder: each part already renamed into place when complete
+            self._close_dataset(success)
+            return
         if not self.temporary:
             self._close_in_place(success)
             return
