@@ -157,20 +157,9 @@ def matmul_integer_macs_per_second(threads: int, repeats: int = 200) -> float | 
     """onnxruntime's int8 matrix product (MatMulInteger, uint8 x int8) at MATMUL_SHAPE on `threads` cores: the
     better of one call at a time on every thread and one single-threaded call per thread side by side (as the
     runtime runs windows), each the median over `repeats` calls."""
-    try:
-        from onnx import TensorProto, helper, numpy_helper
-    except ImportError:  # building the one-node graph needs the onnx package ([train] extras)
-        return None
     rows, inner, columns = MATMUL_SHAPE
     weights = np.random.default_rng(0).integers(-127, 128, size=(inner, columns), dtype=np.int8)
-    graph = helper.make_graph(
-        [helper.make_node("MatMulInteger", ["a", "b"], ["y"])],
-        "matmul",
-        [helper.make_tensor_value_info("a", TensorProto.UINT8, [rows, inner])],
-        [helper.make_tensor_value_info("y", TensorProto.INT32, [rows, columns])],
-        [numpy_helper.from_array(weights, "b")],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+    model = matmul_integer_model(weights, rows)
     activations = np.random.default_rng(1).integers(0, 256, size=(rows, inner), dtype=np.uint8)
     macs = rows * inner * columns
     wide = _median_call_seconds(_matmul_session(model, threads), activations, repeats)
@@ -178,6 +167,46 @@ def matmul_integer_macs_per_second(threads: int, repeats: int = 200) -> float | 
     with ThreadPoolExecutor(threads) as pool:
         side_by_side = list(pool.map(lambda _: _median_call_seconds(lane, activations, repeats), range(threads)))
     return max(macs / wide, threads * macs / max(side_by_side))
+
+
+def matmul_integer_model(weights: np.ndarray, rows: int) -> bytes:
+    """The one-node ONNX graph `y = MatMulInteger(a, weights)` (a: uint8 (rows, inner), weights int8), written as
+    ONNX's protobuf by hand, so the benchmark needs no `onnx` package on a plain runtime install."""
+    inner, columns = weights.shape
+
+    def field(number: int, payload: bytes) -> bytes:  # a length-delimited field
+        return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+    def number(field_number: int, value: int) -> bytes:  # a varint field
+        return _varint(field_number << 3) + _varint(value)
+
+    def tensor_type(element: int, shape: tuple[int, ...]) -> bytes:  # TypeProto.Tensor
+        dims = b"".join(field(1, number(1, size)) for size in shape)
+        return field(1, number(1, element) + field(2, dims))
+
+    def value(name: str, element: int, shape: tuple[int, ...]) -> bytes:  # ValueInfoProto
+        return field(1, name.encode()) + field(2, tensor_type(element, shape))
+
+    uint8, int8, int32 = 2, 3, 6  # TensorProto.DataType
+    node = field(1, b"a") + field(1, b"b") + field(2, b"y") + field(4, b"MatMulInteger")
+    initializer = number(1, inner) + number(1, columns) + number(2, int8) + field(8, b"b") + field(9, weights.tobytes())
+    graph = (
+        field(1, node)
+        + field(2, b"matmul")
+        + field(5, initializer)
+        + field(11, value("a", uint8, (rows, inner)))
+        + field(12, value("y", int32, (rows, columns)))
+    )
+    return number(1, 8) + field(7, graph) + field(8, field(1, b"") + number(2, 17))  # IR 8, opset 17
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append(value & 0x7F | (0x80 if value > 0x7F else 0))
+        value >>= 7
+        if not value:
+            return bytes(out)
 
 
 def _matmul_session(model: bytes, threads: int):

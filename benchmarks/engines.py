@@ -2,8 +2,10 @@
 
     python benchmarks/engines.py [--songs 600] [--rounds 3] [--json]
 
-Writes an N-song Parquet file (`id`, `artist`, `lyrics`) from the validation and test splits, then runs
-`lyricgenre predict --input F --output O` with the local engine and with `--engine ray --workers 1|2`,
+Writes an N-song Parquet file (`id`, `artist`, `lyrics`) from the validation and test splits (then the training
+split, beyond their 2,648 songs), then runs
+`lyricgenre predict --input F --output O` with the local engine and with `--engine ray --workers 1|2` (and 2 into a
+dataset folder its workers write themselves),
 alternating, `--rounds` times each; reports each engine's median wall time (start-up included), songs/s,
 its ratio to the local engine, and Ray's start-up overhead (the same commands on a 10-song file). Every
 run's genres are checked identical to the local engine's.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,11 +29,13 @@ import pyarrow.parquet as pq
 from lyricgenre.defaults import DATASET
 
 ENGINES = {"local": [], "ray-1": ["--engine", "ray", "--workers", "1"], "ray-2": ["--engine", "ray", "--workers", "2"]}
+ENGINES["ray-2-parts"] = ENGINES["ray-2"]  # into a dataset folder its workers write their parts into themselves
 
 
 def songs_file(data: Path, count: int, path: Path) -> Path:
     songs = pd.read_parquet(data, columns=["lyrics", "artist", "split"])
-    chosen = songs[songs["split"] != "train"].head(count)
+    # Validation and test songs first, then training songs when more are asked for (speed alone is measured).
+    chosen = pd.concat([songs[songs["split"] != "train"], songs[songs["split"] == "train"]]).head(count)
     pd.DataFrame(
         {
             "id": [f"s{k}" for k in range(len(chosen))],
@@ -50,7 +55,13 @@ def timed(source: Path, out: Path, extra: list[str], model: Path | None) -> floa
 
 
 def genres(path: Path) -> list:
-    return [(row["id"], row["genres"]) for row in pq.read_table(path, columns=["id", "genres"]).to_pylist()]
+    """(id, genres) of every record, by id (a dataset folder's parts come in no set order)."""
+    return sorted((row["id"], list(row["genres"])) for row in pq.read_table(path, columns=["id", "genres"]).to_pylist())
+
+
+def output_suffixes(name: str) -> tuple[str, str]:
+    """The big and the small run's outputs: Parquet files, or dataset folders for the "-parts" engines."""
+    return ("", "-small") if name.endswith("-parts") else (".parquet", "-small.parquet")
 
 
 def main() -> None:
@@ -69,9 +80,11 @@ def main() -> None:
         starts = {name: [] for name in ENGINES}
         for _ in range(args.rounds):
             for name, extra in ENGINES.items():
-                out = folder / f"{name}.parquet"
+                out, small_out = (folder / f"{name}{suffix}" for suffix in output_suffixes(name))
+                for earlier in (out, small_out):  # a folder of an earlier round's parts is not resumed
+                    shutil.rmtree(earlier, ignore_errors=True)
                 walls[name].append(timed(big, out, extra, args.model))
-                starts[name].append(timed(small, folder / f"{name}-small.parquet", extra, args.model))
+                starts[name].append(timed(small, small_out, extra, args.model))
                 if genres(out) != genres(folder / "local.parquet"):
                     sys.exit(f"{name}: genres differ from the local engine's")
     local = statistics.median(walls["local"])

@@ -179,3 +179,12 @@ def test_explain_faithfulness_compares_named_and_random_lines(exported, dataset)
     result = json.loads(_run("explain_faithfulness.py", *arguments))
     assert result["songs"] >= 1 and result["cost_ratio"] > 1 and 0 <= result["share_above_random"] <= 1
     assert result["named_drop"] >= 0
+
+
+def test_fast_option_reports_speed_and_accuracy_of_both_readings(exported, dataset):
+    rows = json.loads(
+        _run("fast_option.py", "--model", str(exported), "--data", str(dataset), "--rounds", "1", "--json")
+    )
+    assert [row["reading"] for row in rows] == ["default", "fast"]
+    for row in rows:
+        assert row["songs_per_s"] > 0 and 0 <= row["f1_micro"] <= 1 and 0 <= row["pooled_family_macro"] <= 1

@@ -58,6 +58,11 @@ def test_plain_install_tags_lyrics_from_the_cli_the_python_api_the_server_and_au
     report = json.loads(run(cli, "tag", song.parent, "--write", "--top-k", "2", cwd=tmp_path).stdout)
     assert report["tag_status"] == "written" and read_tag(song, "lyricgenre") == report["tag_values"]
 
+    # The runtime benchmark measures its limit without the onnx package ([train]) too
+    bench = ROOT / "benchmarks" / "bench_runtime.py"
+    quick = ["--songs", "8", "--single", "4", "--batch-size", "4", "--rounds", "1", "--json"]
+    assert json.loads(run(python, bench, *quick, cwd=tmp_path, timeout=600).stdout)["limit_fraction"] > 0
+
     version = run(cli, "--version", cwd=tmp_path).stdout.strip()
     assert version.startswith("lyricgenre ") and version.split()[1][0].isdigit()
     for command in (["train", "--model", "baseline", "--out", "m"], ["data", "build"], ["evaluate", "--model", "m"]):

@@ -180,3 +180,20 @@ def test_classify_pools_each_artists_songs(exported):
     expected = classifier.predict_proba(texts, artists=["A", "A", None])
     assert [p.pooled_songs for p in pooled] == [2, 2, 1]
     assert pooled[0].scores == {g: round(float(expected[0][classifier.genres.index(g)]), 4) for g in pooled[0].scores}
+
+
+def test_fast_reads_the_first_128_tokens_with_the_same_sessions(exported):
+    from lyricgenre.runtime.classifier import FAST_MAX_LENGTH
+
+    classifier = GenreClassifier.load(exported)
+    fast = GenreClassifier.load(exported, fast=True)
+    (_, scorer), *_ = [(w, s) for w, s in fast.components if hasattr(s, "windows")]
+    short, long = "love and trucks " * 10, " ".join(f"word{k} road" for k in range(600))
+    assert all(len(window) <= FAST_MAX_LENGTH for window in scorer.windows([long])[0])
+    assert np.array_equal(fast.predict_proba([short]), classifier.predict_proba([short]))  # one short window: the same
+    original = [s for _, s in classifier.components if hasattr(s, "windows")][0]
+    assert scorer.max_length == min(original.max_length, FAST_MAX_LENGTH)  # the test model's windows may be shorter
+    faster = classifier.fast()
+    assert faster.components[0][1] is not classifier.components[0][1] or not hasattr(faster.components[0][1], "windows")
+    shared = [s for _, s in faster.components if hasattr(s, "windows")][0]
+    assert shared.session is original.session  # nothing loaded again

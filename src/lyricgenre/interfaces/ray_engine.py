@@ -51,9 +51,11 @@ def _ray():
 class GenrePredictor:
     """A Ray Data callable class: batch of lyrics (a dict of columns) -> the same batch with predictions."""
 
-    def __init__(self, model: str | None = None, text_column: str = "lyrics", threshold=None, top_k=None):
+    def __init__(
+        self, model: str | None = None, text_column: str = "lyrics", threshold=None, top_k=None, fast: bool = False
+    ):
         os.environ["TOKENIZERS_PARALLELISM"] = "false"
-        self.classifier = GenreClassifier.load(model, threads=1)
+        self.classifier = GenreClassifier.load(model, threads=1, fast=fast)
         self.text_column, self.threshold, self.top_k = text_column, threshold, top_k
 
     def __call__(self, batch: dict[str, np.ndarray]):
@@ -94,8 +96,10 @@ def predict_dataset(
     batch_size: int = DEFAULT_BATCH,
     threshold: float | None = None,
     top_k: int | None = None,
+    fast: bool = False,
 ):
-    """A Ray Dataset of lyrics -> a Ray Dataset of predictions (lazy; rows in input order)."""
+    """A Ray Dataset of lyrics -> a Ray Dataset of predictions (lazy; rows in input order); `fast`: the encoder
+    reads the first 128 tokens (`GenreClassifier.fast`)."""
     ray = _ray()
     if text_column not in dataset.columns():
         raise UserError(f"no column {text_column!r} (columns: {', '.join(dataset.columns())})")
@@ -105,7 +109,13 @@ def predict_dataset(
     dataset = dataset.repartition(target_num_rows_per_block=BATCHES_PER_BLOCK * batch_size)
     return dataset.map_batches(
         GenrePredictor,
-        fn_constructor_kwargs={"model": model, "text_column": text_column, "threshold": threshold, "top_k": top_k},
+        fn_constructor_kwargs={
+            "model": model,
+            "text_column": text_column,
+            "threshold": threshold,
+            "top_k": top_k,
+            "fast": fast,
+        },
         batch_size=batch_size,
         compute=ray.data.ActorPoolStrategy(size=workers),
         # One onnxruntime thread each; half a logical CPU reserved, so that with an actor on every core
@@ -128,6 +138,7 @@ def predict_parquet(
     top_k: int | None = None,
     lines: Callable[[dict], str] | None = None,
     resume: bool = False,
+    fast: bool = False,
 ) -> int:
     """`lyricgenre predict --engine ray`: a Parquet file or dataset folder through Ray Data into `output`.
 
@@ -160,6 +171,7 @@ def predict_parquet(
             batch_size=batch_size,
             threshold=threshold,
             top_k=top_k,
+            fast=fast,
         )
         if folder:
             return _write_parts(predictions, output, resume)

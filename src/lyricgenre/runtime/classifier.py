@@ -6,6 +6,7 @@ interface (CLI, web, library tagger) goes through this class.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import replace
 from importlib import resources
@@ -19,6 +20,8 @@ from lyricgenre.manifest import Manifest
 from lyricgenre.runtime.prediction import Prediction, Ranked
 from lyricgenre.runtime.scorers import load_scorer
 from lyricgenre.text import MAX_LYRICS_CHARS, input_notes, lyrics_problem
+
+FAST_MAX_LENGTH = 128  # tokens the encoder reads of a song with `fast` (docs/results.md, "The fast option")
 
 
 def default_model_path() -> Path:
@@ -46,9 +49,24 @@ class GenreClassifier:
             raise UserError(f"{self.folder / 'manifest.json'}: not a valid lyricgenre manifest ({problem})") from None
 
     @classmethod
-    def load(cls, path: str | Path | None = None, threads: int | None = None, precision: str = "int8"):
-        """The shipped default model, or the exported model folder at `path`."""
-        return cls(Path(path) if path else default_model_path(), threads=threads, precision=precision)
+    def load(
+        cls, path: str | Path | None = None, threads: int | None = None, precision: str = "int8", fast: bool = False
+    ):
+        """The shipped default model, or the exported model folder at `path`; `fast`: reading a shorter window
+        (`fast()`)."""
+        classifier = cls(Path(path) if path else default_model_path(), threads=threads, precision=precision)
+        return classifier.fast() if fast else classifier
+
+    def fast(self) -> GenreClassifier:
+        """The same model with its encoder reading the first FAST_MAX_LENGTH tokens of a song instead of its
+        window (the shipped model: 256): about twice as fast, a little less accurate (docs/results.md, "The fast
+        option"). It shares this classifier's sessions."""
+        faster = copy.copy(self)
+        faster.components = [
+            (weight, scorer.shortened(FAST_MAX_LENGTH) if hasattr(scorer, "shortened") else scorer)
+            for weight, scorer in self.components
+        ]
+        return faster
 
     @property
     def info(self) -> dict:

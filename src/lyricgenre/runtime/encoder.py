@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -66,6 +67,12 @@ class TransformerScorer:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         windows, owners, _ = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
         return song_probabilities(self.window_logits(windows), owners, len(texts))
+
+    def shortened(self, max_length: int) -> TransformerScorer:
+        """This scorer reading windows of at most `max_length` tokens (its sessions shared)."""
+        shorter = copy.copy(self)
+        shorter.max_length = min(self.max_length, max_length)
+        return shorter
 
     def windows(self, texts: list[str]) -> list[tuple[tuple[int, ...], ...]]:
         """The windows each text is read as (token ids): two texts read alike score alike, without a call."""

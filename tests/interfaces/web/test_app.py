@@ -353,3 +353,13 @@ def test_explained_batches_are_limited_as_batches_are(client):
     answer = client.post("/api/v1/classify/batch", json={"explain": True, "songs": songs})
     assert answer.status_code == 422 and "at most 8 songs" in answer.json()["error"]
     assert client.post("/api/v1/classify/batch", json={"explain": False, "songs": songs}).status_code == 200
+
+
+def test_fast_is_an_option_of_the_api_and_the_cli(client, exported_baseline, capsys):
+    from lyricgenre.interfaces.cli import main
+
+    lyrics = synthetic_lyrics("rap", 1)
+    assert client.post("/api/v1/classify", json={"lyrics": lyrics, "fast": True}).status_code == 200
+    assert client.post("/api/v1/classify", json={"lyrics": lyrics, "fast": "yes"}).status_code == 422
+    assert main(["predict", lyrics, "--model", str(exported_baseline), "--fast", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["genres"]

@@ -18,6 +18,11 @@ def add_decision_options(parser: argparse.ArgumentParser, pool_help: str) -> Non
     parser.add_argument("--top-k", type=int, help="keep at most K genres (with --threshold: both apply)")
     parser.add_argument("--threshold", type=float, help="global probability threshold instead of the tuned ones")
     parser.add_argument("--threads", type=int, help="inference threads (default: up to 4)")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="read the first 128 tokens of each song: about twice as fast, a little less accurate",
+    )
     parser.add_argument("--pool-artist", action="store_true", help=pool_help)
 
 

@@ -101,7 +101,7 @@ def _run_predict(args: argparse.Namespace) -> None:
             pool_required=args.pool_artist,
             explain=args.explain,
         )
-        classifier = GenreClassifier.load(args.model, threads=args.threads)
+        classifier = GenreClassifier.load(args.model, threads=args.threads, fast=args.fast)
         fetcher = LyricsFetcher(lyrics) if lyrics else None
         try:
             failed = predict_file(
@@ -154,7 +154,7 @@ def _predict_one(args: argparse.Namespace) -> None:
     text = _read_single(args.lyrics)
     if not text.strip():
         raise UserError("the lyrics are empty")
-    classifier = GenreClassifier.load(args.model, threads=args.threads)
+    classifier = GenreClassifier.load(args.model, threads=args.threads, fast=args.fast)
     (prediction,) = classifier.classify([text], args.threshold, args.top_k, explain=args.explain)
     if prediction.error:
         raise UserError(prediction.error)
@@ -239,6 +239,7 @@ def _run_on_ray(args: argparse.Namespace, lyrics) -> None:
         top_k=args.top_k,
         lines=readable_lines(args),
         resume=args.resume,
+        fast=args.fast,
     )
     _report_failures(failed, args.output)
 

@@ -97,7 +97,7 @@ def _run_tag(args: argparse.Namespace) -> None:
     stop_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     tagger = tag_library(
         args.input,
-        GenreClassifier.load(args.model, threads=args.threads),
+        GenreClassifier.load(args.model, threads=args.threads, fast=args.fast),
         settings,
         write=args.write,
         output=args.output,

@@ -31,7 +31,8 @@ from lyricgenre.runtime import GenreClassifier, Prediction
 
 
 def _classify(classifier: GenreClassifier, texts, options: Options, artists) -> list[Prediction]:
-    return classifier.classify(texts, options.threshold, options.top_k, artists, explain=options.explain)
+    model = classifier.fast() if options.fast else classifier  # shares the sessions: nothing is loaded again
+    return model.classify(texts, options.threshold, options.top_k, artists, explain=options.explain)
 
 
 class Busy(Exception):
