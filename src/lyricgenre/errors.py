@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+
 
 class UserError(Exception):
     """Bad input (a missing file, a malformed row, an unknown option value); the message says which."""

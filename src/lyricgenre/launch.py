@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+from lyricgenre.errors import EXIT_INTERRUPTED
 
 
 def main() -> int:

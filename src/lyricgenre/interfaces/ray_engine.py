@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.songs.datasets import dataset_keys, is_dataset, parts
+from lyricgenre.interfaces.ray_datasets import not_done, plain_value, typed_batch, write_parts
+from lyricgenre.interfaces.songs.datasets import is_dataset, is_dataset_output
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS, as_text, kept_fields, matching_fields
-from lyricgenre.interfaces.songs.parquet import pyarrow_modules
 from lyricgenre.interfaces.songs.rows import EMPTY
 from lyricgenre.interfaces.songs.writers import RecordWriter
 from lyricgenre.runtime import GenreClassifier, Prediction
@@ -69,22 +69,7 @@ class GenrePredictor:
         for name in ("family_scores", "scores"):  # a Ray column holds one type: score tables as JSON text
             out[name] = [None if record.get(name) is None else json.dumps(record[name]) for record in records]
         out["error"] = [record.get("error") or "" for record in records]
-        return _typed(out)
-
-
-def _typed(columns: dict[str, list]):
-    """The batch as an Arrow table whose prediction columns have one type in every batch (a batch of empty notes
-    or of failed rows would otherwise be typed null, and the parts of a dataset would not read as one)."""
-    pa, _ = pyarrow_modules()
-    names = pa.list_(pa.string())
-    types = {"families": names, "genres": names, "notes": names, "family_scores": pa.string(), "scores": pa.string()}
-    types["error"] = pa.string()
-
-    def typed(name: str, values: list):
-        unknown = all(value is None for value in values)  # a kept column with no value in this batch: text
-        return pa.array(values, type=types.get(name, pa.string() if unknown else None))
-
-    return pa.table({name: typed(name, values) for name, values in columns.items()})
+        return typed_batch(out)
 
 
 def predict_dataset(
@@ -152,7 +137,7 @@ def predict_parquet(
     input, output = Path(input), Path(output) if output else None
     if not (input.suffix.lower() == ".parquet" and input.is_file() or is_dataset(input)):
         raise UserError(f"{input}: --engine ray reads a Parquet file (.parquet) or a folder of Parquet parts")
-    folder = output is not None and (output.is_dir() or not output.suffix)
+    folder = output is not None and is_dataset_output(output)
     if resume and not folder:
         raise UserError("--resume with --engine ray goes on with a dataset folder: give --output FOLDER")
     with _cluster(ray, address):
@@ -162,7 +147,7 @@ def predict_parquet(
         source = source.rename_columns(renamed) if renamed else source
         kept = [name for name in KEPT_FIELDS if name in source.columns()]
         if resume:
-            source = _not_done(source, output)
+            source = not_done(source, output)
         predictions = predict_dataset(
             source.select_columns([text_column, *kept]) if text_column in source.columns() else source,
             model,
@@ -174,35 +159,8 @@ def predict_parquet(
             fast=fast,
         )
         if folder:
-            return _write_parts(predictions, output, resume)
+            return write_parts(predictions, output, resume)
         return _write(predictions, kept, input, output, lines)
-
-
-def _not_done(source, folder: Path):
-    """The input rows whose ids the output folder does not hold yet."""
-    if "id" not in source.columns():
-        raise UserError("--resume with --engine ray knows rows by their id: the input needs an 'id' column")
-    done = {identifier for kind, identifier in dataset_keys(folder) if kind == "id"} if folder.is_dir() else set()
-    if not done:
-        return source
-
-    def undone(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        keep = np.asarray([str(_plain(identifier)) not in done for identifier in batch["id"]], dtype=bool)
-        return {name: values[keep] for name, values in batch.items()}
-
-    return source.map_batches(undone, batch_format="numpy")
-
-
-def _write_parts(predictions, folder: Path, resume: bool) -> int:
-    """The workers write their parts into the folder; the rows that could not be classified, counted from them."""
-    others = [p.name for p in folder.iterdir() if not p.name.startswith(".")] if folder.is_dir() else []
-    if others and not resume:
-        raise UserError(f"{folder}: holds files of an earlier run; --resume goes on with it, or give another folder")
-    predictions.write_parquet(str(folder))
-    _, pq = pyarrow_modules()
-    return sum(
-        bool(error) for part in parts(folder) for error in pq.read_table(part, columns=["error"])["error"].to_pylist()
-    )
 
 
 @contextmanager
@@ -226,7 +184,7 @@ def _write(predictions, kept: list[str], input: Path, output, lines) -> int:
         for batch in predictions.iter_batches(batch_size=1024, batch_format="numpy"):
             for k in range(len(batch["error"])):
                 row += 1
-                fields, problem = kept_fields({name: _plain(batch[name][k]) for name in kept})
+                fields, problem = kept_fields({name: plain_value(batch[name][k]) for name in kept})
                 error = problem or batch["error"][k]  # what the local engine reports for the same row
                 writer.write({"row": row, **fields, **_record(batch, k, error)})
                 failed += bool(error)
@@ -255,8 +213,3 @@ def _record(batch: dict, k: int, error: str) -> dict:
         "scores": json.loads(batch["scores"][k]),
         "notes": list(batch["notes"][k]),
     }
-
-
-def _plain(value):
-    """A numpy scalar from a batch as the Python value the local engine would have read."""
-    return value.item() if isinstance(value, np.generic) else value

@@ -16,15 +16,23 @@ encoder window is its own call), so they are the same alone, in a batch, from th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from lyricgenre.runtime.prediction import Explanation, LineEffect, Prediction
 from lyricgenre.text import MAX_LYRICS_CHARS
 
-if TYPE_CHECKING:
-    from lyricgenre.runtime.classifier import GenreClassifier
+
+class GenreClassifier(Protocol):
+    """What explaining needs of `lyricgenre.runtime.GenreClassifier` (which calls it, so it is not imported)."""
+
+    genres: list[str]
+    family_names: list[str]
+    components: list[tuple[float, object]]
+
+    def family_proba(self, probabilities: np.ndarray) -> np.ndarray: ...
+
 
 MAX_EXPLAINED_LINES = 80  # distinct lines tried per song (the first ones): a long song stays bounded
 ENCODER_RESCORES = 6  # lines changing an encoder window that are re-scored through it, per song

@@ -8,14 +8,14 @@ import pytest
 
 from lyricgenre.interfaces.audio import read_audio_song
 from lyricgenre.interfaces.cli import main
-from lyricgenre.interfaces.library.lyrics_fetch import (
+from lyricgenre.interfaces.library.lrclib import (
     SEARCH_TOLERANCE_S,
-    LyricsCache,
     LyricsSettings,
     Query,
     _closest,
     _retry_after_seconds,
 )
+from lyricgenre.interfaces.library.lyrics_cache import LyricsCache
 from tests.conftest import synthetic_lyrics
 from tests.interfaces.audio_files import make_audio
 from tests.interfaces.lrclib_server import StandIn, track
@@ -153,17 +153,16 @@ def test_retry_after_in_seconds_or_as_a_date():
 
 
 def test_misses_expire_and_answers_do_not(tmp_path, monkeypatch):
-    from lyricgenre.interfaces.library import lyrics_fetch
-    from lyricgenre.interfaces.library.lyrics_fetch import Answer
+    from lyricgenre.interfaces.library import lyrics_cache
 
     cache = LyricsCache(tmp_path / "c.sqlite")
-    found, missing = Query("A", "Found"), Query("A", "Missing", "Album", 200.4)
-    cache.put("s", found, Answer("found", "words"))
-    cache.put("s", missing, Answer("not found"))
-    assert cache.get("s", found).lyrics == "words" and cache.get("s", missing).status == "not found"
+    found, missing = Query("A", "Found").key(), Query("A", "Missing", "Album", 200.4).key()
+    cache.put("s", found, "found", "words", False)
+    cache.put("s", missing, "not found", None, False)
+    assert cache.get("s", found) == ("found", "words", False) and cache.get("s", missing)[0] == "not found"
     assert cache.get("other server", found) is None
-    monkeypatch.setattr(lyrics_fetch, "MISS_TTL_S", -1)
-    assert cache.get("s", missing) is None and cache.get("s", found).cached
+    monkeypatch.setattr(lyrics_cache, "MISS_TTL_S", -1)
+    assert cache.get("s", missing) is None and cache.get("s", found)[1] == "words"
 
 
 def test_options_need_fetch_lyrics_and_a_web_address(library, capsys):
@@ -230,7 +229,7 @@ def test_control_characters_and_lone_surrogates_never_reach_the_cache_the_model_
     saved = read_audio_song(library / "surrogate.mp3").lyrics
     assert saved == "la  la red night\nsong of mine"
     cached = LyricsCache(tmp_path / "cache" / "lyricgenre" / "lyrics.sqlite")
-    assert cached.get(server.url, Query("The Band", "surrogate", "Album", 0.0)).lyrics == saved
+    assert cached.get(server.url, Query("The Band", "surrogate", "Album", 0.0).key())[1] == saved
 
 
 def test_a_server_dripping_its_answer_is_cut_off_and_the_run_ends(exported_baseline, tmp_path, capsys, monkeypatch):

@@ -7,8 +7,8 @@ import argparse
 import os
 import sys
 
+from lyricgenre.errors import EXIT_INTERRUPTED
 from lyricgenre.interfaces.cli import predict, serve, stages, tag
-from lyricgenre.launch import EXIT_INTERRUPTED
 
 EXIT_BAD_INPUT = 2
 # What only the dataset build, training, evaluation and export import (the `[train]` extras).

@@ -64,7 +64,7 @@ def add_lyrics_options(parser: argparse.ArgumentParser, url_default: str) -> Non
 
 def lyrics_settings(args: argparse.Namespace, url: str):
     """The `LyricsSettings` the options ask for, or None without --fetch-lyrics."""
-    from lyricgenre.interfaces.library.lyrics_fetch import LyricsSettings
+    from lyricgenre.interfaces.library.lrclib import LyricsSettings
 
     if not args.fetch_lyrics:
         for option in ("lyrics_url", "refresh_lyrics", "save_lyrics"):

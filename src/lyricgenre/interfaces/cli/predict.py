@@ -20,7 +20,7 @@ from lyricgenre.interfaces.cli.options import (
     report_fetching,
     stop_cleanly_on,
 )
-from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.interfaces.library.lrclib import DEFAULT_LYRICS_URL
 from lyricgenre.interfaces.songs.files import LYRICS_FILE_READ_CHARS
 from lyricgenre.interfaces.songs.readers import input_formats_help
 from lyricgenre.interfaces.songs.writers import writes_utf8

@@ -19,7 +19,7 @@ from lyricgenre.interfaces.cli.options import (
     report_fetching,
     stop_cleanly_on,
 )
-from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.interfaces.library.lrclib import DEFAULT_LYRICS_URL
 
 
 def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:

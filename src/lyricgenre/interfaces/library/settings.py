@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar, Literal, get_args, get_type_hints
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.library.lyrics_fetch import DEFAULT_LYRICS_URL
+from lyricgenre.interfaces.library.lrclib import DEFAULT_LYRICS_URL
 from lyricgenre.settings import Settings, setting
 
 # The standard genre tag gets few names by default, as taggers write it (lastgenre 1, Picard a few): the two

@@ -18,7 +18,8 @@ from pathlib import Path
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AudioTagError, prepare_rewrite, read_tag, remove_leftover_copies
 from lyricgenre.interfaces.classify import Decisions, classify_rows, song_record
-from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher, LyricsSettings
+from lyricgenre.interfaces.library.lrclib import LyricsSettings
+from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
 from lyricgenre.interfaces.library.settings import TagSettings
 from lyricgenre.interfaces.progress import ProgressBar
 from lyricgenre.interfaces.songs import RecordWriter, SongRow, read_songs

@@ -27,6 +27,12 @@ def is_dataset(path: Path) -> bool:
     return path.is_dir() and any(part.suffix.lower() == ".parquet" for part in path.iterdir())
 
 
+def is_dataset_output(path: Path) -> bool:
+    """Whether an output path names a dataset folder: no suffix (`tags/`), or a folder named `….parquet` (as Spark
+    writes them). A folder with another suffix (`out.jsonl/`) is a mistake, not a dataset."""
+    return not path.suffix or (path.is_dir() and path.suffix.lower() == ".parquet")
+
+
 def parts(folder: Path) -> list[Path]:
     """The folder's Parquet files, in name order (hidden temporaries left out)."""
     return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".parquet" and not p.name.startswith("."))

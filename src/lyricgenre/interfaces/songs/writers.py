@@ -21,7 +21,7 @@ from typing import ClassVar, TextIO
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.filesafety import check_replaceable, output_mode, shown_path, sync_file
-from lyricgenre.interfaces.songs.datasets import DatasetRecords, resume_key
+from lyricgenre.interfaces.songs.datasets import DatasetRecords, is_dataset_output, resume_key
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS
 from lyricgenre.interfaces.songs.parquet import ParquetSink
 from lyricgenre.interfaces.songs.resume import done_keys
@@ -127,9 +127,11 @@ class RecordWriter:
             self.records = LineRecords(stdout, lines) if lines else JsonlRecords(stdout, None, [])
             self.records.ascii_only = not writes_utf8(stdout)
             return
-        if self.output.is_dir() or not self.output.suffix:
+        if is_dataset_output(self.output):
             self._open_dataset()
             return
+        if self.output.is_dir():
+            raise UserError(f"{self.output}: is a folder; give a file name for the output")
         kind = OUTPUT_FORMATS.get(self.output.suffix.lower())
         if kind is None:
             raise UserError(f"{self.output}: unsupported output type; use {' or '.join(OUTPUT_FORMATS)} or a folder")
