@@ -30,7 +30,6 @@ JOINED = ", "  # how a single-valued `genre` field (beets before `genres`) joins
 class ItemOutcome:
     item: object  # a beets Item
     outcome: TagOutcome
-    filled: bool = False  # no lyrics of its own: its artist's (album's) pooled genres
 
 
 def settings_from(beets_values: dict) -> TagSettings:
@@ -62,7 +61,7 @@ def tag_items(
             outcome = TagOutcome("kept", previous, previous)
         else:
             outcome = unclassified(record) or decide(record, previous, settings, write)[0]
-        yield ItemOutcome(item, outcome, filled="filled_from" in record)
+        yield ItemOutcome(item, outcome)
 
 
 def current_genres(item, field: str) -> list[str]:
