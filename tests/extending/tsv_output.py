@@ -1,9 +1,9 @@
 """An output format added the way docs/extending.md says: one writer class, and one line in `OUTPUT_FORMATS`."""
 
-from lyricgenre.interfaces.songs.writers import JsonlRecords
+from lyricgenre.interfaces.songs.writers import RecordFormat
 
 
-class TsvRecords(JsonlRecords):
+class TsvRecords(RecordFormat):
     """Tab-separated values, a song a line: its id, families and genres."""
 
     description = "TSV: id, families and genres, a song a line"

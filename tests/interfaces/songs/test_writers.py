@@ -8,7 +8,7 @@ import pytest
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.songs import writers
-from lyricgenre.interfaces.songs.writers import OUTPUT_FORMATS, JsonlRecords, RecordWriter
+from lyricgenre.interfaces.songs.writers import OUTPUT_FORMATS, RecordFormat, RecordWriter
 
 RECORD = {"row": 1, "id": "a", "families": ["rock"], "genres": ["hard rock"], "scores": {"hard rock": 0.8}}
 
@@ -56,7 +56,7 @@ def test_standard_output_gets_json_or_lines_for_people():
 
 
 def test_an_output_format_is_one_writer_class_and_one_table_line(tmp_path, monkeypatch):
-    class TsvRecords(JsonlRecords):
+    class TsvRecords(RecordFormat):
         description = "tab-separated genres"
 
         def write(self, record: dict) -> None:

@@ -63,7 +63,7 @@ def dataset_keys(folder: Path) -> Counter:
 
 
 class DatasetRecords:
-    """Records into a dataset folder, a part of `PART_ROWS` at a time (the `OUTPUT_FORMATS` writer of a folder)."""
+    """Records into a dataset folder, a part of `PART_ROWS` at a time (the `RecordFormat` of a folder output)."""
 
     description = "a folder of Parquet parts (a dataset), written part by part"
     journal = False

@@ -27,24 +27,35 @@ from lyricgenre.interfaces.songs.parquet import ParquetSink
 from lyricgenre.interfaces.songs.resume import done_keys
 
 
-class JsonlRecords:
-    """JSON Lines, a record a song."""
+class RecordFormat:
+    """One output format: what `RecordWriter` hands each record to. A format is a subclass with a `description`
+    and `write`, listed in `OUTPUT_FORMATS`; it gets the open text handle (or the `path` it writes itself), the
+    output's columns and its name for errors."""
 
-    description: ClassVar[str] = "JSON Lines, a record a song"
+    description: ClassVar[str] = ""
     journal: ClassVar[bool] = True  # can be written as a journal: each record complete on disk once written
-    ascii_only = False  # escape every character outside ASCII (for a standard output that is not UTF-8)
 
     def __init__(self, handle: TextIO, path: Path | None, columns: list[str], name: str = ""):
         self.handle = handle
 
     def write(self, record: dict) -> None:
-        self.handle.write(json.dumps(record, ensure_ascii=self.ascii_only) + "\n")
+        raise NotImplementedError
 
     def close(self) -> None:
         """Nothing left to write (the handle is closed by `RecordWriter`)."""
 
 
-class CsvRecords(JsonlRecords):
+class JsonlRecords(RecordFormat):
+    """JSON Lines, a record a song."""
+
+    description = "JSON Lines, a record a song"
+    ascii_only = False  # escape every character outside ASCII (for a standard output that is not UTF-8)
+
+    def write(self, record: dict) -> None:
+        self.handle.write(json.dumps(record, ensure_ascii=self.ascii_only) + "\n")
+
+
+class CsvRecords(RecordFormat):
     """CSV, a row a song, scores as JSON."""
 
     description = "CSV, a row a song, scores as JSON"
@@ -61,7 +72,7 @@ class CsvRecords(JsonlRecords):
         self.writer.writerow({key: _csv_value(key, value) for key, value in record.items()})
 
 
-class ParquetRecords(JsonlRecords):
+class ParquetRecords(RecordFormat):
     """Parquet, a row a song, lists and score maps typed (needs pyarrow)."""
 
     description = "Parquet, a row a song, lists and score maps typed (needs pyarrow)"
@@ -79,14 +90,14 @@ class ParquetRecords(JsonlRecords):
 
 
 # The one list of output formats: dispatch, help texts and error messages come from it.
-OUTPUT_FORMATS: dict[str, type[JsonlRecords]] = {
+OUTPUT_FORMATS: dict[str, type[RecordFormat]] = {
     ".jsonl": JsonlRecords,
     ".csv": CsvRecords,
     ".parquet": ParquetRecords,
 }
 
 
-class LineRecords(JsonlRecords):
+class LineRecords(RecordFormat):
     """For people on a terminal: one line a song, as `describe` words a record."""
 
     def __init__(self, handle: TextIO, describe: Callable[[dict], str]):
@@ -125,7 +136,7 @@ class RecordWriter:
             # JSON on a standard output that is not UTF-8 (a redirected Windows console, a Latin-1 locale) escapes
             # what it cannot encode, so it stays valid and lossless; files are always UTF-8.
             self.records = LineRecords(stdout, lines) if lines else JsonlRecords(stdout, None, [])
-            self.records.ascii_only = not writes_utf8(stdout)
+            self.records.ascii_only = not writes_utf8(stdout)  # only JSON escapes it; lines are written as they are
             return
         if is_dataset_output(self.output):
             self._open_dataset()
