@@ -129,25 +129,32 @@ def test_health_checks_answer_through_a_flood_of_idle_connections(server):
     stop = time.monotonic() + 2.0
     opened = []
 
-    def flood():
-        while time.monotonic() < stop and len(opened) < 400:
+    def flood():  # bounded: 2 s and 20,000 connections; at most 50 held open at once
+        while time.monotonic() < stop and len(opened) < 20_000:
             try:
                 opened.append(connect(server))
             except OSError:
                 time.sleep(0.005)
+            if len(opened) > 50:
+                opened.pop(0).close()
 
     flooder = threading.Thread(target=flood)
     flooder.start()
     try:
         answers = []
         while time.monotonic() < stop:
-            answers.append(healthz(server)[:15])
+            try:
+                answers.append(healthz(server)[:15] == b"HTTP/1.1 200 OK")
+            except OSError:  # closed to make room for a flood connection before its request was read
+                answers.append(False)
             time.sleep(0.1)
     finally:
         flooder.join()
         for sock in opened:
             sock.close()
-    assert len(opened) > 6 and answers and all(answer == b"HTTP/1.1 200 OK" for answer in answers)
+    # From one address no server can tell a health check from the flood before its request arrives: most answered
+    # (without the eviction, none is once the cap is full), and the server answers at once when the flood ends.
+    assert len(opened) > 6 and len(answers) >= 10 and sum(answers) >= 0.8 * len(answers), answers
     assert healthz(server).startswith(b"HTTP/1.1 200")
 
 
