@@ -573,7 +573,12 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(model):
     import time
 
     run = lyricgenre("predict", "la la la", "--model", model, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.15)  # the interpreter is up and the command line is importing numpy, onnxruntime…
+    # Ctrl-C once numpy's core is mapped: the command line is importing numpy, onnxruntime… A fixed sleep could
+    # land before Python had set its own Ctrl-C handler on a loaded machine, where no program can answer it.
+    maps = Path(f"/proc/{run.pid}/maps")
+    deadline = time.monotonic() + 30
+    while "_multiarray_umath" not in maps.read_text() and time.monotonic() < deadline:
+        time.sleep(0.005)
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130 and "Traceback" not in err and err.strip() == "lyricgenre: interrupted"
