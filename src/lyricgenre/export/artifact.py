@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from lyricgenre.errors import check_output_folder
+from lyricgenre.export.embedding import with_embedding_outputs
 from lyricgenre.export.model_card import model_card
 from lyricgenre.manifest import MANIFEST, Manifest
 from lyricgenre.models import load_model
@@ -27,7 +28,7 @@ def export_model(model_folder: Path, out: Path, test_report: Path | None = None)
     check_output_folder(out, MANIFEST, "export")
     model = load_model(Path(model_folder))
     out.mkdir(parents=True, exist_ok=True)
-    components = model.export_components(out)
+    components = with_embedding_outputs(out, model.export_components(out))
     manifest = Manifest(
         name=Path(model_folder).name,
         kind=model.kind,

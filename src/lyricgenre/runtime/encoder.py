@@ -59,6 +59,7 @@ class TransformerScorer:
         self._pool = ThreadPoolExecutor(self.lanes, thread_name_prefix="encoder") if self.lanes > 1 else None
         self.tokenizer = load_tokenizer(folder / spec["tokenizer"])
         self.max_length, self.max_windows = spec["max_length"], spec["max_windows"]
+        self.embedding_output: str | None = spec.get("embedding_output")  # exports before it lack it
 
     @classmethod
     def from_spec(cls, folder: Path, spec: dict, threads: int | None, precision: str) -> TransformerScorer:
@@ -67,6 +68,21 @@ class TransformerScorer:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         windows, owners, _ = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
         return song_probabilities(self.window_logits(windows), owners, len(texts))
+
+    def scores_and_embeddings(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """`predict_proba` and each song's embedding (the mean of its windows' pooled encoder states), from
+        the same encoder calls."""
+        if self.embedding_output is None:
+            raise UserError("this model's encoder has no embedding output; export it again with this lyricgenre")
+        windows, owners, _ = batch_windows(self.tokenizer, texts, self.max_length, self.max_windows)
+        if not windows:
+            return np.zeros((0, 0), dtype=np.float32), np.zeros((0, 0), dtype=np.float32)
+        outputs = ["logits", self.embedding_output]
+        logits, embeddings = (np.concatenate(part) for part in zip(*self._map(windows, outputs)))
+        song_embeddings = np.zeros((len(texts), embeddings.shape[1]), dtype=np.float64)
+        np.add.at(song_embeddings, owners, embeddings)
+        song_embeddings /= np.bincount(owners, minlength=len(texts))[:, None]
+        return song_probabilities(logits, owners, len(texts)), song_embeddings.astype(np.float32)
 
     def shortened(self, max_length: int) -> TransformerScorer:
         """This scorer reading windows of at most `max_length` tokens (its sessions shared)."""
@@ -84,14 +100,16 @@ class TransformerScorer:
 
     def window_logits(self, windows: list[list[int]]) -> np.ndarray:
         """(windows, genres) logits, one encoder call per window."""
-        if len(windows) == 1 or self._pool is None:
-            rows = [self._run(self.session, window) for window in windows]
-        else:
-            rows = list(self._pool.map(partial(self._run, self.lane_session), windows))
+        rows = [logits for (logits,) in self._map(windows, ["logits"])]
         return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
+    def _map(self, windows: list[list[int]], outputs: list[str]) -> list[list[np.ndarray]]:
+        """The named outputs of each window's own encoder call, side by side on the lanes."""
+        if len(windows) == 1 or self._pool is None:
+            return [self._run(self.session, outputs, window) for window in windows]
+        return list(self._pool.map(partial(self._run, self.lane_session, outputs), windows))
+
     @staticmethod
-    def _run(session, window: list[int]) -> np.ndarray:
+    def _run(session, outputs: list[str], window: list[int]) -> list[np.ndarray]:
         input_ids = np.asarray([window], dtype=np.int64)
-        (logits,) = session.run(["logits"], {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})
-        return logits
+        return session.run(outputs, {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})
