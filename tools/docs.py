@@ -19,6 +19,7 @@ HELP_WIDTH = "100"  # argparse wraps help to $COLUMNS
 
 
 def settings_page() -> str:
+    from lyricgenre.adapt import AdaptSettings
     from lyricgenre.interfaces.library.settings import TagSettings
     from lyricgenre.models.registry import ALIASES, KINDS, model_class
     from lyricgenre.training.train import TrainingOptions
@@ -39,6 +40,7 @@ def settings_page() -> str:
         also = f" (also accepted as {', '.join(f'`{a}`' for a in aliases[kind])})" if aliases[kind] else ""
         lines += _table(f"`{kind}`{also}", model_class(kind).Settings.reference())
     lines += _table("The tagger's config file (`lyricgenre tag --config`, TOML; docs/cli.md)", TagSettings.reference())
+    lines += _table("`lyricgenre adapt` (its options of the same names; docs/adapt.md)", AdaptSettings.reference())
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -22,6 +22,12 @@ from lyricgenre.errors import UserError
 TAXONOMY_FILE = "taxonomy.json"
 
 
+def name_key(name: str) -> str:
+    """A genre name as compared (never as written): case, hyphens and spacing ignored, so "Hip-Hop", "hip hop"
+    and "HIP  HOP" are one genre in a file's tags, the allow and deny lists and the aliases."""
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     """Families in display order, with a description each, and each genre's families (most central first)."""

@@ -57,13 +57,13 @@ class GenreClassifier:
         classifier = cls(Path(path) if path else default_model_path(), threads=threads, precision=precision)
         return classifier.fast() if fast else classifier
 
-    def fast(self) -> GenreClassifier:
+    def fast(self, max_length: int = FAST_MAX_LENGTH) -> GenreClassifier:
         """The same model with its encoder reading the first FAST_MAX_LENGTH tokens of a song instead of its
         window (the shipped model: 256): about twice as fast, a little less accurate (docs/results.md, "The fast
         option"). It shares this classifier's sessions."""
         faster = copy.copy(self)
         faster.components = [
-            (weight, scorer.shortened(FAST_MAX_LENGTH) if hasattr(scorer, "shortened") else scorer)
+            (weight, scorer.shortened(max_length) if hasattr(scorer, "shortened") else scorer)
             for weight, scorer in self.components
         ]
         return faster

@@ -16,6 +16,7 @@ from lyricgenre.errors import UserError
 SCORERS: dict[str, str] = {
     "transformer": "lyricgenre.runtime.encoder:TransformerScorer",
     "tfidf": "lyricgenre.runtime.tfidf:TfidfScorer",
+    "head": "lyricgenre.runtime.head:HeadScorer",  # an adapted model (`lyricgenre adapt`)
 }
 # Types written by earlier exports, so that their artifacts still load.
 ALIASES: dict[str, str] = {"onnx_encoder": "transformer", "tfidf_linear": "tfidf"}

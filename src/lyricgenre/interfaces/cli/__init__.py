@@ -8,7 +8,7 @@ import os
 import sys
 
 from lyricgenre.errors import EXIT_INTERRUPTED
-from lyricgenre.interfaces.cli import predict, serve, stages, tag
+from lyricgenre.interfaces.cli import adapt, predict, serve, stages, tag
 
 EXIT_BAD_INPUT = 2
 # What only the dataset build, training, evaluation and export import (the `[train]` extras).
@@ -18,7 +18,7 @@ EXIT_BUG = 70  # EX_SOFTWARE: an error the program did not foresee
 DEBUG_VARIABLE = "LYRICGENRE_DEBUG"  # set: such an error shows its traceback
 
 
-COMMAND_GROUPS = (stages, predict, tag, serve)  # in the order `lyricgenre --help` lists them
+COMMAND_GROUPS = (stages, predict, tag, adapt, serve)  # in the order `lyricgenre --help` lists them
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -48,6 +48,9 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
         "--keep-existing", action="store_true", default=None, help="keep the file's values, add the new ones"
     )
     tag.add_argument(
+        "--missing", action="store_true", help="only tag files whose field is empty (the others count in pooling)"
+    )
+    tag.add_argument(
         "--pool", choices=choices("pool"), help="tag each artist's or album's songs together (default: artist)"
     )
     tag.add_argument(
@@ -107,6 +110,7 @@ def _run_tag(args: argparse.Namespace) -> None:
         lines=readable_lines(args),
         lyrics=lyrics,
         save_lyrics=args.save_lyrics,
+        missing=args.missing,
     )
     if tagger.fetcher:
         report_fetching(tagger.fetcher)

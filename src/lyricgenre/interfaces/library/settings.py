@@ -19,6 +19,7 @@ from typing import ClassVar, Literal, get_args, get_type_hints
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.library.lrclib import DEFAULT_LYRICS_URL
 from lyricgenre.settings import Settings, setting
+from lyricgenre.taxonomy import name_key
 
 # The standard genre tag gets few names by default, as taggers write it (lastgenre 1, Picard a few): the two
 # surest families and the surest fine genre ("Rock; Pop; Classic Rock"); LYRICGENRE gets every predicted one.
@@ -149,12 +150,6 @@ class TagSettings(Settings):
         if self.written_case == "title":
             return " ".join(_TITLE_EXCEPTIONS.get(word, word[:1].upper() + word[1:]) for word in name.split(" "))
         return name
-
-
-def name_key(name: str) -> str:
-    """A genre name as compared (never as written): case, hyphens and spacing ignored, so "Hip-Hop", "hip hop"
-    and "HIP  HOP" are one genre in a file's tags, the allow and deny lists and the aliases."""
-    return " ".join(name.casefold().replace("-", " ").split())
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -67,7 +67,8 @@ class LibraryTagger:
 
     What goes into the field — families and/or fine genres, how many, under which names, merged with the
     file's own values or not — is `TagSettings.values`. Statuses: `written`, `would write` (dry run),
-    `unchanged` (the field already holds these values), `no genres` (nothing to write: the file is left
+    `unchanged` (the field already holds these values), `kept` (with `missing`: the field holds genres, the
+    file is left as it is), `no genres` (nothing to write: the file is left
     alone, its genres never wiped), `skipped: no lyrics` (none embedded, beside it or on the lyrics server,
     or instrumental: nothing to classify, not a failure), `not classified` (the row has an error) and `failed`
     (the file could not be rewritten; `tag_error` says why, the file is unchanged).
@@ -86,8 +87,10 @@ class LibraryTagger:
         write: bool,
         follow_symlinks: bool = False,
         save_lyrics: bool = False,
+        missing: bool = False,
     ):
         self.root, self.settings, self.write = Path(root), settings, write
+        self.missing = missing  # only files whose field is empty are tagged; the others are `kept`
         self.follow_symlinks = follow_symlinks  # rewrite link targets outside `root` too
         self.save_lyrics = save_lyrics
         # What each report record gets, after the prediction's own fields.
@@ -119,12 +122,17 @@ class LibraryTagger:
 
     def _decide(self, record: dict, path: Path, lyrics: str | None) -> tuple[TagOutcome, dict[str, list[str]]]:
         """The outcome for the record's file at `path`, and the tag updates a `written` outcome needs."""
-        if outcome := unclassified(record):
+        outcome = unclassified(record)
+        if outcome and not self.missing:
             return outcome, {}
         try:
             previous = read_tag(path, self.settings.field, record["id"])
         except AudioTagError as error:
-            return TagOutcome("failed", error=str(error)), {}
+            return outcome or TagOutcome("failed", error=str(error)), {}
+        if self.missing and any(value.strip() for value in previous):
+            return TagOutcome("kept", previous, previous), {}
+        if outcome:
+            return outcome, {}
         return decide(record, previous, self.settings, self.write, {"lyrics": [lyrics]} if lyrics else None)
 
     def _report(self, record: dict, outcome: TagOutcome, lyrics: str | None) -> dict:
@@ -185,6 +193,7 @@ def tag_library(
     lines: Callable[[dict], str] | None = None,
     lyrics: LyricsSettings | None = None,
     save_lyrics: bool = False,
+    missing: bool = False,
 ) -> LibraryTagger:
     """Tag the audio files at `path` (a folder, or one file) with their genres: the Python API of `lyricgenre tag`.
 
@@ -196,6 +205,8 @@ def tag_library(
     temporary copies an interrupted earlier run left below the folder are removed first (`leftovers_removed`).
     With `lyrics`, files without lyrics get them from a lyrics server (`lyricgenre.interfaces.library.lyrics_fetch`;
     `tagger.fetcher.summary()` counts the answers); `save_lyrics` also writes them into the files' lyrics tags.
+    With `missing`, only files whose field is empty get genres (the others are `kept`, and still count in their
+    artist's or album's pool).
     """
     path, settings = Path(path), settings or TagSettings()
     root = path if path.is_dir() else path.parent
@@ -204,7 +215,9 @@ def tag_library(
             f"{output}: holds an earlier --write run's record of the values its files had; a new report does not "
             "replace it: give another --output"
         )
-    tagger = LibraryTagger(root, settings, write, follow_symlinks, save_lyrics=bool(lyrics) and save_lyrics)
+    tagger = LibraryTagger(
+        root, settings, write, follow_symlinks, save_lyrics=bool(lyrics) and save_lyrics, missing=missing
+    )
     rows = read_songs(path, audio_only=True)
     if write:
         tagger.leftovers_removed = remove_leftover_copies(root)

@@ -21,19 +21,18 @@ from lyricgenre.interfaces.songs.tables import read_csv, read_jsonl
 from lyricgenre.interfaces.songs.textfiles import records
 
 
-def read_parquet(path: Path, text_column: str) -> Iterator[SongRow]:
+def read_parquet(path: Path, text_column: str, label_column: str | None = None) -> Iterator[SongRow]:
     """Rows of a Parquet file, read a record batch at a time; of a dataset folder, its parts' one after another."""
-    records = (
-        read_dataset(path, text_column, KEPT_FIELDS)
-        if path.is_dir()
-        else read_parquet_records(path, text_column, KEPT_FIELDS)
-    )
+    kept = (*KEPT_FIELDS, label_column) if label_column else KEPT_FIELDS
+    records = read_dataset(path, text_column, kept) if path.is_dir() else read_parquet_records(path, text_column, kept)
     for number, record in enumerate(records, start=1):
-        yield song_row(number, record.get(text_column), record)
+        yield song_row(number, record.get(text_column), record, label_column=label_column)
 
 
-# The one list of input file formats (suffix -> reader of its songs); a folder is read for .txt/.lrc/audio files.
-INPUT_FORMATS: dict[str, Callable[[Path, str], Iterator[SongRow]]] = {
+# The one list of input file formats (suffix -> reader of its songs: `reader(path, text_column)`, and the tables'
+# `label_column` too); a folder is read for .txt/.lrc/audio files.
+LABELLED_FORMATS = (".csv", ".jsonl", ".parquet")
+INPUT_FORMATS: dict[str, Callable[..., Iterator[SongRow]]] = {
     ".csv": read_csv,
     ".jsonl": read_jsonl,
     ".parquet": read_parquet,
@@ -63,6 +62,17 @@ def read_songs(path: Path, text_column: str = "lyrics", audio_only: bool = False
     if suffix not in allowed:
         raise UserError(f"{path}: unsupported input type {suffix or '(none)'}; use {', '.join(allowed)} or a folder")
     return INPUT_FORMATS[suffix](path, text_column)
+
+
+def read_labelled_songs(path: Path, text_column: str, label_column: str) -> Iterator[SongRow]:
+    """Rows of a CSV/JSONL/Parquet file or dataset folder, each with its `label_column` value as its `label`."""
+    path = Path(path)
+    if path.is_dir() and is_dataset(path):
+        return read_parquet(path, text_column, label_column)
+    if not path.is_file() or path.suffix.lower() not in LABELLED_FORMATS:
+        formats = ", ".join(LABELLED_FORMATS)
+        raise UserError(f"{path}: labels are read from a {formats} file, a dataset folder or a folder of audio files")
+    return INPUT_FORMATS[path.suffix.lower()](path, text_column, label_column)
 
 
 def count_songs(path: Path, audio_only: bool = False) -> int | None:

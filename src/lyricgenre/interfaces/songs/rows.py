@@ -22,13 +22,16 @@ class SongRow:
     skipped: str | None = None  # why a song with nothing to classify is left out (no lyrics): not an error
     audio_path: Path | None = None  # the audio file the row is read from
     duration: float | None = None  # its length in seconds, from the audio stream
+    label: object = None  # the label column's value, when the reader was asked for one (`lyricgenre adapt`)
 
 
-def song_row(number: int, lyrics, record: dict, missing: str = EMPTY) -> SongRow:
-    """A row of a record that has `lyrics` (None: missing, the row's error is `missing`) and kept fields."""
+def song_row(number: int, lyrics, record: dict, missing: str = EMPTY, label_column: str | None = None) -> SongRow:
+    """A row of a record that has `lyrics` (None: missing, the row's error is `missing`), kept fields and, with
+    `label_column`, that column's value as its `label`."""
     fields, problem = kept_fields(record)
+    label = as_text(record.get(label_column)) if label_column else None
     if problem:
-        return SongRow(number, None, fields, error=problem)
+        return SongRow(number, None, fields, error=problem, label=label)
     if lyrics is None:
-        return SongRow(number, None, fields, error=missing)
-    return SongRow(number, as_text(lyrics), fields)
+        return SongRow(number, None, fields, error=missing, label=label)
+    return SongRow(number, as_text(lyrics), fields, label=label)

@@ -32,7 +32,7 @@ def _csv_header(header: str, text_column: str) -> tuple[list[str], str]:
     return splits[delimiter], delimiter
 
 
-def read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
+def read_csv(path: Path, text_column: str, label_column: str | None = None) -> Iterator[SongRow]:
     handle = open_text(path)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS + 1))
     try:
@@ -59,14 +59,14 @@ def read_csv(path: Path, text_column: str) -> Iterator[SongRow]:
                 yield SongRow(number, None, error=f"malformed CSV at line {line} ({error})")
                 continue
             record = {name: value for name, value in zip(columns, values)}
-            yield song_row(number, record.get(text_column), record)
+            yield song_row(number, record.get(text_column), record, label_column=label_column)
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
     finally:
         handle.close()
 
 
-def read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
+def read_jsonl(path: Path, text_column: str, label_column: str | None = None) -> Iterator[SongRow]:
     handle = open_text(path)
     try:
         for number, line in records(handle, quoted=False):
@@ -86,7 +86,8 @@ def read_jsonl(path: Path, text_column: str) -> Iterator[SongRow]:
                 yield SongRow(number, None, error="expected a JSON object")
                 continue
             record = dict(zip(known_names(list(record), text_column), record.values()))
-            yield song_row(number, record.get(text_column), record, missing=f"no {text_column!r} field")
+            missing = f"no {text_column!r} field"
+            yield song_row(number, record.get(text_column), record, missing, label_column)
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
     finally:

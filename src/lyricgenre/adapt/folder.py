@@ -1,0 +1,81 @@
+"""An adapted model as a model folder like any other: `manifest.json` (the user's labels as its genres, one
+`head` component), `head.npz`, a copy of the base model folder it was learnt on (`base/`, so the folder keeps
+working whatever lyricgenre ships next) and `MODEL_CARD.md` with the cross-validated report."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from lyricgenre.adapt.learn import Adapted, AdaptSettings
+from lyricgenre.decision import Thresholds
+from lyricgenre.errors import UserError, check_output_folder
+from lyricgenre.manifest import MANIFEST, Manifest
+
+KIND = "adapted"
+HEAD_FILE = "head.npz"
+BASE_FOLDER = "base"
+CARD = "MODEL_CARD.md"
+
+
+def write_adapted(out: Path, base, adapted: Adapted, settings: AdaptSettings, source: str) -> Manifest:
+    """Write the adapted model folder `out` (new, or an earlier adapted model's, which is replaced whole);
+    `base` is the GenreClassifier it was learnt on and `source` says what it learnt from (for the card)."""
+    out = Path(out)
+    check_output_folder(out, MANIFEST, "adapted model")
+    if (out / MANIFEST).is_file() and Manifest.read(out).kind != KIND:
+        raise UserError(f"{out}: holds a model that is not an adapted one; give a new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        shutil.copytree(base.folder, staging / BASE_FOLDER, ignore=shutil.ignore_patterns(CARD))
+        adapted.head.save(staging / HEAD_FILE)
+        manifest = adapted_manifest(out.name, base, adapted, settings, source)
+        manifest.write(staging)
+        (staging / CARD).write_text(model_card(manifest, adapted, source), encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def adapted_manifest(name: str, base, adapted: Adapted, settings: AdaptSettings, source: str) -> Manifest:
+    labels, cut = adapted.labels, adapted.threshold
+    rule = Thresholds(
+        strategy="top_k" if cut is None else "global",
+        global_threshold=cut if cut is not None else 0.5,
+        per_genre=[cut if cut is not None else 0.5] * len(labels),
+        top_k=1,
+    )
+    support = {score.label: {"songs": score.songs, "artists": score.artists} for score in adapted.report.labels}
+    head = {
+        "type": "head",
+        "weight": 1.0,
+        "description": f"a head learnt on the user's labels over {base.manifest.name} (in {BASE_FOLDER}/)",
+        "file": HEAD_FILE,
+        "base": BASE_FOLDER,
+    }
+    return Manifest(
+        name=name,
+        kind=KIND,
+        genres=list(labels),
+        thresholds=rule.to_dict(),
+        components=[head],
+        genre_support=support,
+        validation_metrics=adapted.report.to_dict(),
+        training={"base": base.manifest.name, "source": source, "settings": asdict(settings)},
+    )
+
+
+def model_card(manifest: Manifest, adapted: Adapted, source: str) -> str:
+    answers = "one label per song" if adapted.threshold is None else f"every label above {adapted.threshold}"
+    return (
+        f"# {manifest.name}: lyricgenre adapted to your labels\n\n"
+        f"Learnt by `lyricgenre adapt` from {source}, over the model `{manifest.training['base']}`. It answers in "
+        f"these {len(manifest.genres)} labels ({answers}): {', '.join(manifest.genres)}.\n\n"
+        + adapted.report.markdown()
+    )
