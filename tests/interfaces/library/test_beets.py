@@ -181,3 +181,19 @@ def test_auto_classifies_lyrics_another_plugins_import_stage_set(beets_home, exp
     result = beet("import", "-A", str(tmp_path / "incoming"))
     assert result.returncode == 0, result.stderr
     assert database_genres(beets_home)["song.mp3"]  # classified from the lyrics set by the other plugin
+
+
+def test_an_adapted_model_gives_beets_items_the_users_own_labels(beets_home, tmp_path):
+    from lyricgenre.adapt import AdaptSettings, adapt, write_adapted
+    from lyricgenre.runtime import GenreClassifier
+    from tests.adapt.conftest import LABELS, labelled_songs
+
+    base, settings = GenreClassifier.load(), AdaptSettings(min_songs=6)
+    write_adapted(tmp_path / "mine", base, adapt(labelled_songs(rare=False), base, settings), settings, "a test")
+    write_config(beets_home, tmp_path / "mine", auto=False)
+    assert beet("import", "-A", str(songs(tmp_path / "incoming"))).returncode == 0
+    done = beet("lyricgenre")
+    assert done.returncode == 0, done.stderr
+    stored = database_genres(beets_home)
+    assert stored["rap song 3.mp3"] == ["Hip-Hop"] and stored["country song 6.mp3"] == ["Country"]
+    assert {name for values in stored.values() for name in values} <= set(LABELS.values())
