@@ -114,3 +114,10 @@ def test_adapt_never_replaces_a_model_that_is_not_an_adapted_one(adapted_model, 
     table.write_text("lyrics,genre\n" + "".join(f"{synthetic_lyrics('rap', k)!r},Rap\n" for k in range(3)))
     assert main(["adapt", str(adapted_model.parent / "tagged.csv"), "--out", str(exported)]) == 2
     assert "not an adapted one" in capsys.readouterr().err
+
+
+def test_explain_shows_the_lines_under_an_adapted_models_labels(adapted_model, capsys):
+    lyrics = "guitar road highway thunder\nmoney street hustle flow block crew rhyme mic cash\nla la la"
+    assert main(["predict", "--model", str(adapted_model), "--explain", "--format", "table", lyrics]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("genre") and 'line   2: "money street hustle flow block crew rhyme mic cash"' in out

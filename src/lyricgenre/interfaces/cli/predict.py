@@ -172,14 +172,18 @@ def _predict_one(args: argparse.Namespace) -> None:
         shown = [item for item in families if item[2]] + [item for item in families if not item[2]][:2]
         _print_table("family", shown, prediction.explanation.families if prediction.explanation else {})
         print()
-    _print_table("genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5])
+    # The lines go under the families; a model without families (an adapted one) shows them under its genres.
+    genre_lines = None if families or not prediction.explanation else prediction.explanation.genres
+    _print_table(
+        "genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5], genre_lines
+    )
     if not prediction.genres:
         print("(no genre passes the threshold; the closest are shown)")
     for note in prediction.notes:
         print(f"note: {note}")
 
 
-SHOWN_LINES = 2  # explaining lines under each predicted family in the table
+SHOWN_LINES = 2  # explaining lines under each predicted family (or genre, without families) in the table
 LINE_WIDTH = 60  # characters of such a line shown
 
 
