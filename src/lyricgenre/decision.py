@@ -12,6 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
+from lyricgenre.names import artist_identities
+
 STRATEGIES = ("global", "per_genre", "top_k")
 
 
@@ -50,15 +52,20 @@ def top_k_mask(probabilities: np.ndarray, k: int) -> np.ndarray:
 
 
 def artist_groups(artists: Sequence[str | None]) -> np.ndarray:
-    """A group number per song, shared by songs whose artist names match ignoring case and spacing.
+    """A group number per song, shared by the songs of one artist (`lyricgenre.names.artist_identities`: case,
+    "The", "&"/"and", featured artists and collaborations reduced to the primary artist).
 
-    A song without an artist (None or blank) is a group of its own.
+    A song without an artist (None or blank) is a group of its own. An album's pool key ("artist\0album", from
+    the interfaces) is its artist's identity with the album compared ignoring case and spacing.
     """
-    numbers: dict[str, int] = {}
+    artists = list(artists)
+    albums = [a.partition("\0")[2] if isinstance(a, str) and "\0" in a else None for a in artists]
+    names = [a.partition("\0")[0] if isinstance(a, str) else None for a in artists]
+    numbers: dict[tuple, int] = {}
     groups = np.empty(len(artists), dtype=np.int64)
-    for song, artist in enumerate(artists):
-        key = " ".join(artist.casefold().split()) if isinstance(artist, str) else ""
-        groups[song] = numbers.setdefault(key or f"\0song {song}", len(numbers))
+    for song, (identity, album) in enumerate(zip(artist_identities(names), albums)):
+        key = (identity, " ".join(album.casefold().split()) if album is not None else None)
+        groups[song] = numbers.setdefault(key if identity else ("\0song", song), len(numbers))
     return groups
 
 

@@ -197,3 +197,10 @@ def test_fast_reads_the_first_128_tokens_with_the_same_sessions(exported):
     assert faster.components[0][1] is not classifier.components[0][1] or not hasattr(faster.components[0][1], "windows")
     shared = [s for _, s in faster.components if hasattr(s, "windows")][0]
     assert shared.session is original.session  # nothing loaded again
+
+
+def test_artist_groups_pool_one_artist_across_spellings_and_albums_by_their_artist():
+    artists = ["The Beatles", "Beatles", "Drake feat. Rihanna", "Drake & Future", "Drake", None]
+    assert list(artist_groups(artists)) == [0, 0, 1, 1, 1, 2]
+    albums = ["The Beatles\0Abbey Road", "Beatles\0abbey  road", "Beatles\0Help!", "Drake ft. X\0Views"]
+    assert list(artist_groups(albums)) == [0, 0, 1, 2]

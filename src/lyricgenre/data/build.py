@@ -19,10 +19,10 @@ import pandas as pd
 
 from lyricgenre.data import cleaning, sources
 from lyricgenre.data.datacard import compare_with_reference, describe, render_markdown
-from lyricgenre.data.names import normalize_name, normalize_title, primary_artist_key, split_credit
 from lyricgenre.data.split import artist_split
 from lyricgenre.defaults import SEED
 from lyricgenre.errors import check_output_folder
+from lyricgenre.names import normalize_name, normalize_title, primary_artist_key, split_credit
 from lyricgenre.text import is_likely_non_english, word_count
 
 OUTPUT_COLUMNS = [

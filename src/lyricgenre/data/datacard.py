@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from lyricgenre.data import sources
-from lyricgenre.data.names import normalize_name, normalize_title, primary_artist_key
 from lyricgenre.data.split import SPLITS, genre_shares
+from lyricgenre.names import normalize_name, normalize_title, primary_artist_key
 
 SHARE_GENRES = 20  # the most common genres whose artist and song shares are reported per split
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lyricgenre.data.names import normalize_name
 from lyricgenre.errors import UserError
+from lyricgenre.names import normalize_name
 
 LYRICS_COLUMNS = ["source", "source_row", "artist", "title", "year", "lyrics", "source_genres"]
 

@@ -1,4 +1,4 @@
-from lyricgenre.data.names import normalize_name, normalize_title, primary_artist_key, split_credit
+from lyricgenre.names import artist_identities, normalize_name, normalize_title, primary_artist_key, split_credit
 
 
 def test_normalize_name_folds_unicode_case_ampersand_and_leading_the():
@@ -31,3 +31,20 @@ def test_primary_artist_keeps_known_duos_whole():
     assert primary_artist_key("Simon & Garfunkel featuring X", known) == "simon and garfunkel"
     assert primary_artist_key("Post Malone & Swae Lee", known) == "post malone"
     assert primary_artist_key("112 featuring Foxy Brown", known) == "112"
+
+
+def test_one_identity_per_artist_across_spellings_credits_and_collaborations():
+    credits = [
+        "The Beatles",
+        "Beatles",
+        "BEATLES",
+        "Drake feat. Rihanna",
+        "Drake & Future",
+        "Drake and Future",
+        "Drake",
+    ]
+    identities = artist_identities(credits)
+    assert identities[:3] == ["beatles"] * 3 and identities[3:] == ["drake"] * 4
+    assert artist_identities(["Simon & Garfunkel", "Simon & Garfunkel feat. X"]) == ["simon"] * 2
+    assert artist_identities(["Simon & Garfunkel", "Simon & Garfunkel"] + ["Simon & Garfunkel"]) == ["simon"] * 3
+    assert artist_identities([None, "  ", "!!!"]) == [None, None, None]

@@ -1,13 +1,16 @@
-"""Artist and title normalisation, and splitting of collaboration credits.
+"""Artist and title normalisation, splitting of collaboration credits, and one identity per artist.
 
 Sources spell the same artist differently ("The Rolling Stones", "rolling stones", "Beyoncé",
-"beyonce"); every join in the pipeline goes through `normalize_name` so they meet.
+"beyonce"); every join in the pipeline goes through `normalize_name` so they meet, and every pooling of an
+artist's songs (`lyricgenre.decision.artist_groups`: `--pool-artist`, `tag --pool`, the beets plugin, the
+evaluation's pooled protocol, `adapt`'s folds) through `artist_identities`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # Separators that always join two different acts ("A featuring B", "A x B").
 _STRONG_SEPARATORS = re.compile(r"\s+(?:featuring|feat\.?|ft\.?|duet with|with|x|vs\.?|versus)\s+", re.IGNORECASE)
@@ -70,3 +73,17 @@ def primary_artist_key(credit: str, known: set[str] | frozenset[str]) -> str:
     if first_act in known or not parts:
         return first_act
     return normalize_name(_split_weak(acts[0])[0])
+
+
+def artist_identities(credits: Sequence[str | None]) -> list[str | None]:
+    """Each credit's artist as pooling knows it (None for a song without one): `primary_artist_key`, with the
+    credits of a single act among them as the known artists. So "Beatles" and "The Beatles" are one artist, "X
+    feat. Y", "X & Y" and "X and Y" are X's songs, and "Simon & Garfunkel" stays whole when it is credited
+    alone somewhere in the same run (otherwise it is "simon", as consistently)."""
+    known = {
+        normalize_name(credit) for credit in credits if isinstance(credit, str) and len(split_credit(credit)[1]) == 1
+    }
+    return [
+        primary_artist_key(credit, known) or None if isinstance(credit, str) and credit.strip() else None
+        for credit in credits
+    ]
