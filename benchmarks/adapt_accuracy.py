@@ -105,9 +105,7 @@ def baseline_answer(record: dict) -> str | None:
 def one_seed(songs: pd.DataFrame, seed: int, per_label: int | None, folder: Path) -> dict:
     rng = np.random.default_rng(seed)
     if per_label:
-        songs = songs.groupby("label", group_keys=False).apply(
-            lambda group: group.sample(min(len(group), per_label), random_state=seed)
-        )
+        songs = songs.sample(frac=1.0, random_state=seed).groupby("label").head(per_label)
     artists = np.array(sorted(songs["artist"].unique()))
     rng.shuffle(artists)
     tagged = songs["artist"].isin(artists[: len(artists) // 2])

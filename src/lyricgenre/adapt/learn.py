@@ -27,8 +27,8 @@ from lyricgenre.settings import Settings, setting
 from lyricgenre.taxonomy import name_key
 
 # The settings cross-validation chooses among (docs/experiments.md, "Adapt").
-L2_STRENGTHS = (0.03, 0.1, 0.3, 1.0)
-BALANCE_POWERS = (0.0, 0.5, 1.0)  # a song's weight: (mean label size / its label's size) ** power
+L2_STRENGTHS = (0.1, 0.3, 1.0, 3.0, 10.0)
+BALANCE_POWERS = (0.0, 0.5)  # a song's weight: (mean label size / its label's size) ** power
 EMBEDDINGS = (False, True)
 CUTS = tuple(round(0.05 * k, 2) for k in range(2, 19))  # a multi-label model's global threshold, chosen likewise
 JOINED_NAME = (" & ", "/", ";", ",")  # "R&B/Soul" is matched by its parts too ("r&b & soul" likewise)
