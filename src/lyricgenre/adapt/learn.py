@@ -89,7 +89,7 @@ def adapt(
             f"fewer than two labels have {settings.min_songs} songs by {settings.min_artists} artists "
             f"(--min-songs, --min-artists), so there is nothing to tell apart; labels found: {_counted(songs)}"
         )
-    kept = [song for song in songs if set(song.labels) & set(labels)]
+    kept = songs_to_learn(songs, labels)
     outputs = base_outputs(base, [song.lyrics for song in kept], progress)
     targets = np.array([[label in song.labels for label in labels] for song in kept], dtype=np.float64)
     groups = artist_groups([song.artist for song in kept])
@@ -135,6 +135,11 @@ def learnable_labels(songs: list[LabelledSong], settings: AdaptSettings) -> tupl
     ]
     left_out = {label: (songs_of[label], len(artists_of[label])) for label in songs_of if label not in enough}
     return enough, left_out
+
+
+def songs_to_learn(songs: list[LabelledSong], labels: list[str]) -> list[LabelledSong]:
+    """The songs with at least one of the learnable `labels` (what the base model scores, and `progress` counts)."""
+    return [song for song in songs if set(song.labels) & set(labels)]
 
 
 def matched_columns(labels: list[str], genres: list[str], families: list[str]) -> np.ndarray:

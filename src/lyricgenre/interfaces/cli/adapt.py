@@ -57,6 +57,7 @@ def add_commands(subcommands: argparse._SubParsersAction) -> None:
 
 def _run_adapt(args: argparse.Namespace) -> None:
     from lyricgenre.adapt import AdaptSettings, adapt, write_adapted
+    from lyricgenre.adapt.learn import learnable_labels, songs_to_learn
     from lyricgenre.interfaces.library.labelled import LabelOptions, read_labelled
     from lyricgenre.interfaces.library.settings import load_tag_settings
     from lyricgenre.interfaces.progress import ProgressBar
@@ -73,7 +74,8 @@ def _run_adapt(args: argparse.Namespace) -> None:
     labelled = read_labelled(source, options, lyrics_settings(args, DEFAULT_LYRICS_URL))
     print(f"read {labelled.summary()} from {source}", file=sys.stderr)
     base = GenreClassifier.load(args.model, threads=args.threads)
-    with ProgressBar(len(labelled.songs)) as progress:
+    scored = len(songs_to_learn(labelled.songs, learnable_labels(labelled.songs, settings)[0]))
+    with ProgressBar(scored) as progress:
         adapted = adapt(labelled.songs, base, settings, progress.update)  # then cross-validation: seconds
     write_adapted(args.out, base, adapted, settings, source=str(source))
     print(adapted.report.markdown(), end="")
