@@ -35,9 +35,13 @@ def write_adapted(out: Path, base, adapted: Adapted, settings: AdaptSettings, so
         manifest = adapted_manifest(out.name, base, adapted, settings, source)
         manifest.write(staging)
         (staging / CARD).write_text(model_card(manifest, adapted, source), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
+        earlier = out.with_name(f".{out.name}.earlier") if out.exists() else None
+        if earlier:  # the earlier model stays whole until the new one is in its place
+            shutil.rmtree(earlier, ignore_errors=True)
+            out.rename(earlier)
         staging.rename(out)
+        if earlier:
+            shutil.rmtree(earlier, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest

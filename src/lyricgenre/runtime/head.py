@@ -23,7 +23,7 @@ BATCH_SONGS = 64
 
 @dataclass(frozen=True)
 class BaseOutputs:
-    """What the base model computes of each song, from one pass (`HeadScorer.base_outputs`)."""
+    """What the base model computes of each song, from one pass (`base_outputs`)."""
 
     components: list[np.ndarray]  # per component, (songs, base genres) probabilities
     genres: np.ndarray  # (songs, base genres) the base model's probabilities (the components' weighted sum)

@@ -121,3 +121,12 @@ def test_explain_shows_the_lines_under_an_adapted_models_labels(adapted_model, c
     assert main(["predict", "--model", str(adapted_model), "--explain", "--format", "table", lyrics]) == 0
     out = capsys.readouterr().out
     assert out.startswith("genre") and 'line   2: "money street hustle flow block crew rhyme mic cash"' in out
+
+
+def test_adapting_again_into_the_same_folder_replaces_the_earlier_model_whole(adapted_model, tmp_path, capsys):
+    again = tmp_path / "M"
+    table = adapted_model.parent / "tagged.csv"
+    assert main(["adapt", str(table), "--out", str(again), "--min-songs", "10"]) == 0
+    assert main(["adapt", str(table), "--out", str(again)]) == 0
+    assert "Polka" not in json.loads((again / "manifest.json").read_text())["genres"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["M"]  # no staging or earlier copy left beside it
