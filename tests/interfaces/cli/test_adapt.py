@@ -130,3 +130,26 @@ def test_adapting_again_into_the_same_folder_replaces_the_earlier_model_whole(ad
     assert main(["adapt", str(table), "--out", str(again)]) == 0
     assert "Polka" not in json.loads((again / "manifest.json").read_text())["genres"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["M"]  # no staging or earlier copy left beside it
+
+
+def test_adapt_fetches_lyrics_for_tagged_files_that_have_none(tmp_path, capsys, monkeypatch):
+    from tests.interfaces.lrclib_server import StandIn, track
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    music, tracks = tmp_path / "Music", []
+    for style, label in LABELS.items():
+        for k in range(3):
+            for s in range(2):
+                artist, title = f"{label} {k}", f"{style} {s}"
+                make_audio(music / f"{artist} - {title}.mp3", artist=artist, title=title, album="A", genre=label)
+                tracks.append(track(artist, title, plain=synthetic_lyrics(style, k * 10 + s), album="A"))
+    make_audio(music / "unknown.mp3", artist="Nobody", title="Nothing", album="A", genre="Rock")
+    with StandIn(tracks) as server:
+        arguments = ["adapt", str(music), "--out", str(tmp_path / "M"), "--min-songs", "4", "--folds", "3"]
+        code = main([*arguments, "--fetch-lyrics", "--lyrics-url", server.url])
+    err = capsys.readouterr().err
+    assert code == 0 and "read 24 labelled songs (1 without lyrics passed over)" in err
+    assert set(GenreClassifier.load(tmp_path / "M").genres) == set(LABELS.values())
+    (tmp_path / "songs.csv").write_text("lyrics,genre\nla la la,Rock\n")
+    assert main(["adapt", str(tmp_path / "songs.csv"), "--out", str(tmp_path / "N"), "--fetch-lyrics"]) == 2
+    assert "--fetch-lyrics goes with a music folder" in capsys.readouterr().err
