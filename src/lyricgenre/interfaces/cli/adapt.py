@@ -34,7 +34,10 @@ def add_commands(subcommands: argparse._SubParsersAction) -> None:
         "--text-column", default=labels.text_column, help=f"a table's lyrics column (default: {labels.text_column})"
     )
     adapt.add_argument(
-        "--field", default=labels.tag_field, choices=["genre", "lyricgenre"], help="the audio files' tag of labels"
+        "--field",
+        default=labels.tag_field,
+        choices=["genre", "lyricgenre"],
+        help=f"the audio files' tag of labels (default: {labels.tag_field})",
     )
     adapt.add_argument("--separator", help="split joined labels at this, e.g. '; ' (default: a value is one label)")
     adapt.add_argument("--config", type=Path, help="TOML config file whose aliases group spellings of a label")
