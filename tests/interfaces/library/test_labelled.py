@@ -1,6 +1,7 @@
 """Labelled songs read from a table or a music folder, as `lyricgenre adapt` reads them."""
 
 import csv
+import json
 
 import pytest
 
@@ -73,3 +74,17 @@ def test_no_labelled_song_is_one_clear_error(tmp_path):
         read_labelled(path, LabelOptions())
     with pytest.raises(UserError, match="unsupported input type .txt"):
         read_labelled((tmp_path / "x.txt").touch() or tmp_path / "x.txt", LabelOptions())
+
+
+def test_a_json_array_of_labels_gives_each_and_other_values_give_none(tmp_path):
+    lines = [
+        {"artist": "A", "lyrics": synthetic_lyrics("rap", 1), "genre": ["Hip-Hop", "Trap"]},
+        {"artist": "B", "lyrics": synthetic_lyrics("rap", 2), "genre": 1990},
+        {"artist": "C", "lyrics": synthetic_lyrics("rap", 3), "genre": {"name": "Rap"}},
+        {"artist": "D", "lyrics": synthetic_lyrics("rap", 4), "genre": True},
+    ]
+    path = tmp_path / "songs.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    labelled = read_labelled(path, LabelOptions())
+    assert [song.labels for song in labelled.songs] == [("Hip-Hop", "Trap"), ("1990",)]
+    assert labelled.passed_over == {"without a label": 2}

@@ -64,7 +64,7 @@ def read_labelled(path: Path, options: LabelOptions, lyrics: LyricsSettings | No
         if lyrics:
             raise UserError("--fetch-lyrics goes with a music folder, whose files' tags say what to ask for")
         rows = read_labelled_songs(path, options.text_column, options.label_column)
-        pairs = ((row, [] if row.label is None else [str(row.label)]) for row in rows)
+        pairs = ((row, cell_labels(row.label)) for row in rows)
     try:
         labelled = _labelled(pairs, options)
     finally:
@@ -79,6 +79,12 @@ def read_labelled(path: Path, options: LabelOptions, lyrics: LyricsSettings | No
 def is_table(path: Path) -> bool:
     """Whether labels are read from a table's column (else from audio files' tags)."""
     return (path.is_file() and path.suffix.lower() in LABELLED_FORMATS) or (path.is_dir() and is_dataset(path))
+
+
+def cell_labels(value) -> list[str]:
+    """A label cell's names: a list (a JSON array, a Parquet list column) gives each item, a number its text."""
+    items = value if isinstance(value, list | tuple) else [value]
+    return [str(item) for item in items if isinstance(item, str | int | float) and not isinstance(item, bool)]
 
 
 def _tag_labels(row: SongRow, field: str) -> list[str]:
