@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lyricgenre.interfaces.audio import read_tag
+from tests.conftest import synthetic_lyrics
 from tests.interfaces.audio_files import make_audio
 
 pytestmark = pytest.mark.slow
@@ -57,6 +58,21 @@ def test_plain_install_tags_lyrics_from_the_cli_the_python_api_the_server_and_au
     song = make_audio(tmp_path / "Music" / "song.mp3", lyrics=LYRICS)
     report = json.loads(run(cli, "tag", song.parent, "--write", "--top-k", "2", cwd=tmp_path).stdout)
     assert report["tag_status"] == "written" and read_tag(song, "lyricgenre") == report["tag_values"]
+
+    # `adapt` learns on a plain install too (numpy and onnxruntime only), and its model is used like any other
+    table = tmp_path / "tagged.csv"
+    rows = [
+        f'"{label} {k}","{synthetic_lyrics(style, k * 10 + s)}",{label}'
+        for style, label in (("rap", "Rap"), ("country", "Country"))
+        for k in range(4)
+        for s in range(3)
+    ]
+    table.write_text("artist,lyrics,genre\n" + "\n".join(rows) + "\n")
+    run(cli, "adapt", table, "--out", tmp_path / "mine", "--folds", "2", cwd=tmp_path, timeout=600)
+    mine = json.loads(
+        run(cli, "predict", synthetic_lyrics("rap", 99), "--model", tmp_path / "mine", "--format", "json").stdout
+    )
+    assert mine["genres"] == ["Rap"]
 
     # The runtime benchmark measures its limit without the onnx package ([train]) too
     bench = ROOT / "benchmarks" / "bench_runtime.py"
