@@ -86,6 +86,7 @@ def test_adapt_from_a_tagged_music_folder_in_every_format(tmp_path, capsys):
     code = main(["adapt", str(music), "--out", str(tmp_path / "M"), "--min-songs", "4", "--folds", "3"])
     captured = capsys.readouterr()
     assert code == 0 and "read 24 labelled songs" in captured.err and "3 folds grouped by artist" in captured.out
+    assert "choosing the head by 3-fold cross-validation over artists" in captured.err
     assert set(GenreClassifier.load(tmp_path / "M").genres) == set(LABELS.values())
 
 

@@ -79,7 +79,14 @@ def _run_adapt(args: argparse.Namespace) -> None:
     base = GenreClassifier.load(args.model, threads=args.threads)
     scored = len(songs_to_learn(labelled.songs, learnable_labels(labelled.songs, settings)[0]))
     with ProgressBar(scored) as progress:
-        adapted = adapt(labelled.songs, base, settings, progress.update)  # then cross-validation: seconds
+
+        def counted(songs: int) -> None:
+            progress.update(songs)
+            if progress.done >= scored:  # every song scored: what follows takes seconds to a minute, silently
+                progress.finish()
+                print(f"choosing the head by {settings.folds}-fold cross-validation over artists…", file=sys.stderr)
+
+        adapted = adapt(labelled.songs, base, settings, counted)
     write_adapted(args.out, base, adapted, settings, source=str(source))
     print(adapted.report.markdown(), end="")
     print(f"wrote the adapted model to {args.out}: use it with --model {args.out}", file=sys.stderr)
