@@ -124,3 +124,16 @@ def test_paired_bootstrap_treats_artists_not_songs_as_the_draws(two_models):
     assert doubled["f1_macro"]["ci95"] == pytest.approx(once["f1_macro"]["ci95"])
     same = metrics.paired_artist_bootstrap(truth, worse, worse, groups, resamples=50)
     assert same["f1_micro"] == {"difference": 0.0, "ci95": [0.0, 0.0]}
+
+
+def test_per_label_intervals_resample_whole_artists_and_bracket_the_point():
+    from lyricgenre.metrics import per_label_intervals
+
+    truth = np.array([[1, 0], [1, 0], [1, 1], [0, 1], [1, 0], [0, 0]], dtype=bool)
+    predicted = np.array([[1, 0], [0, 0], [1, 1], [0, 0], [1, 0], [0, 1]], dtype=bool)
+    groups = np.array([0, 0, 1, 1, 2, 3])
+    f1, bounds = per_label_intervals(truth, predicted, groups, resamples=500)
+    assert f1.tolist() == pytest.approx([6 / 7, 0.5])
+    assert (bounds[:, 0] <= f1 + 1e-9).all() and (f1 <= bounds[:, 1] + 1e-9).all()
+    one_artist = per_label_intervals(truth, predicted, np.zeros(6, dtype=int), resamples=50)[1]
+    np.testing.assert_allclose(one_artist, [[6 / 7, 6 / 7], [0.5, 0.5]])  # nothing to resample but itself

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from lyricgenre.decision import group_sums
@@ -122,6 +124,24 @@ def paired_artist_bootstrap(
         low, high = np.percentile(spread_b[k] - spread_a[k], [2.5, 97.5])
         result[metric] = {"difference": float(point_b[k][0] - point_a[k][0]), "ci95": [float(low), float(high)]}
     return result
+
+
+def per_label_intervals(
+    truth: np.ndarray, predicted: np.ndarray, groups: np.ndarray, resamples: int = 2000, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each label's F1 on these songs and its 95% interval from resampling whole artists (`groups`), as
+    `paired_artist_bootstrap` resamples them: (labels,) F1 and (labels, 2) low and high. A label no resample
+    holds gets NaN bounds."""
+    groups = np.unique(groups, return_inverse=True)[1]
+    artists = int(groups.max()) + 1
+    tp, fp, fn = (group_sums(c, groups) for c in _song_counts(truth, predicted))
+    drawn = np.random.default_rng(seed).multinomial(artists, np.full(artists, 1 / artists), size=resamples)
+    spread = _f1(drawn @ tp, drawn @ fp, drawn @ fn)
+    spread[(drawn @ group_sums(truth.astype(float), groups)) == 0] = np.nan  # the label absent from the resample
+    with warnings.catch_warnings():  # a label absent from every resample: NaN bounds, said in the docstring
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bounds = np.nanpercentile(spread, [2.5, 97.5], axis=0).T
+    return _f1(tp.sum(axis=0), fp.sum(axis=0), fn.sum(axis=0)), bounds
 
 
 def _song_counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
