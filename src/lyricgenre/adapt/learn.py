@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from lyricgenre.adapt.fit import fit_linear
-from lyricgenre.adapt.report import AdaptReport, best_label_accuracy, decide, macro_f1
+from lyricgenre.adapt.report import AdaptReport, best_label_accuracy, decide
 from lyricgenre.decision import artist_groups, pool_groups
 from lyricgenre.errors import UserError
+from lyricgenre.metrics import f1_macro
 from lyricgenre.runtime.head import BaseOutputs, LinearHead, base_outputs, head_features, label_priors
 from lyricgenre.settings import Settings, setting
 from lyricgenre.taxonomy import name_key
@@ -233,7 +234,7 @@ def selection_score(scores: np.ndarray, targets: np.ndarray, groups: np.ndarray,
     since the tagger pools by default and a single song is what `predict` is asked."""
     total = 0.0
     for answer_scores in (scores, pool_groups(scores, groups)):
-        total += best_label_accuracy(answer_scores, targets) + macro_f1(targets, decide(answer_scores, cut))
+        total += best_label_accuracy(answer_scores, targets) + f1_macro(targets, decide(answer_scores, cut))
     return total
 
 

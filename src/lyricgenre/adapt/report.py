@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from lyricgenre.decision import top_k_mask
+from lyricgenre.metrics import f1_macro, per_genre
 
 
 def decide(scores: np.ndarray, cut: float | None) -> np.ndarray:
@@ -20,20 +21,6 @@ def best_label_accuracy(scores: np.ndarray, targets: np.ndarray) -> float:
     """Share of songs whose best-scored label is one of theirs."""
     best = scores.argmax(axis=1)
     return float(targets[np.arange(len(targets)), best].mean()) if len(targets) else 0.0
-
-
-def label_counts(truth: np.ndarray, answers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per label: true positives, answered, true."""
-    truth, answers = truth.astype(bool), answers.astype(bool)
-    return (truth & answers).sum(axis=0), answers.sum(axis=0), truth.sum(axis=0)
-
-
-def macro_f1(truth: np.ndarray, answers: np.ndarray) -> float:
-    """Mean F1 over the labels that are true of some song or answered for some song."""
-    hits, answered, true = label_counts(truth, answers)
-    present = (answered + true) > 0
-    f1 = 2 * hits / np.maximum(answered + true, 1)
-    return float(f1[present].mean()) if present.any() else 0.0
 
 
 @dataclass(frozen=True)
@@ -84,17 +71,16 @@ class AdaptReport:
         folds: int,
     ) -> AdaptReport:
         answers = decide(scores, cut)
-        hits, answered, true = label_counts(truth, answers)
         per_label = [
             LabelScore(
                 label,
-                round(float(hits[j] / max(answered[j], 1)), 3),
-                round(float(hits[j] / max(true[j], 1)), 3),
-                round(float(2 * hits[j] / max(answered[j] + true[j], 1)), 3),
-                int(true[j]),
+                round(score["precision"], 3),
+                round(score["recall"], 3),
+                round(score["f1"], 3),
+                score["support"],
                 len(set(groups[truth[:, j] > 0].tolist())),
             )
-            for j, label in enumerate(labels)
+            for j, (label, score) in enumerate(zip(labels, per_genre(truth, answers, labels)))
         ]
         single = bool((truth.sum(axis=1) == 1).all())
         confusion = None
@@ -159,4 +145,4 @@ class AdaptReport:
 
 
 def _scores(scores: np.ndarray, truth: np.ndarray, cut: float | None) -> Scores:
-    return Scores(round(best_label_accuracy(scores, truth), 3), round(macro_f1(truth, decide(scores, cut)), 3))
+    return Scores(round(best_label_accuracy(scores, truth), 3), round(f1_macro(truth, decide(scores, cut)), 3))
