@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from lyricgenre.data.dataset import label_matrix
-from lyricgenre.decision import artist_groups, pool_groups
+from lyricgenre.decision import artist_groups, group_sizes, pool_groups
 from lyricgenre.defaults import DATASET
 from lyricgenre.metrics import per_label_intervals
 from lyricgenre.runtime import GenreClassifier
@@ -44,8 +44,9 @@ def main() -> None:
     probabilities = classifier.predict_proba(list(test["lyrics"]))
     families = classifier.families
     rows = []
-    for protocol, scores in (("per song", probabilities), ("pooled", pool_groups(probabilities, groups))):
-        decided = families.decide(families.scores(scores))
+    pooled = pool_groups(probabilities, groups), group_sizes(groups) > 1
+    for protocol, (scores, rows) in (("per song", (probabilities, None)), ("pooled", pooled)):
+        decided = families.decide(families.scores(scores), rows)
         f1, bounds = per_label_intervals(test_truth, decided, groups)
         for j, name in enumerate(families.names):
             rows.append(

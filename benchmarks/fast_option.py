@@ -21,7 +21,7 @@ import pandas as pd
 from lyricgenre.data.dataset import label_matrix
 from lyricgenre.defaults import DATASET
 from lyricgenre.metrics import f1_macro, f1_micro
-from lyricgenre.runtime import GenreClassifier, pool_by_artist
+from lyricgenre.runtime import GenreClassifier, pool_artists
 
 
 def main() -> None:
@@ -48,10 +48,11 @@ def measure(name: str, classifier: GenreClassifier, test: pd.DataFrame, rounds: 
         probabilities = classifier.predict_proba(texts)
         rates.append(len(texts) / (time.perf_counter() - started))
     row = {"reading": name, "songs_per_s": round(statistics.median(rates), 1)}
-    for pooled, scores in (("", probabilities), ("pooled_", pool_by_artist(probabilities, artists))):
+    pooled_scores, sizes = pool_artists(probabilities, artists)
+    for pooled, scores, rows in (("", probabilities, None), ("pooled_", pooled_scores, sizes > 1)):
         genres = label_matrix(test["genres"], classifier.genres)
-        decided = classifier.decide(scores)
-        families = classifier.families.decide(classifier.family_proba(scores))
+        decided = classifier.decide(scores, pooled=rows)
+        families = classifier.families.decide(classifier.family_proba(scores), rows)
         family_truth = (genres.astype(int) @ classifier.families.membership().astype(int)) > 0
         row |= {
             f"{pooled}f1_micro": round(f1_micro(genres, decided), 4),

@@ -6,7 +6,7 @@ Shared by training (which tunes the rules, `lyricgenre.training.thresholds`), ev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
@@ -15,6 +15,7 @@ import numpy as np
 from lyricgenre.names import artist_identities
 
 STRATEGIES = ("global", "per_genre", "top_k")
+RELATIVE_TO = ("best", "threshold")  # what `FamilyRule.relative` is a share of (see FamilyRule)
 
 
 @dataclass
@@ -75,9 +76,21 @@ def pool_by_artist(probabilities: np.ndarray, artists: Sequence[str | None]) -> 
     The genres are artists' genres, so the songs of one artist are evidence for the same labels: pooled,
     each song gets what all of them say.
     """
+    return pool_artists(probabilities, artists)[0]
+
+
+def pool_artists(probabilities: np.ndarray, artists: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """`pool_by_artist`, and how many songs each row's pool holds: a row pooled over two or more songs is
+    decided by a model's pooled rule (`Families.pooled`)."""
     if len(artists) != len(probabilities):
         raise ValueError(f"{len(artists)} artists for {len(probabilities)} songs")
-    return pool_groups(probabilities, artist_groups(artists))
+    groups = artist_groups(artists)
+    return pool_groups(probabilities, groups), group_sizes(groups)
+
+
+def group_sizes(groups: np.ndarray) -> np.ndarray:
+    """How many rows share each row's group (`artist_groups`)."""
+    return np.bincount(groups)[groups] if len(groups) else np.zeros(0, dtype=np.int64)
 
 
 def pool_groups(probabilities: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -104,17 +117,49 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
 
 
 @dataclass
+class FamilyRule:
+    """How families, and the precise fine default under them, are decided from one kind of scores.
+
+    A family is kept at or above its threshold and, when `relative` is set, at least `relative` times the song's
+    best family (0: off), so a clearly rock song is not also given every family its other genres faintly
+    suggest. With `relative_to` "best" the share compares the family scores themselves; with "threshold" it
+    compares each score divided by its family's threshold, so a family with a low base rate (metal, punk) is not
+    judged against the raw score of one with a high base rate (rock, pop). A song keeps at least its leading
+    family. The precise fine-genre rule predicts a genre only under a predicted family, at or above
+    `fine_threshold`, among the `max_genres` most probable: tuned to predict on average no more genres than the
+    validation songs have.
+    """
+
+    thresholds: Thresholds  # over families instead of genres
+    fine_threshold: float
+    max_genres: int
+    relative: float = 0.0
+    relative_to: str = "best"  # one of RELATIVE_TO
+    validation_scores: dict = field(default_factory=dict)
+
+    def decide(self, family_probabilities: np.ndarray) -> np.ndarray:
+        """(n, families) decisions from (n, families) family probabilities."""
+        return family_decisions(family_probabilities, self.thresholds, self.relative, self.relative_to)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "thresholds": self.thresholds.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FamilyRule:
+        return cls(**{**data, "thresholds": Thresholds.from_dict(data["thresholds"])})
+
+
+@dataclass
 class Families:
-    """Genre families scored from the genre probabilities, their decision rule, and the precise fine default.
+    """Genre families scored from the genre probabilities, and the rules that decide them and the fine default.
 
     A family's score is a logistic function, learnt on validation (`lyricgenre.training.families`), of the
     logits of its member genres' highest probability and of their noisy-or, plus (optionally) every genre's
     logit: a calibrated aggregation, so "rock" can draw on many weak rock subgenres and discount hip hop.
-    The family rule keeps a family at or above its threshold and, when `relative` is set, at least `relative`
-    times the song's best family score, so a clearly rock song is not also given every family its other
-    genres faintly suggest (tuned on validation; 0: off). The precise fine-genre rule predicts a genre only
-    with one of its predicted families, at or above `fine_threshold`, among the `max_genres` most probable:
-    tuned to predict on average no more genres than the validation songs have.
+    The fields from `thresholds` to `relative_to` are the `FamilyRule` for a single song's scores; `pooled`, when
+    the model has one, is the rule for scores pooled over two or more songs of an artist (`lyricgenre predict
+    --pool-artist`, `tag`), tuned on pooled validation scores: a mean over songs is smoother than one song's
+    scores, so thresholds tuned on single songs cut it in the wrong places.
     """
 
     names: list[str]
@@ -125,8 +170,10 @@ class Families:
     fine_threshold: float
     max_genres: int
     aggregation: str = "members"  # which candidate was chosen on validation (recorded, not used to score)
-    relative: float = 0.0  # a family also needs this share of the song's best family score (0: no such rule)
+    relative: float = 0.0
     validation_scores: dict = field(default_factory=dict)
+    relative_to: str = "best"
+    pooled: FamilyRule | None = None
 
     @cached_property
     def _membership(self) -> np.ndarray:
@@ -140,36 +187,74 @@ class Families:
         """(genres, families) booleans (built once: the runtime asks for it on every call)."""
         return self._membership
 
+    @property
+    def single(self) -> FamilyRule:
+        """The rule for a single song's scores."""
+        return FamilyRule(self.thresholds, self.fine_threshold, self.max_genres, self.relative, self.relative_to)
+
     def scores(self, probabilities: np.ndarray) -> np.ndarray:
         """(n, families) family probabilities from (n, genres) genre probabilities."""
         return family_scores(probabilities, self.membership(), np.asarray(self.weights), np.asarray(self.bias))
 
-    def decide(self, family_probabilities: np.ndarray) -> np.ndarray:
-        """The tuned family rule; a song always gets at least its most probable family."""
-        return family_decisions(family_probabilities, self.thresholds, self.relative)
+    def decide(self, family_probabilities: np.ndarray, pooled: np.ndarray | None = None) -> np.ndarray:
+        """The tuned family rule; a song always gets at least its leading family. `pooled`: a boolean per row,
+        True where its scores are an artist's pool of two or more songs (`pool_artists`), decided by the pooled
+        rule when the model has one."""
+        return self._by_row(pooled, lambda rule: rule.decide(family_probabilities))
 
-    def fine_default(self, probabilities: np.ndarray, family_mask: np.ndarray) -> np.ndarray:
-        """The precise fine-genre rule given each song's predicted families (see the class docstring)."""
-        return precise_mask(probabilities, self.membership(), family_mask, self.fine_threshold, self.max_genres)
+    def fine_default(
+        self, probabilities: np.ndarray, family_mask: np.ndarray, pooled: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The precise fine-genre rule given each song's predicted families (see `FamilyRule`)."""
+        membership = self.membership()
+        return self._by_row(
+            pooled,
+            lambda rule: precise_mask(probabilities, membership, family_mask, rule.fine_threshold, rule.max_genres),
+        )
 
-    def default_genres(self, probabilities: np.ndarray) -> np.ndarray:
+    def default_genres(self, probabilities: np.ndarray, pooled: np.ndarray | None = None) -> np.ndarray:
         """(n, genres) decisions of the precise rule, the families decided from the same probabilities."""
-        return self.fine_default(probabilities, self.decide(self.scores(probabilities)))
+        return self.fine_default(probabilities, self.decide(self.scores(probabilities), pooled), pooled)
+
+    def _by_row(self, pooled: np.ndarray | None, decisions: Callable[[FamilyRule], np.ndarray]) -> np.ndarray:
+        """`decisions` of the single-song rule, with the `pooled` rows' from the pooled rule."""
+        single = decisions(self.single)
+        if self.pooled is None or pooled is None or not np.any(pooled):
+            return single
+        return np.where(np.asarray(pooled, dtype=bool)[:, None], decisions(self.pooled), single)
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "thresholds": self.thresholds.to_dict()}
+        return {
+            **asdict(self),
+            "thresholds": self.thresholds.to_dict(),
+            "pooled": self.pooled.to_dict() if self.pooled else None,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Families:
-        return cls(**{**data, "thresholds": Thresholds.from_dict(data["thresholds"])})
+        pooled = data.get("pooled")
+        return cls(
+            **{
+                **data,
+                "thresholds": Thresholds.from_dict(data["thresholds"]),
+                "pooled": FamilyRule.from_dict(pooled) if pooled else None,
+            }
+        )
 
 
-def family_decisions(family_probabilities: np.ndarray, thresholds: Thresholds, relative: float) -> np.ndarray:
-    """`Families.decide` for a rule being tuned: thresholds, the share of the best score, the best kept."""
+def family_decisions(
+    family_probabilities: np.ndarray, thresholds: Thresholds, relative: float, relative_to: str = "best"
+) -> np.ndarray:
+    """`FamilyRule.decide` for a rule being tuned: thresholds, the share of the best, the leading family kept."""
+    if relative_to not in RELATIVE_TO:
+        raise ValueError(f"unknown relative_to {relative_to!r}")
+    measured = family_probabilities
+    if relative_to == "threshold" and thresholds.strategy == "per_genre":
+        measured = family_probabilities / np.maximum(np.asarray(thresholds.per_genre), 1e-6)[None, :]
     mask = thresholds.apply(family_probabilities)
     if relative:
-        mask &= family_probabilities >= relative * family_probabilities.max(axis=1, keepdims=True)
-    return mask | top_k_mask(family_probabilities, 1)
+        mask &= measured >= relative * measured.max(axis=1, keepdims=True)
+    return mask | top_k_mask(measured, 1)
 
 
 def family_features(probabilities: np.ndarray, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

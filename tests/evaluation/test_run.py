@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 from lyricgenre.data.dataset import label_matrix, load_dataset
-from lyricgenre.decision import Families, pool_by_artist
+from lyricgenre.decision import Families, pool_artists
 from lyricgenre.evaluation.run import (
     Scored,
     comparison_markdown,
@@ -74,7 +74,8 @@ def test_evaluate_pool_artist_scores_the_artist_pooled_probabilities(dataset, tr
     test = songs[songs["split"] == "test"]
     model = load_model(trained["tfidf"])
     families = Families.from_dict(model.metadata["families"])
-    predicted = families.default_genres(pool_by_artist(model.predict_proba(list(test["lyrics"])), list(test["artist"])))
+    pooled_scores, sizes = pool_artists(model.predict_proba(list(test["lyrics"])), list(test["artist"]))
+    predicted = families.default_genres(pooled_scores, sizes > 1)
     truth = label_matrix(test["genres"], model.genres)
     assert pooled["summary"]["f1_micro"] == pytest.approx(f1_score(truth, predicted, average="micro"))
 

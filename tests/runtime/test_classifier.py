@@ -204,3 +204,21 @@ def test_artist_groups_pool_one_artist_across_spellings_and_albums_by_their_arti
     assert list(artist_groups(artists)) == [0, 0, 1, 1, 1, 2]
     albums = ["The Beatles\0Abbey Road", "Beatles\0abbey  road", "Beatles\0Help!", "Drake ft. X\0Views"]
     assert list(artist_groups(albums)) == [0, 0, 1, 2]
+
+
+def test_songs_pooled_with_others_are_decided_by_the_pooled_rule_a_song_alone_by_its_own(exported):
+    from lyricgenre.decision import FamilyRule, Thresholds
+
+    classifier = GenreClassifier.load(exported)
+    texts = ["love and trucks on a country road " * 10, "guns and money in the city " * 10, "rain " * 50]
+    artists = ["A", "A", "B"]
+    single = classifier.classify(texts, artists=artists)
+    everything = Thresholds("global", 0.0, [0.0] * len(classifier.family_names), 1)
+    classifier.families.pooled = FamilyRule(everything, fine_threshold=0.0, max_genres=len(classifier.genres))
+    pooled = classifier.classify(texts, artists=artists)
+    assert all(set(p.families) == set(classifier.family_names) for p in pooled[:2])
+    assert all(set(p.genres) == set(classifier.genres) for p in pooled[:2])
+    assert pooled[2] == single[2]  # alone under its artist: the single-song rule
+    assert classifier.predict(texts, artists=artists) == [p.genres for p in pooled]
+    unpooled = [p.ranked_genres for p in classifier.classify(texts, artists=[None, None, None])]
+    assert unpooled == [p.ranked_genres for p in classifier.classify(texts)]  # each song alone: nothing pooled

@@ -3,13 +3,14 @@
 import json
 
 import numpy as np
+import pytest
 
 from lyricgenre.data.dataset import label_matrix, load_dataset
-from lyricgenre.decision import Families, precise_mask
+from lyricgenre.decision import RELATIVE_TO, Families, precise_mask
 from lyricgenre.models import load_model
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.taxonomy import load_taxonomy
-from lyricgenre.training.families import fit_families
+from lyricgenre.training.families import RELATIVE_GRID, fit_families
 
 
 def _validation(dataset):
@@ -78,7 +79,7 @@ def test_fitted_precise_rule_predicts_no_more_genres_than_the_truth_has(wide_dat
 
 
 def test_the_relative_rule_drops_faint_families_and_is_tuned_out_of_fold(wide_dataset):
-    from lyricgenre.decision import Thresholds, family_decisions
+    from lyricgenre.decision import RELATIVE_TO, Thresholds, family_decisions
     from lyricgenre.training.families import RELATIVE_GRID
 
     scores = np.array([[0.9, 0.5, 0.3], [0.4, 0.35, 0.1]])
@@ -89,9 +90,69 @@ def test_the_relative_rule_drops_faint_families_and_is_tuned_out_of_fold(wide_da
 
     _, _, families = _fitted_on_noisy_truth(wide_dataset)
     judged = families.validation_scores["relative_cross_validated"]
-    assert families.relative in RELATIVE_GRID and set(judged) == {str(r) for r in RELATIVE_GRID}
-    best = judged[str(families.relative)]
-    assert all(best["f1_micro"] + best["f1_macro"] >= s["f1_micro"] + s["f1_macro"] for s in judged.values())
-    counts = [judged[str(r)]["mean_predicted_families"] for r in RELATIVE_GRID]
+    assert families.relative in RELATIVE_GRID and families.relative_to in RELATIVE_TO
+    assert set(judged) == set(RELATIVE_TO) and all(set(j) == {str(r) for r in RELATIVE_GRID} for j in judged.values())
+    best = judged[families.relative_to][str(families.relative)]
+    every = [s for by_share in judged.values() for s in by_share.values()]
+    assert all(best["f1_micro"] + best["f1_macro"] >= s["f1_micro"] + s["f1_macro"] for s in every)
+    counts = [judged["best"][str(r)]["mean_predicted_families"] for r in RELATIVE_GRID]
     assert counts == sorted(counts, reverse=True)  # a higher share keeps fewer families
     assert Families.from_dict({k: v for k, v in families.to_dict().items() if k != "relative"}).relative == 0.0
+
+
+def test_a_share_relative_to_thresholds_keeps_a_rare_family_that_beats_its_own_threshold():
+    from lyricgenre.decision import Thresholds, family_decisions
+
+    scores = np.array([[0.73, 0.38, 0.30]])  # rock, metal, pop: metal far above its own low threshold
+    rules = Thresholds("per_genre", 0.3, [0.45, 0.15, 0.35], 1)
+    assert family_decisions(scores, rules, 0.6, "best").tolist() == [[True, False, False]]  # 0.38 < 0.6 * 0.73
+    # over thresholds: rock 1.6, metal 2.5, pop 0.86: metal leads, rock (1.6 ≥ 0.6 * 2.5) stays, pop is below
+    assert family_decisions(scores, rules, 0.6, "threshold").tolist() == [[True, True, False]]
+    with pytest.raises(ValueError, match="relative_to"):
+        family_decisions(scores, rules, 0.6, "prior")
+
+
+def test_a_pooled_rule_is_tuned_on_artist_pooled_validation_scores(wide_dataset):
+    truth, probabilities, families = _fitted_on_noisy_truth(wide_dataset)
+    pooled = families.pooled
+    assert pooled is not None and pooled.thresholds.strategy in ("global", "per_genre")
+    assert pooled.relative in RELATIVE_GRID and pooled.relative_to in RELATIVE_TO
+    assert pooled.validation_scores["families"]["artists"] >= 5
+    assert pooled.validation_scores["precise"]["mean_predicted_genres"] <= truth.sum(axis=1).mean() + 1e-9
+    round_trip = Families.from_dict(json.loads(json.dumps(families.to_dict())))
+    assert round_trip.pooled == pooled
+
+
+def test_pooled_rows_are_decided_by_the_pooled_rule_and_the_others_by_the_single_song_rule(wide_dataset):
+    from lyricgenre.decision import FamilyRule, Thresholds
+
+    _, probabilities, families = _fitted_on_noisy_truth(wide_dataset)
+    everything = Thresholds("global", 0.0, [0.0] * len(families.names), 1)
+    families.pooled = FamilyRule(everything, fine_threshold=0.0, max_genres=len(families.genre_families))
+    scores = families.scores(probabilities[:4])
+    pooled = np.array([True, False, True, False])
+    decided = families.decide(scores, pooled)
+    assert decided[pooled].all()  # a threshold of 0 keeps every family
+    np.testing.assert_array_equal(decided[~pooled], families.decide(scores)[~pooled])
+    genres = families.default_genres(probabilities[:4], pooled)
+    np.testing.assert_array_equal(genres[~pooled], families.default_genres(probabilities[:4])[~pooled])
+    assert genres[pooled].all()
+    families.pooled = None  # a model without a pooled rule decides every row by its single-song rule
+    np.testing.assert_array_equal(families.decide(scores, pooled), families.decide(scores))
+
+
+def test_a_pooled_rule_is_exported_and_loaded_by_the_runtime(trained, tmp_path):
+    import shutil
+
+    from lyricgenre.decision import FamilyRule, Thresholds
+    from lyricgenre.export import export_model
+
+    model = shutil.copytree(trained["tfidf"], tmp_path / "tfidf")
+    description = json.loads((model / "model.json").read_text())
+    families = Families.from_dict(description["families"])
+    thresholds = Thresholds("per_genre", 0.2, [0.25] * len(families.names), 1)
+    families.pooled = FamilyRule(thresholds, fine_threshold=0.3, max_genres=4, relative=0.5, relative_to="threshold")
+    description["families"] = families.to_dict()
+    (model / "model.json").write_text(json.dumps(description))
+    export_model(model, tmp_path / "export")
+    assert GenreClassifier.load(tmp_path / "export").families.pooled == families.pooled

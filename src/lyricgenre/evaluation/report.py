@@ -31,17 +31,25 @@ PROTOCOLS = {
 }
 
 
-def default_decisions(probabilities: np.ndarray, thresholds, families: Families | None) -> np.ndarray:
-    """The genres a user gets by default: the precise rule with families, else the tuned threshold rule."""
-    return families.default_genres(probabilities) if families else thresholds.apply(probabilities)
+def default_decisions(
+    probabilities: np.ndarray, thresholds, families: Families | None, pooled: np.ndarray | None = None
+) -> np.ndarray:
+    """The genres a user gets by default: the precise rule with families (`pooled` rows by the pooled rule),
+    else the tuned threshold rule."""
+    return families.default_genres(probabilities, pooled) if families else thresholds.apply(probabilities)
 
 
 def evaluate_probabilities(
-    truth: np.ndarray, probabilities: np.ndarray, thresholds, genres: list[str], families: Families | None = None
+    truth: np.ndarray,
+    probabilities: np.ndarray,
+    thresholds,
+    genres: list[str],
+    families: Families | None = None,
+    pooled: np.ndarray | None = None,
 ) -> dict:
     """Every metric of one model on one split; `thresholds` are the model's tuned rules, `families` its family
-    scores and precise default (None for a model without them)."""
-    predicted = default_decisions(probabilities, thresholds, families)
+    scores and precise default (None for a model without them), `pooled` the rows pooled over several songs."""
+    predicted = default_decisions(probabilities, thresholds, families, pooled)
     present = truth.any(axis=0)
     by_strategy = {"precise": metrics.summary(truth, predicted)} if families else {}
     by_strategy |= {
@@ -58,16 +66,18 @@ def evaluate_probabilities(
         "precision_recall_curve": _precision_recall_curve(truth, probabilities),
     }
     if families:
-        result["families"] = family_metrics(truth, probabilities, thresholds.apply(probabilities), families)
+        result["families"] = family_metrics(truth, probabilities, thresholds.apply(probabilities), families, pooled)
     return result
 
 
-def family_metrics(truth: np.ndarray, probabilities: np.ndarray, tuned: np.ndarray, families: Families) -> dict:
+def family_metrics(
+    truth: np.ndarray, probabilities: np.ndarray, tuned: np.ndarray, families: Families, pooled: np.ndarray | None
+) -> dict:
     """Family-level scores of the learnt family rule, and of families rolled up from the tuned genre rule
     (a family predicted when any of its genres is: what the model gave before it had families)."""
     membership = families.membership().astype(np.int32)
     family_truth = (truth.astype(np.int32) @ membership) > 0
-    decided = families.decide(families.scores(probabilities))
+    decided = families.decide(families.scores(probabilities), pooled)
     rolled_up = (tuned.astype(np.int32) @ membership) > 0
     return {
         "summary": metrics.summary(family_truth, decided),

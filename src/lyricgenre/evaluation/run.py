@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lyricgenre.data.dataset import label_matrix, load_dataset
-from lyricgenre.decision import Families, artist_groups, pool_by_artist
+from lyricgenre.decision import Families, artist_groups, pool_artists
 from lyricgenre.defaults import SEED
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.report import ARTIST_POOLED, default_decisions, evaluate_probabilities, write_report
@@ -80,7 +80,8 @@ def evaluate_models(
     """Artist-disjoint protocol: each model on `split` of the dataset it was trained on (or `data`).
 
     With `pool_artist`, each model is also scored with every song's probabilities averaged over its
-    artist's songs in the split (`pool_by_artist`, as `lyricgenre predict --pool-artist` tags a library).
+    artist's songs in the split and decided as `lyricgenre predict --pool-artist` decides them (`pool_artists`;
+    the model's pooled rule for songs pooled with others, when it has one).
     With `random_split`, each model is also retrained and scored under the original design's protocol;
     `comparison.md` then lists the protocols, labelled. With several models, each is compared with the
     first one scored under the same protocol (`paired_differences`): `comparison.md` and `comparison.json`.
@@ -96,9 +97,9 @@ def evaluate_models(
         subset, probabilities = _predict_split(model, songs, dataset, split)
         scored[name] = _report(model, subset, probabilities, dataset, "artist-disjoint", reports / name)
         if pool_artist:
-            pooled = pool_by_artist(probabilities, list(subset["artist"]))
+            pooled, sizes = pool_artists(probabilities, list(subset["artist"]))
             scored[f"{name}-artist-pooled"] = _report(
-                model, subset, pooled, dataset, ARTIST_POOLED, reports / f"{name}-artist-pooled"
+                model, subset, pooled, dataset, ARTIST_POOLED, reports / f"{name}-artist-pooled", sizes > 1
             )
     if random_split:
         for folder, name in zip(model_folders, names):
@@ -197,12 +198,19 @@ def _predict_split(model, songs: pd.DataFrame, dataset: Path, split: str) -> tup
 
 
 def _report(
-    model, subset: pd.DataFrame, probabilities: np.ndarray, dataset: Path, protocol: str, folder: Path
+    model,
+    subset: pd.DataFrame,
+    probabilities: np.ndarray,
+    dataset: Path,
+    protocol: str,
+    folder: Path,
+    pooled: np.ndarray | None = None,
 ) -> Scored:
-    """Every metric of `probabilities` against the songs' genres, written to `folder` under `protocol`."""
+    """Every metric of `probabilities` against the songs' genres, written to `folder` under `protocol`
+    (`pooled`: the rows pooled over several songs, as `GenreClassifier.decide` takes them)."""
     truth = label_matrix(subset["genres"], model.genres)
     families = model_families(model)
-    result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres, families)
+    result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres, families, pooled)
     result.update(
         protocol=protocol,
         split=str(subset["split"].iloc[0]),
@@ -213,7 +221,7 @@ def _report(
     )
     write_report(folder, folder.name, result)
     artists = artist_groups(list(subset.get("artist_key", subset["artist"])))  # the split's unit: primary artist
-    predicted = default_decisions(probabilities, model.thresholds, families)
+    predicted = default_decisions(probabilities, model.thresholds, families, pooled)
     return Scored(result, subset.index, list(model.genres), artists, truth, predicted)
 
 

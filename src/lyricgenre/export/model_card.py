@@ -51,18 +51,32 @@ def _decision_lines(manifest: Manifest) -> list[str]:
     return [
         f"Families: {len(families['names'])} ({', '.join(families['names'])}), each scored from its genres' "
         f"probabilities by the aggregation chosen across validation artists (`{families['aggregation']}`; "
-        "`max`: the most probable member, `members`/`all`: logistic fits) and decided by a "
-        f"`{families['thresholds']['strategy']}` threshold rule tuned there"
-        + (
-            f", a family also needing {families['relative']:g} of the song's best family score"
-            if families.get("relative")
-            else ""
-        )
+        "`max`: the most probable member, `members`/`all`: logistic fits) and decided by "
+        + _family_rule_text(families)
         + "; every song gets at least one family.",
         f"Fine genres by default (`precise`): a genre only under a predicted family, probability at least "
         f"{families['fine_threshold']}, at most {families['max_genres']} per song — tuned on validation to predict no "
         "more genres per song than the songs have. `--threshold`/`--top-k` replace it with the plain rule below.",
+        *(_pooled_lines(families["pooled"]) if families.get("pooled") else []),
         f"Plain rule: {tuned}",
+    ]
+
+
+def _family_rule_text(rule: dict) -> str:
+    """A family rule (the single-song fields of `Families`, or `Families.pooled`) in words."""
+    share = ""
+    if rule.get("relative"):
+        of = "over its threshold" if rule.get("relative_to") == "threshold" else "score"
+        share = f", a family also needing {rule['relative']:g} of the song's best family {of}"
+    return f"a `{rule['thresholds']['strategy']}` threshold rule tuned there{share}"
+
+
+def _pooled_lines(pooled: dict) -> list[str]:
+    return [
+        "Songs pooled by artist (`--pool-artist`, `tag`; two or more songs): families decided by "
+        + _family_rule_text(pooled)
+        + f" on validation songs pooled by artist; fine genres at least {pooled['fine_threshold']}, at most "
+        f"{pooled['max_genres']} per song."
     ]
 
 

@@ -1,6 +1,6 @@
 """Runtime stage: classify lyrics with an exported model (onnxruntime + tokenizers + numpy only)."""
 
-from lyricgenre.decision import artist_groups, pool_by_artist, pool_groups
+from lyricgenre.decision import artist_groups, pool_artists, pool_by_artist, pool_groups
 from lyricgenre.runtime.classifier import GenreClassifier, default_model_path
 from lyricgenre.runtime.prediction import Prediction, Ranked
 from lyricgenre.text import input_notes
@@ -12,6 +12,7 @@ __all__ = [
     "artist_groups",
     "default_model_path",
     "input_notes",
+    "pool_artists",
     "pool_by_artist",
     "pool_groups",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.decision import Families, Thresholds, artist_groups, pool_by_artist, pool_groups, top_k_mask
+from lyricgenre.decision import Families, Thresholds, pool_artists, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.manifest import Manifest
 from lyricgenre.runtime.prediction import Prediction, Ranked
@@ -88,10 +88,11 @@ class GenreClassifier:
             return np.zeros((len(probabilities), 0), dtype=np.float32)
         return self.families.scores(probabilities)
 
-    def rank_families(self, probabilities: np.ndarray) -> list[list[Ranked]]:
-        """Every family per song as (family, probability, predicted), most probable first."""
+    def rank_families(self, probabilities: np.ndarray, pooled: np.ndarray | None = None) -> list[list[Ranked]]:
+        """Every family per song as (family, probability, predicted), most probable first (`pooled`: as in
+        `decide`)."""
         scores = self.family_proba(probabilities)
-        decisions = self.families.decide(scores) if self.families else np.zeros_like(scores, dtype=bool)
+        decisions = self.families.decide(scores, pooled) if self.families else np.zeros_like(scores, dtype=bool)
         return _ranked(self.family_names, scores, decisions)
 
     def predict_proba(
@@ -105,13 +106,12 @@ class GenreClassifier:
         if isinstance(texts, str):  # iterating it would classify each character as a song
             raise UserError("give a list of lyrics, one text per song (for one song: [lyrics])")
         texts = [_checked(text) for text in texts]
-        if artists is not None and len(artists) != len(texts):
-            raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
+        _check_artists(artists, texts)
         out = np.zeros((len(texts), len(self.genres)), dtype=np.float32)
         for first in range(0, len(texts), batch_size):
             batch = texts[first : first + batch_size]
             out[first : first + len(batch)] = sum(w * s.predict_proba(batch) for w, s in self.components)
-        return out if artists is None else pool_by_artist(out, artists)
+        return out if artists is None else pool_artists(out, artists)[0]
 
     def classify(
         self,
@@ -130,19 +130,16 @@ class GenreClassifier:
         `explain`, each prediction carries the lines behind its labels (`lyricgenre.runtime.explain`; measured on
         the song's own text, pooled or not).
         """
-        if artists is not None and len(artists) != len(texts):
-            raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
+        _check_artists(artists, texts)
         problems = [lyrics_problem(text) for text in texts]
         valid = [k for k, problem in enumerate(problems) if problem is None]
         answers = dict.fromkeys(range(len(texts)))
         if valid:
             lyrics = [texts[k] for k in valid]
-            probabilities = self._scored(lyrics, progress)
-            sizes = None
+            probabilities, sizes = self._scored(lyrics, progress), None
             if artists is not None:
-                groups = artist_groups([artists[k] for k in valid])
-                probabilities, sizes = pool_groups(probabilities, groups), np.bincount(groups)[groups]
-            predicted = self.predictions(probabilities, lyrics, threshold, top_k)
+                probabilities, sizes = pool_artists(probabilities, [artists[k] for k in valid])
+            predicted = self.predictions(probabilities, lyrics, threshold, top_k, None if sizes is None else sizes > 1)
             for position, (k, prediction) in enumerate(zip(valid, predicted)):
                 pooled = None if sizes is None else int(sizes[position])
                 answers[k] = replace(prediction, pooled_songs=pooled)
@@ -157,11 +154,17 @@ class GenreClassifier:
         return predictions
 
     def predictions(
-        self, probabilities: np.ndarray, texts: list[str], threshold: float | None = None, top_k: int | None = None
+        self,
+        probabilities: np.ndarray,
+        texts: list[str],
+        threshold: float | None = None,
+        top_k: int | None = None,
+        pooled: np.ndarray | None = None,
     ) -> list[Prediction]:
-        """A `Prediction` per row of `probabilities` (from `predict_proba`, pooled or not) and its song's text."""
-        families = self.rank_families(probabilities)
-        genres = self.rank_probabilities(probabilities, threshold, top_k)
+        """A `Prediction` per row of `probabilities` (from `predict_proba`, pooled or not) and its song's text
+        (`pooled`: as in `decide`)."""
+        families = self.rank_families(probabilities, pooled)
+        genres = self.rank_probabilities(probabilities, threshold, top_k, pooled)
         return [Prediction(f, g, input_notes(text)) for f, g, text in zip(families, genres, texts)]
 
     def _scored(self, texts: list[str], progress: Callable[[int], None] | None, batch_size: int = 64) -> np.ndarray:
@@ -172,17 +175,23 @@ class GenreClassifier:
                 progress(len(parts[-1]))
         return np.concatenate(parts)
 
-    def decide(self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None):
+    def decide(
+        self,
+        probabilities: np.ndarray,
+        threshold: float | None = None,
+        top_k: int | None = None,
+        pooled: np.ndarray | None = None,
+    ):
         """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut.
 
         The tuned rule of a model with families is the precise one: a genre only under a predicted family,
-        no more genres on average than validation songs have (`lyricgenre.decision.Families`).
+        no more genres on average than validation songs have (`lyricgenre.decision.Families`). `pooled`
+        (booleans per row): the rows whose scores are an artist's pool of two or more songs, decided by the
+        model's pooled rule when it has one.
         """
         if threshold is None and top_k is None:
             if self.families is not None:
-                return self.families.fine_default(
-                    probabilities, self.families.decide(self.families.scores(probabilities))
-                )
+                return self.families.default_genres(probabilities, pooled)
             return self.thresholds.apply(probabilities)
         mask = np.ones_like(probabilities, dtype=bool)
         if threshold is not None:
@@ -200,14 +209,23 @@ class GenreClassifier:
         top_k: int | None = None,
         artists: list[str | None] | None = None,
     ) -> list[list[Ranked]]:
-        """Every genre per text as (genre, probability, predicted), most probable first."""
-        return self.rank_probabilities(self.predict_proba(texts, artists=artists), threshold, top_k)
+        """Every genre per text as (genre, probability, predicted), most probable first (`artists`: as in
+        `predict_proba`, the pooled songs decided by the pooled rule)."""
+        _check_artists(artists, texts)
+        probabilities, sizes = self.predict_proba(texts), None
+        if artists is not None:
+            probabilities, sizes = pool_artists(probabilities, artists)
+        return self.rank_probabilities(probabilities, threshold, top_k, None if sizes is None else sizes > 1)
 
     def rank_probabilities(
-        self, probabilities: np.ndarray, threshold: float | None = None, top_k: int | None = None
+        self,
+        probabilities: np.ndarray,
+        threshold: float | None = None,
+        top_k: int | None = None,
+        pooled: np.ndarray | None = None,
     ) -> list[list[Ranked]]:
-        """`rank` for probabilities already computed by `predict_proba`."""
-        return _ranked(self.genres, probabilities, self.decide(probabilities, threshold, top_k))
+        """`rank` for probabilities already computed by `predict_proba` (`pooled`: as in `decide`)."""
+        return _ranked(self.genres, probabilities, self.decide(probabilities, threshold, top_k, pooled))
 
     def predict(
         self,
@@ -219,6 +237,11 @@ class GenreClassifier:
         """Predicted genres per text, most confident first (`artists`: as in `predict_proba`)."""
         ranked_texts = self.rank(texts, threshold, top_k, artists)
         return [[genre for genre, _, predicted in ranked if predicted] for ranked in ranked_texts]
+
+
+def _check_artists(artists: list | None, texts: list) -> None:
+    if artists is not None and len(artists) != len(texts):
+        raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
 
 
 def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list[list[Ranked]]:

@@ -7,17 +7,33 @@ members' noisy-or ("members"), and the same plus every genre's logit, L2-regular
 whose out-of-fold decisions score best (micro + macro F1) across validation ARTISTS is kept, as for the genre
 rules. The family decision rule is a global or a per-family threshold, chosen the same way; not top-k, since a
 fixed number of families per song is wrong for most songs. On top of it a family may be required to score
-a share of the song's best family (`Families.relative`, from `RELATIVE_GRID`, chosen the same way), which
-drops the faint extra families a threshold alone lets through.
+a share of the song's best family (`FamilyRule.relative`, from `RELATIVE_GRID`, chosen the same way), which
+drops the faint extra families a threshold alone lets through; the share is measured on the scores themselves or
+on each score over its family's threshold (`RELATIVE_TO`), whichever scores best out of fold.
+
+Artist-pooled scores (a library tagged by artist) are means over songs, smoother than one song's, so a second
+`FamilyRule` (`Families.pooled`) is tuned the same way on the validation songs pooled by artist.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from lyricgenre.decision import Families, family_decisions, family_features, family_scores, precise_mask
+from lyricgenre.decision import (
+    RELATIVE_TO,
+    Families,
+    FamilyRule,
+    family_decisions,
+    family_features,
+    family_scores,
+    group_sizes,
+    pool_groups,
+    precise_mask,
+)
 from lyricgenre.metrics import f1_macro, f1_micro
 from lyricgenre.taxonomy import Taxonomy
 from lyricgenre.training.thresholds import GRID, RULE_FOLDS, fit_rules, tune_thresholds
@@ -68,9 +84,11 @@ def fit_families(
         },
     )
     if folds:
-        _tune_relative(families, truth, out_of_fold, folds)
+        _tune_relative(families.single, truth, out_of_fold, folds).apply_to(families)
     family_mask = families.decide(out_of_fold)
     _tune_precise(families, genre_truth, probabilities, membership, family_mask)
+    if folds:
+        families.pooled = _fit_pooled_rule(families, truth, genre_truth, probabilities, groups, folds, aggregation)
     return families
 
 
@@ -96,27 +114,85 @@ def _fit_weights(aggregation: str, truth: np.ndarray, probabilities: np.ndarray,
     return weights, bias
 
 
-def _tune_relative(families: Families, truth: np.ndarray, scores: np.ndarray, folds: list) -> None:
-    """`Families.relative`: the share of the best family score with the best (micro + macro F1) out-of-fold
-    decisions, the family thresholds refitted on each fold's other artists."""
-    judged = {}
-    for relative in RELATIVE_GRID:
-        decided = np.zeros_like(truth, dtype=bool)
-        for fit_rows, held_rows in folds:
-            rules = fit_rules(truth[fit_rows], scores[fit_rows])
-            rules.strategy = families.thresholds.strategy
-            decided[held_rows] = family_decisions(scores[held_rows], rules, relative)
-        judged[relative] = {
-            "f1_micro": f1_micro(truth, decided),
-            "f1_macro": f1_macro(truth, decided),
-            "mean_predicted_families": float(decided.sum(axis=1).mean()),
-        }
-    families.relative = max(RELATIVE_GRID, key=lambda r: judged[r]["f1_micro"] + judged[r]["f1_macro"])
-    families.validation_scores["relative_cross_validated"] = {str(r): score for r, score in judged.items()}
+@dataclass
+class RelativeChoice:
+    """The share of the best family (`FamilyRule.relative`, `relative_to`) chosen out of fold, and every
+    candidate's out-of-fold scores ({relative_to: {share: scores}})."""
+
+    relative: float
+    relative_to: str
+    judged: dict
+
+    def apply_to(self, rule) -> None:
+        """Set on a `Families` or a `FamilyRule`, with the scores in its `validation_scores`."""
+        rule.relative, rule.relative_to = self.relative, self.relative_to
+        rule.validation_scores["relative_cross_validated"] = self.judged
+
+
+def _tune_relative(rule: FamilyRule, truth: np.ndarray, scores: np.ndarray, folds: list) -> RelativeChoice:
+    """The share of the best family score, and what it is measured on (`RELATIVE_TO`), with the best
+    (micro + macro F1) out-of-fold decisions, the family thresholds refitted on each fold's other artists."""
+    judged: dict[str, dict] = {relative_to: {} for relative_to in RELATIVE_TO}
+    for relative_to in RELATIVE_TO:
+        for relative in RELATIVE_GRID:
+            decided = np.zeros_like(truth, dtype=bool)
+            for fit_rows, held_rows in folds:
+                rules = fit_rules(truth[fit_rows], scores[fit_rows])
+                rules.strategy = rule.thresholds.strategy
+                decided[held_rows] = family_decisions(scores[held_rows], rules, relative, relative_to)
+            judged[relative_to][str(relative)] = {
+                "f1_micro": f1_micro(truth, decided),
+                "f1_macro": f1_macro(truth, decided),
+                "mean_predicted_families": float(decided.sum(axis=1).mean()),
+            }
+    candidates = [(relative_to, relative) for relative_to in RELATIVE_TO for relative in RELATIVE_GRID]
+    best = max(candidates, key=lambda c: judged[c[0]][str(c[1])]["f1_micro"] + judged[c[0]][str(c[1])]["f1_macro"])
+    return RelativeChoice(best[1], best[0], judged)
+
+
+def _fit_pooled_rule(
+    families: Families,
+    truth: np.ndarray,
+    genre_truth: np.ndarray,
+    probabilities: np.ndarray,
+    groups: np.ndarray,
+    folds: list,
+    aggregation: str,
+) -> FamilyRule | None:
+    """The rule for artist-pooled scores: the validation songs of artists with two or more, their probabilities
+    pooled by artist, family scores out of fold (weights fitted on the other folds' single songs, as the model's
+    are), then thresholds, share of the best and precise rule tuned as for single songs. None when too few
+    artists have two songs to cross-validate."""
+    groups = np.unique(groups, return_inverse=True)[1].ravel()  # artist keys as group numbers
+    rows = group_sizes(groups) > 1
+    if len(set(groups[rows])) < RULE_FOLDS:
+        return None
+    membership = families.membership()
+    pooled = pool_groups(probabilities, groups)
+    scores = np.zeros((len(pooled), len(families.names)), dtype=np.float32)
+    for fit_rows, held_rows in folds:
+        weights, bias = _fit_weights(aggregation, truth[fit_rows], probabilities[fit_rows], membership)
+        scores[held_rows] = family_scores(pooled[held_rows], membership, weights, bias)
+    truth, scores, groups = truth[rows], scores[rows], groups[rows]
+    rule = FamilyRule(tune_thresholds(truth, scores, groups=groups, candidates=FAMILY_RULES), 0.0, 1)
+    _tune_relative(rule, truth, scores, list(GroupKFold(RULE_FOLDS).split(scores, groups=groups))).apply_to(rule)
+    decided = rule.decide(scores)
+    _tune_precise(rule, genre_truth[rows], pooled[rows], membership, decided)
+    rule.validation_scores["families"] = {
+        "f1_micro": f1_micro(truth, decided),
+        "f1_macro": f1_macro(truth, decided),
+        "songs": int(rows.sum()),
+        "artists": len(set(groups)),
+    }
+    return rule
 
 
 def _tune_precise(
-    families: Families, truth: np.ndarray, probabilities: np.ndarray, membership: np.ndarray, family_mask: np.ndarray
+    rule: Families | FamilyRule,
+    truth: np.ndarray,
+    probabilities: np.ndarray,
+    membership: np.ndarray,
+    family_mask: np.ndarray,
 ) -> None:
     """The precise rule's threshold and genre cap: best F1 micro among settings predicting no more genres on
     average than the validation songs have (with the out-of-fold family decisions)."""
@@ -133,8 +209,8 @@ def _tune_precise(
                 best = (micro, float(threshold), max_genres, count)
     if best is None:  # even one genre per song is more than the truth has: keep one
         best = (f1_micro(truth, precise_mask(probabilities, membership, family_mask, 1.0, 1)), 1.0, 1, 1.0)
-    micro, families.fine_threshold, families.max_genres, count = best
-    families.validation_scores["precise"] = {
+    micro, rule.fine_threshold, rule.max_genres, count = best
+    rule.validation_scores["precise"] = {
         "f1_micro": micro,
         "mean_predicted_genres": count,
         "mean_true_genres": true_count,
