@@ -45,8 +45,8 @@ def main() -> None:
     families = classifier.families
     rows = []
     pooled = pool_groups(probabilities, groups), group_sizes(groups) > 1
-    for protocol, (scores, rows) in (("per song", (probabilities, None)), ("pooled", pooled)):
-        decided = families.decide(families.scores(scores), rows)
+    for protocol, (scores, pooled_songs) in (("per song", (probabilities, None)), ("pooled", pooled)):
+        decided = families.decide(families.scores(scores), pooled_songs)
         f1, bounds = per_label_intervals(test_truth, decided, groups)
         for j, name in enumerate(families.names):
             rows.append(

@@ -50,7 +50,10 @@ def test_evaluate_writes_reports_for_each_model(trained, tmp_path):
     for metric in ("f1_micro", "f1_macro"):
         gain = results["ensemble"]["summary"][metric] - results["tfidf"]["summary"][metric]
         assert paired["ensemble"][metric]["difference"] == pytest.approx(gain)
-    assert "| ensemble | tfidf |" in (tmp_path / "comparison.md").read_text()
+        ensemble, tfidf = (results[name]["families"]["summary"][metric] for name in ("ensemble", "tfidf"))
+        assert paired["ensemble"]["families"][metric]["difference"] == pytest.approx(ensemble - tfidf)
+    comparison = (tmp_path / "comparison.md").read_text()
+    assert "| ensemble | tfidf |" in comparison and "| ensemble, families | tfidf |" in comparison
 
 
 def test_cli_evaluate_with_random_split(trained, tmp_path, capsys):

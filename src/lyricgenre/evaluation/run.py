@@ -13,7 +13,13 @@ from lyricgenre.data.dataset import label_matrix, load_dataset
 from lyricgenre.decision import Families, artist_groups, pool_artists
 from lyricgenre.defaults import SEED
 from lyricgenre.errors import UserError
-from lyricgenre.evaluation.report import ARTIST_POOLED, default_decisions, evaluate_probabilities, write_report
+from lyricgenre.evaluation.report import (
+    ARTIST_POOLED,
+    default_decisions,
+    evaluate_probabilities,
+    family_decisions,
+    write_report,
+)
 from lyricgenre.manifest import MANIFEST
 from lyricgenre.metrics import paired_artist_bootstrap
 from lyricgenre.models import load_model
@@ -67,6 +73,8 @@ class Scored:
     artists: np.ndarray
     truth: np.ndarray
     predicted: np.ndarray
+    family_truth: np.ndarray | None = None  # for a model with families: (songs, families) truth and decisions
+    family_predicted: np.ndarray | None = None
 
 
 def evaluate_models(
@@ -117,7 +125,8 @@ def evaluate_models(
 
 def paired_differences(scored: dict[str, Scored]) -> dict[str, dict]:
     """Each model's F1 minus that of the first model scored under the same protocol on the same songs and
-    genres, with 95% intervals from resampling artists (`paired_artist_bootstrap`). A model scored on other
+    genres, with 95% intervals from resampling artists (`paired_artist_bootstrap`), and the same for families when
+    both models have them (same genres, so the same families). A model scored on other
     songs or genres (another dataset) is listed as not compared, with the reason."""
     references: dict[str, str] = {}
     differences = {}
@@ -131,6 +140,10 @@ def paired_differences(scored: dict[str, Scored]) -> dict[str, dict]:
                 "versus": reference,
                 **paired_artist_bootstrap(r.truth, r.predicted, s.predicted, s.artists, BOOTSTRAP_RESAMPLES),
             }
+            if r.family_predicted is not None and s.family_predicted is not None:
+                differences[name]["families"] = paired_artist_bootstrap(
+                    r.family_truth, r.family_predicted, s.family_predicted, s.artists, BOOTSTRAP_RESAMPLES
+                )
         else:
             differences[name] = {"versus": reference, "not_compared": "scored on other songs or genres"}
     return differences
@@ -222,7 +235,10 @@ def _report(
     write_report(folder, folder.name, result)
     artists = artist_groups(list(subset.get("artist_key", subset["artist"])))  # the split's unit: primary artist
     predicted = default_decisions(probabilities, model.thresholds, families, pooled)
-    return Scored(result, subset.index, list(model.genres), artists, truth, predicted)
+    scored = Scored(result, subset.index, list(model.genres), artists, truth, predicted)
+    if families:
+        scored.family_truth, scored.family_predicted = family_decisions(truth, probabilities, families, pooled)
+    return scored
 
 
 def comparison_markdown(results: dict[str, dict]) -> str:
@@ -258,13 +274,19 @@ def comparison_markdown(results: dict[str, dict]) -> str:
             if "not_compared" in d:
                 lines.append(f"| {name} | {d['versus']} | not compared: {d['not_compared']} | | | | |")
                 continue
-            micro, macro = d["f1_micro"], d["f1_macro"]
-            lines.append(
-                f"| {name} | {d['versus']} | {d['artists']} | {micro['difference']:+.4f} | {interval_text(micro)} | "
-                f"{macro['difference']:+.4f} | {interval_text(macro)} |"
-            )
+            lines.append(_difference_row(name, d))
+            if "families" in d:
+                lines.append(_difference_row(f"{name}, families", {"versus": d["versus"], **d["families"]}))
         lines += ["", f"{BOOTSTRAP_RESAMPLES} resamples of the artists each."]
     return "\n".join(lines) + "\n"
+
+
+def _difference_row(name: str, d: dict) -> str:
+    micro, macro = d["f1_micro"], d["f1_macro"]
+    return (
+        f"| {name} | {d['versus']} | {d['artists']} | {micro['difference']:+.4f} | {interval_text(micro)} | "
+        f"{macro['difference']:+.4f} | {interval_text(macro)} |"
+    )
 
 
 def interval_text(difference: dict) -> str:

@@ -51,7 +51,7 @@ def _decision_lines(manifest: Manifest) -> list[str]:
     return [
         f"Families: {len(families['names'])} ({', '.join(families['names'])}), each scored from its genres' "
         f"probabilities by the aggregation chosen across validation artists (`{families['aggregation']}`; "
-        "`max`: the most probable member, `members`/`all`: logistic fits) and decided by "
+        "`max`: the most probable member, `members`/`all`: logistic fits) and decided by a rule tuned there, "
         + _family_rule_text(families)
         + "; every song gets at least one family.",
         f"Fine genres by default (`precise`): a genre only under a predicted family, probability at least "
@@ -68,15 +68,15 @@ def _family_rule_text(rule: dict) -> str:
     if rule.get("relative"):
         of = "over its threshold" if rule.get("relative_to") == "threshold" else "score"
         share = f", a family also needing {rule['relative']:g} of the song's best family {of}"
-    return f"a `{rule['thresholds']['strategy']}` threshold rule tuned there{share}"
+    return f"a `{rule['thresholds']['strategy']}` threshold rule{share}"
 
 
 def _pooled_lines(pooled: dict) -> list[str]:
     return [
-        "Songs pooled by artist (`--pool-artist`, `tag`; two or more songs): families decided by "
+        "Songs pooled by artist (`--pool-artist`, `tag`; two or more songs): a rule of their own, tuned on the "
+        "validation songs pooled by artist — families by "
         + _family_rule_text(pooled)
-        + f" on validation songs pooled by artist; fine genres at least {pooled['fine_threshold']}, at most "
-        f"{pooled['max_genres']} per song."
+        + f", fine genres at least {pooled['fine_threshold']}, at most {pooled['max_genres']} per song."
     ]
 
 

@@ -204,11 +204,14 @@ def _run_evaluate(args: argparse.Namespace) -> None:
         if d and "not_compared" in d:
             print(f"{'':<32} not compared with {d['versus']}: {d['not_compared']}")
         elif d:
-            micro, macro = d["f1_micro"], d["f1_macro"]
-            print(
-                f"{'':<32} minus {d['versus']}: micro {micro['difference']:+.4f} ({interval_text(micro)}), "
-                f"macro {macro['difference']:+.4f} ({interval_text(macro)}); 95% intervals, artists resampled"
-            )
+            for what, difference in (("", d), ("families ", d.get("families"))):
+                if difference:
+                    micro, macro = difference["f1_micro"], difference["f1_macro"]
+                    print(
+                        f"{'':<32} {what}minus {d['versus']}: micro {micro['difference']:+.4f} "
+                        f"({interval_text(micro)}), macro {macro['difference']:+.4f} ({interval_text(macro)}); "
+                        "95% intervals, artists resampled"
+                    )
 
 
 def _add_export_command(subcommands: argparse._SubParsersAction) -> None:
