@@ -87,7 +87,9 @@ class Song(BaseModel):
 class BatchRequest(Options):
     songs: list[Song] = Field(min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} songs")
     pool_artist: bool = Field(
-        default=False, description="tag the songs of each artist together: each gets its artist's mean scores"
+        default=False,
+        description="tag the songs of each artist together: each gets its artist's mean scores, decided by the "
+        "model's rule for pooled scores",
     )
 
     @model_validator(mode="after")
