@@ -121,6 +121,9 @@ def test_a_pooled_rule_is_tuned_on_artist_pooled_validation_scores(wide_dataset)
     assert pooled.validation_scores["precise"]["mean_predicted_genres"] <= truth.sum(axis=1).mean() + 1e-9
     round_trip = Families.from_dict(json.loads(json.dumps(families.to_dict())))
     assert round_trip.pooled == pooled
+    earlier = {k: v for k, v in families.to_dict().items() if k not in ("pooled", "relative_to")}
+    loaded = Families.from_dict(earlier)  # a manifest exported before these rules: single-song rule, raw share
+    assert loaded.pooled is None and loaded.relative_to == "best"
 
 
 def test_pooled_rows_are_decided_by_the_pooled_rule_and_the_others_by_the_single_song_rule(wide_dataset):
