@@ -60,14 +60,16 @@ def fit_families(
     judged = {}
     for aggregation in AGGREGATIONS if cross_validate else ("max",):
         out_of_fold = family_scores(probabilities, membership, *_fit_weights("max", truth, probabilities, membership))
+        fold_weights = []  # (held rows, weights, bias) per fold: the pooled rule scores the same folds
         for fit_rows, held_rows in folds:
             weights, bias = _fit_weights(aggregation, truth[fit_rows], probabilities[fit_rows], membership)
             out_of_fold[held_rows] = family_scores(probabilities[held_rows], membership, weights, bias)
+            fold_weights.append((held_rows, weights, bias))
         rules = tune_thresholds(truth, out_of_fold, groups=groups, candidates=FAMILY_RULES)
         score = rules.validation_scores[rules.strategy].get("cross_validated", rules.validation_scores[rules.strategy])
-        judged[aggregation] = (score["f1_micro"] + score["f1_macro"], rules, out_of_fold, score)
+        judged[aggregation] = (score["f1_micro"] + score["f1_macro"], rules, out_of_fold, score, fold_weights)
     aggregation = max(judged, key=lambda name: judged[name][0])
-    _, family_rules, out_of_fold, score = judged[aggregation]
+    _, family_rules, out_of_fold, score, fold_weights = judged[aggregation]
     weights, bias = _fit_weights(aggregation, truth, probabilities, membership)
     families = Families(
         names=names,
@@ -88,7 +90,7 @@ def fit_families(
     family_mask = families.decide(out_of_fold)
     _tune_precise(families, genre_truth, probabilities, membership, family_mask)
     if folds:
-        families.pooled = _fit_pooled_rule(families, truth, genre_truth, probabilities, groups, folds, aggregation)
+        families.pooled = _fit_pooled_rule(families, truth, genre_truth, probabilities, groups, fold_weights)
     return families
 
 
@@ -156,13 +158,12 @@ def _fit_pooled_rule(
     genre_truth: np.ndarray,
     probabilities: np.ndarray,
     groups: np.ndarray,
-    folds: list,
-    aggregation: str,
+    fold_weights: list,
 ) -> FamilyRule | None:
     """The rule for artist-pooled scores: the validation songs of artists with two or more, their probabilities
-    pooled by artist, family scores out of fold (weights fitted on the other folds' single songs, as the model's
-    are), then thresholds, share of the best and precise rule tuned as for single songs. None when too few
-    artists have two songs to cross-validate."""
+    pooled by artist, family scores out of fold (`fold_weights`: each fold's held rows and the weights fitted on
+    the other folds' single songs, as the model's are), then thresholds, share of the best and precise rule tuned
+    as for single songs. None when too few artists have two songs to cross-validate."""
     groups = np.unique(groups, return_inverse=True)[1].ravel()  # artist keys as group numbers
     rows = group_sizes(groups) > 1
     if len(set(groups[rows])) < RULE_FOLDS:
@@ -170,8 +171,7 @@ def _fit_pooled_rule(
     membership = families.membership()
     pooled = pool_groups(probabilities, groups)
     scores = np.zeros((len(pooled), len(families.names)), dtype=np.float32)
-    for fit_rows, held_rows in folds:
-        weights, bias = _fit_weights(aggregation, truth[fit_rows], probabilities[fit_rows], membership)
+    for held_rows, weights, bias in fold_weights:
         scores[held_rows] = family_scores(pooled[held_rows], membership, weights, bias)
     truth, scores, groups = truth[rows], scores[rows], groups[rows]
     rule = FamilyRule(tune_thresholds(truth, scores, groups=groups, candidates=FAMILY_RULES), 0.0, 1)
