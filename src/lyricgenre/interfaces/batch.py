@@ -75,6 +75,6 @@ def _not_done(rows: Iterable[SongRow], writer: RecordWriter, progress: ProgressB
     for row in rows:
         if writer.already_done(row.fields, row.row):
             earlier.append(row.row)
-            progress.update(1)
+            progress.done_before(1)
         else:
             yield row

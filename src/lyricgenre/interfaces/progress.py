@@ -16,6 +16,7 @@ class ProgressBar:
 
     def __init__(self, total: int | None, enabled: bool | None = None):
         self.total, self.done, self.started = total, 0, time.monotonic()
+        self.earlier = 0  # songs an earlier run did: counted as done, not in the rate
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
 
     @classmethod
@@ -37,8 +38,13 @@ class ProgressBar:
         if self.enabled:
             print(f"\r{self.line(time.monotonic() - self.started)}", end="", file=sys.stderr, flush=True)
 
+    def done_before(self, count: int) -> None:
+        """Count songs a resumed run finds done already: on the bar, but not in its songs/s or time left."""
+        self.earlier += count
+        self.update(count)
+
     def line(self, elapsed: float) -> str:
-        rate = self.done / max(elapsed, 1e-9)
+        rate = (self.done - self.earlier) / max(elapsed, 1e-9)
         if not self.total:
             return f"classified {self.done} songs ({rate:.0f} songs/s)"
         share = min(self.done / self.total, 1.0)

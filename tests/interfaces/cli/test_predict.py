@@ -208,6 +208,10 @@ def test_progress_line_shows_the_share_the_rate_and_the_time_left():
     unknown = ProgressBar(None)
     unknown.done = 30
     assert unknown.line(3.0) == "classified 30 songs (10 songs/s)"
+    resumed = ProgressBar(200, enabled=False)
+    resumed.done_before(80)  # an earlier run's songs: on the bar, not in the rate
+    resumed.update(20)
+    assert resumed.line(2.0) == f"[{'█' * 15}{'·' * 15}] 100/200 songs  50% · 10 songs/s · 10 s left"
 
 
 def test_lrc_parsing():
