@@ -17,8 +17,10 @@ each) with the tokenizer's own threads off.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.ray_datasets import not_done, plain_value, typed_batch, write_parts
+from lyricgenre.interfaces.progress import ProgressBar
+from lyricgenre.interfaces.ray_datasets import finished_ids, not_done, plain_value, typed_batch, write_parts
 from lyricgenre.interfaces.songs.datasets import is_dataset, is_dataset_output
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS, as_text, kept_fields, matching_fields
 from lyricgenre.interfaces.songs.rows import EMPTY
@@ -130,8 +133,9 @@ def predict_parquet(
     A file output (any format) gets the same records as the local engine, in input order, through this process;
     a folder output (no suffix) is a dataset the workers write their parts into themselves, in no set order
     (scores as JSON text, as `predict_dataset` gives them). With `resume`, the ids such a folder holds already
-    are left out of the run (the input needs an `id` column). Returns how many rows could not be classified
-    (for a folder output: counted from its parts).
+    are left out of the run (the input needs an `id` column). A progress bar on a terminal counts the songs done,
+    an earlier run's included; Ray Data's own bars and log lines are kept off it. Returns how many rows could not
+    be classified (for a folder output: counted from its parts).
     """
     ray = _ray()
     input, output = Path(input), Path(output) if output else None
@@ -140,14 +144,18 @@ def predict_parquet(
     folder = output is not None and is_dataset_output(output)
     if resume and not folder:
         raise UserError("--resume with --engine ray goes on with a dataset folder: give --output FOLDER")
-    with _cluster(ray, address):
+    progress = ProgressBar.for_input(input, shown=lines is None or output is not None)
+    with _cluster(ray, address), _quiet_ray_data(), progress:
         _check_room(ray, workers)
         source = ray.data.read_parquet(str(input))
+        source.context.enable_progress_bars = False  # this process shows its own bar
         renamed = matching_fields(source.columns(), (text_column, *KEPT_FIELDS))  # "Lyrics", "Artist", as locally
         source = source.rename_columns(renamed) if renamed else source
         kept = [name for name in KEPT_FIELDS if name in source.columns()]
         if resume:
-            source = not_done(source, output)
+            done = finished_ids(source, output)
+            progress.done_before(len(done))
+            source = not_done(source, done)
         predictions = predict_dataset(
             source.select_columns([text_column, *kept]) if text_column in source.columns() else source,
             model,
@@ -159,8 +167,23 @@ def predict_parquet(
             fast=fast,
         )
         if folder:
-            return write_parts(predictions, output, resume)
-        return _write(predictions, kept, input, output, lines)
+            return write_parts(predictions, output, resume, progress)
+        return _write(predictions, kept, input, output, lines, progress)
+
+
+@contextmanager
+def _quiet_ray_data():
+    """Ray Data's log lines and warnings kept off the terminal for the run (its errors still show): the user
+    sees this command's progress bar and messages, as with the local engine."""
+    logger = logging.getLogger("ray.data")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"ray\.")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 @contextmanager
@@ -177,11 +200,12 @@ def _cluster(ray, address: str | None):
         ray.shutdown()
 
 
-def _write(predictions, kept: list[str], input: Path, output, lines) -> int:
+def _write(predictions, kept: list[str], input: Path, output, lines, progress: ProgressBar) -> int:
     """Stream the predictions into `output` in input order; the number of rows that could not be classified."""
     failed, row = 0, 0
     with RecordWriter(Path(output) if output else None, sys.stdout, lines=lines) as writer:
-        for batch in predictions.iter_batches(batch_size=1024, batch_format="numpy"):
+        for batch in predictions.iter_batches(batch_size=None, batch_format="numpy"):  # blocks as they come
+            progress.update(len(batch["error"]))
             for k in range(len(batch["error"])):
                 row += 1
                 fields, problem = kept_fields({name: plain_value(batch[name][k]) for name in kept})

@@ -1,6 +1,7 @@
 """Parquet in and out of `lyricgenre predict`, and the Ray Data engine over the same files."""
 
 import json
+import re
 import sys
 
 import pandas as pd
@@ -241,3 +242,50 @@ def test_both_engines_read_and_write_dataset_folders_and_ray_resumes_a_stopped_r
     resumed = pq.read_table(folder).to_pylist()
     assert sorted(r["id"] for r in resumed) == sorted(expected)  # every id exactly once
     assert all(r["genres"] == expected[r["id"]] for r in resumed)
+
+
+def on_a_terminal(command: list[str]) -> str:
+    """What a command prints on standard error when that is a terminal (a pseudo-terminal here)."""
+    import os
+    import pty
+    import subprocess
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower) as process:
+        os.close(follower)
+        shown = b""
+        while chunk := _read_terminal(leader):
+            shown += chunk
+        process.wait(timeout=300)
+    os.close(leader)
+    return shown.decode(errors="replace")
+
+
+def _read_terminal(leader: int) -> bytes:
+    import os
+
+    try:
+        return os.read(leader, 65536)
+    except OSError:  # the command ended: its terminal is gone
+        return b""
+
+
+def test_a_resumed_ray_run_shows_its_progress_from_the_earlier_runs_songs_and_no_ray_data_logs(
+    exported_baseline, tmp_path, capsys
+):
+    from lyricgenre.interfaces.songs.datasets import parts
+
+    source = songs_file(tmp_path / "songs.parquet", count=60)
+    folder = tmp_path / "out"
+    run = ["predict", "--input", str(source), "--model", str(exported_baseline), "--output", str(folder)]
+    run += ["--engine", "ray", "--workers", "2", "--batch-size", "8"]
+    assert main(run) == 2  # the two rows without lyrics
+    for part in parts(folder)[len(parts(folder)) // 2 :]:
+        part.unlink()  # stopped part-way
+    left = pq.read_table(folder).num_rows
+    shown = on_a_terminal([sys.executable, "-m", "lyricgenre", *run, "--resume"])
+    bars = [line for line in shown.replace("\n", "\r").split("\r") if re.match(r"\[[█·]+\] ", line)]
+    counted = [int(bar.split("] ")[1].split("/")[0]) for bar in bars]
+    assert counted[0] == left and counted[-1] == 60 and counted == sorted(counted), shown
+    assert "60/60 songs 100%" in bars[-1] and "INFO" not in shown and "Warning" not in shown, shown
+    assert sorted(pq.read_table(folder).column("id").to_pylist()) == list(range(1000, 1060))
