@@ -126,8 +126,8 @@ class FamilyRule:
     compares each score divided by its family's threshold, so a family with a low base rate (metal, punk) is not
     judged against the raw score of one with a high base rate (rock, pop). A song keeps at least its leading
     family. The precise fine-genre rule predicts a genre only under a predicted family, at or above
-    `fine_threshold`, among the `max_genres` most probable: tuned to predict on average no more genres than the
-    validation songs have.
+    `fine_threshold` (or its own threshold in `fine_thresholds`, when set), among the `max_genres` most probable:
+    tuned to predict on average no more genres than the validation songs have.
     """
 
     thresholds: Thresholds  # over families instead of genres
@@ -136,6 +136,13 @@ class FamilyRule:
     relative: float = 0.0
     relative_to: str = "best"  # one of RELATIVE_TO
     validation_scores: dict = field(default_factory=dict)
+    # Per genre, in the model's genre order: a rare genre's own threshold lets an artist's mean score name it.
+    fine_thresholds: list[float] | None = None
+
+    @property
+    def fine_cut(self) -> float | np.ndarray:
+        """The precise rule's threshold: one for every genre, or each genre's own."""
+        return self.fine_threshold if self.fine_thresholds is None else np.asarray(self.fine_thresholds)
 
     def decide(self, family_probabilities: np.ndarray) -> np.ndarray:
         """(n, families) decisions from (n, families) family probabilities."""
@@ -209,7 +216,7 @@ class Families:
         membership = self.membership()
         return self._by_row(
             pooled,
-            lambda rule: precise_mask(probabilities, membership, family_mask, rule.fine_threshold, rule.max_genres),
+            lambda rule: precise_mask(probabilities, membership, family_mask, rule.fine_cut, rule.max_genres),
         )
 
     def default_genres(self, probabilities: np.ndarray, pooled: np.ndarray | None = None) -> np.ndarray:
@@ -274,9 +281,14 @@ def family_scores(probabilities: np.ndarray, membership: np.ndarray, weights: np
 
 
 def precise_mask(
-    probabilities: np.ndarray, membership: np.ndarray, family_mask: np.ndarray, threshold: float, max_genres: int
+    probabilities: np.ndarray,
+    membership: np.ndarray,
+    family_mask: np.ndarray,
+    threshold: float | np.ndarray,
+    max_genres: int,
 ) -> np.ndarray:
-    """Genres at or above `threshold`, among the `max_genres` most probable, each under a predicted family.
+    """Genres at or above `threshold` (one, or one per genre), among the `max_genres` most probable, each under a
+    predicted family.
 
     A song keeps at least its most probable genre under its predicted families, so a song with families
     always has a fine genre too.

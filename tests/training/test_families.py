@@ -58,6 +58,14 @@ def test_precise_mask_keeps_genres_under_predicted_families_only():
     assert precise_mask(probabilities, membership, family_mask, 0.5, max_genres=1)[0].tolist() == [True, False, False]
 
 
+def test_precise_mask_takes_a_threshold_per_genre():
+    membership = np.array([[1, 0], [1, 0], [0, 1]], dtype=bool)
+    probabilities = np.array([[0.9, 0.35, 0.85]])
+    family_mask = np.array([[True, True]])
+    own = np.array([0.5, 0.3, 0.99])  # the second genre's own threshold is low, the third's high
+    assert precise_mask(probabilities, membership, family_mask, own, max_genres=3).tolist() == [[True, True, False]]
+
+
 def _fitted_on_noisy_truth(wide_dataset):
     """Families fitted on validation songs whose probabilities are their truth plus noise."""
     validation = _validation(wide_dataset)
@@ -126,6 +134,37 @@ def test_a_pooled_rule_is_tuned_on_artist_pooled_validation_scores(wide_dataset)
     assert loaded.pooled is None and loaded.relative_to == "best"
 
 
+def test_the_pooled_rule_gives_genres_scored_low_their_own_thresholds():
+    """Genres the model scores low even where they belong (rare ones) are found pooled by their own thresholds,
+    chosen out of fold; the single-song rule keeps one threshold."""
+    from lyricgenre.decision import pool_artists
+
+    genres = ["rock", "hard rock", "pop", "dance pop", "rap", "trap", "country", "contemporary country"]
+    rng = np.random.default_rng(0)
+    artist_genres = [rng.choice(len(genres), size=2, replace=False) for _ in range(80)]
+    artists = np.repeat([f"artist {a}" for a in range(80)], 4)  # 4 songs each
+    truth = np.zeros((len(artists), len(genres)), dtype=np.int64)
+    for a, placed in enumerate(artist_genres):
+        truth[4 * a : 4 * a + 4, placed] = 1
+    probabilities = np.clip(0.6 * truth + rng.uniform(0, 0.5, truth.shape), 0, 1)
+    low = np.arange(len(genres)) % 2 == 1
+    probabilities[:, low] *= 0.25  # pooled, these genres score ~0.21 where they belong, the others ~0.25 where not
+    families = fit_families(truth, probabilities, genres, load_taxonomy(), artists)
+    assert families.pooled.fine_thresholds is not None and families.single.fine_thresholds is None
+    assert families.pooled.validation_scores["precise"]["per_genre"] is True
+    own = np.asarray(families.pooled.fine_thresholds)
+    assert own[low].max() < own[~low].min()
+    pooled, sizes = pool_artists(probabilities, list(artists))
+
+    def found() -> float:  # the share of the low-scored genres' songs that get them when pooled
+        decided = families.default_genres(pooled, sizes > 1).astype(bool)
+        return (decided & truth.astype(bool))[:, low].sum() / truth[:, low].sum()
+
+    with_own = found()
+    families.pooled.fine_thresholds = None  # one threshold for all, the pooled rule's global one
+    assert with_own > 0.75 and with_own > found() + 0.3, (with_own, found())
+
+
 def test_pooled_rows_are_decided_by_the_pooled_rule_and_the_others_by_the_single_song_rule(wide_dataset):
     from lyricgenre.decision import FamilyRule, Thresholds
 
@@ -154,8 +193,13 @@ def test_a_pooled_rule_is_exported_and_loaded_by_the_runtime(trained, tmp_path):
     description = json.loads((model / "model.json").read_text())
     families = Families.from_dict(description["families"])
     thresholds = Thresholds("per_genre", 0.2, [0.25] * len(families.names), 1)
-    families.pooled = FamilyRule(thresholds, fine_threshold=0.3, max_genres=4, relative=0.5, relative_to="threshold")
+    own = [round(0.1 + 0.01 * k, 2) for k in range(len(families.genre_families))]
+    families.pooled = FamilyRule(
+        thresholds, fine_threshold=0.3, max_genres=4, relative=0.5, relative_to="threshold", fine_thresholds=own
+    )
     description["families"] = families.to_dict()
     (model / "model.json").write_text(json.dumps(description))
     export_model(model, tmp_path / "export")
     assert GenreClassifier.load(tmp_path / "export").families.pooled == families.pooled
+    card = (tmp_path / "export" / "MODEL_CARD.md").read_text()
+    assert f"fine genres each at least its own threshold (0.1–{max(own):g}" in card

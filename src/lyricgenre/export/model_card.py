@@ -72,11 +72,16 @@ def _family_rule_text(rule: dict) -> str:
 
 
 def _pooled_lines(pooled: dict) -> list[str]:
+    own = pooled.get("fine_thresholds")
+    fine = (
+        f"fine genres each at least its own threshold ({min(own):g}–{max(own):g}, each genre's best on validation "
+        f"shrunk toward {pooled['fine_threshold']} by its number of songs)"
+        if own
+        else f"fine genres at least {pooled['fine_threshold']}, at most {pooled['max_genres']} per song"
+    )
     return [
         "Songs pooled by artist (`--pool-artist`, `tag`; two or more songs): a rule of their own, tuned on the "
-        "validation songs pooled by artist — families by "
-        + _family_rule_text(pooled)
-        + f", fine genres at least {pooled['fine_threshold']}, at most {pooled['max_genres']} per song."
+        "validation songs pooled by artist — families by " + _family_rule_text(pooled) + f", {fine}."
     ]
 
 

@@ -12,7 +12,8 @@ drops the faint extra families a threshold alone lets through; the share is meas
 on each score over its family's threshold (`RELATIVE_TO`), whichever scores best out of fold.
 
 Artist-pooled scores (a library tagged by artist) are means over songs, smoother than one song's, so a second
-`FamilyRule` (`Families.pooled`) is tuned the same way on the validation songs pooled by artist.
+`FamilyRule` (`Families.pooled`) is tuned the same way on the validation songs pooled by artist, its fine genres
+with per-genre thresholds among the candidates.
 """
 
 from __future__ import annotations
@@ -163,7 +164,8 @@ def _fit_pooled_rule(
     """The rule for artist-pooled scores: the validation songs of artists with two or more, their probabilities
     pooled by artist, family scores out of fold (`fold_weights`: each fold's held rows and the weights fitted on
     the other folds' single songs, as the model's are), then thresholds, share of the best and precise rule tuned
-    as for single songs. None when too few artists have two songs to cross-validate."""
+    as for single songs, except that per-genre fine thresholds are candidates and micro + macro F1 choose
+    (`_tune_precise`). None when too few artists have two songs to cross-validate."""
     groups = np.unique(groups, return_inverse=True)[1].ravel()  # artist keys as group numbers
     rows = group_sizes(groups) > 1
     if len(set(groups[rows])) < RULE_FOLDS:
@@ -177,7 +179,7 @@ def _fit_pooled_rule(
     rule = FamilyRule(tune_thresholds(truth, scores, groups=groups, candidates=FAMILY_RULES), 0.0, 1)
     _tune_relative(rule, truth, scores, list(GroupKFold(RULE_FOLDS).split(scores, groups=groups))).apply_to(rule)
     decided = rule.decide(scores)
-    _tune_precise(rule, genre_truth[rows], pooled[rows], membership, decided)
+    _tune_precise(rule, genre_truth[rows], pooled[rows], membership, decided, groups)
     rule.validation_scores["families"] = {
         "f1_micro": f1_micro(truth, decided),
         "f1_macro": f1_macro(truth, decided),
@@ -187,31 +189,78 @@ def _fit_pooled_rule(
     return rule
 
 
+@dataclass(frozen=True)
+class PreciseSetting:
+    """A setting of the precise fine rule."""
+
+    threshold: float
+    max_genres: int
+    per_genre: list[float] | None = None  # each genre's own threshold, or None: `threshold` for all
+
+    def decide(self, probabilities: np.ndarray, membership: np.ndarray, family_mask: np.ndarray) -> np.ndarray:
+        cut = self.threshold if self.per_genre is None else np.asarray(self.per_genre)
+        return precise_mask(probabilities, membership, family_mask, cut, self.max_genres)
+
+
 def _tune_precise(
     rule: Families | FamilyRule,
     truth: np.ndarray,
     probabilities: np.ndarray,
     membership: np.ndarray,
     family_mask: np.ndarray,
+    groups: np.ndarray | None = None,
 ) -> None:
     """The precise rule's threshold and genre cap: best F1 micro among settings predicting no more genres on
-    average than the validation songs have (with the out-of-fold family decisions)."""
+    average than the validation songs have (with the out-of-fold family decisions).
+
+    With `groups` (pooled scores: each row's artist) the setting is chosen for micro + macro F1, and each genre's
+    own threshold (`fit_rules`: its best, shrunk toward the global one as the genre rules are; no cap) competes
+    with it, both kinds fitted and judged out of fold across artists: an artist's mean is smooth enough for a
+    rare genre's own threshold to name it, where one threshold for all leaves the rare genres out.
+    """
+    metrics = (f1_micro,) if groups is None else (f1_micro, f1_macro)
+    per_genre = False
+    if groups is not None and len(set(groups)) >= RULE_FOLDS:
+        folds = list(GroupKFold(RULE_FOLDS).split(probabilities, groups=groups))
+        judged = {}
+        for kind in (False, True):
+            predicted = np.zeros_like(truth, dtype=bool)
+            for fit, held in folds:
+                setting = _fitted_setting(truth[fit], probabilities[fit], membership, family_mask[fit], metrics, kind)
+                predicted[held] = setting.decide(probabilities[held], membership, family_mask[held])
+            judged[kind] = sum(metric(truth, predicted) for metric in metrics)
+        per_genre = judged[True] > judged[False]
+    chosen = _fitted_setting(truth, probabilities, membership, family_mask, metrics, per_genre)
+    rule.fine_threshold, rule.max_genres, rule.fine_thresholds = chosen.threshold, chosen.max_genres, chosen.per_genre
+    predicted = chosen.decide(probabilities, membership, family_mask)
+    rule.validation_scores["precise"] = {
+        "f1_micro": f1_micro(truth, predicted),
+        "mean_predicted_genres": float(predicted.sum(axis=1).mean()),
+        "mean_true_genres": float(truth.sum(axis=1).mean()),
+        "per_genre": per_genre,
+    }
+
+
+def _fitted_setting(
+    truth: np.ndarray,
+    probabilities: np.ndarray,
+    membership: np.ndarray,
+    family_mask: np.ndarray,
+    metrics: tuple,
+    per_genre: bool,
+) -> PreciseSetting:
+    """Each genre's own threshold (`per_genre`), or the threshold from `GRID` and cap whose decisions score best
+    (the sum of `metrics`) among those predicting no more genres per song on average than `truth` has."""
+    if per_genre:
+        own = fit_rules(truth, probabilities)
+        return PreciseSetting(own.global_threshold, truth.shape[1], own.per_genre)
     true_count = float(truth.sum(axis=1).mean())
-    best = None
+    best, best_score = PreciseSetting(1.0, 1), -1.0  # if even one genre per song is more than the truth has
     for max_genres in MAX_GENRES:
         for threshold in GRID:
-            predicted = precise_mask(probabilities, membership, family_mask, float(threshold), max_genres)
-            count = float(predicted.sum(axis=1).mean())
-            if count > true_count:
-                continue
-            micro = f1_micro(truth, predicted)
-            if best is None or micro > best[0]:
-                best = (micro, float(threshold), max_genres, count)
-    if best is None:  # even one genre per song is more than the truth has: keep one
-        best = (f1_micro(truth, precise_mask(probabilities, membership, family_mask, 1.0, 1)), 1.0, 1, 1.0)
-    micro, rule.fine_threshold, rule.max_genres, count = best
-    rule.validation_scores["precise"] = {
-        "f1_micro": micro,
-        "mean_predicted_genres": count,
-        "mean_true_genres": true_count,
-    }
+            setting = PreciseSetting(float(threshold), max_genres)
+            predicted = setting.decide(probabilities, membership, family_mask)
+            score = sum(metric(truth, predicted) for metric in metrics)
+            if predicted.sum(axis=1).mean() <= true_count and score > best_score:
+                best, best_score = setting, score
+    return best
