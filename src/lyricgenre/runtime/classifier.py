@@ -91,9 +91,12 @@ class GenreClassifier:
     def rank_families(self, probabilities: np.ndarray, pooled: np.ndarray | None = None) -> list[list[Ranked]]:
         """Every family per song as (family, probability, predicted), most probable first (`pooled`: as in
         `decide`)."""
+        return _ranked(self.family_names, *self._decided_families(probabilities, pooled))
+
+    def _decided_families(self, probabilities: np.ndarray, pooled: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(n, families) family scores and the tuned rule's decisions."""
         scores = self.family_proba(probabilities)
-        decisions = self.families.decide(scores, pooled) if self.families else np.zeros_like(scores, dtype=bool)
-        return _ranked(self.family_names, scores, decisions)
+        return scores, self.families.decide(scores, pooled) if self.families else np.zeros_like(scores, dtype=bool)
 
     def predict_proba(
         self, texts: list[str], batch_size: int = 64, artists: list[str | None] | None = None
@@ -163,8 +166,10 @@ class GenreClassifier:
     ) -> list[Prediction]:
         """A `Prediction` per row of `probabilities` (from `predict_proba`, pooled or not) and its song's text
         (`pooled`: as in `decide`)."""
-        families = self.rank_families(probabilities, pooled)
-        genres = self.rank_probabilities(probabilities, threshold, top_k, pooled)
+        family_scores, family_mask = self._decided_families(probabilities, pooled)
+        families = _ranked(self.family_names, family_scores, family_mask)
+        decided = self.decide(probabilities, threshold, top_k, pooled, family_mask)
+        genres = _ranked(self.genres, probabilities, decided)
         return [Prediction(f, g, input_notes(text)) for f, g, text in zip(families, genres, texts)]
 
     def _scored(self, texts: list[str], progress: Callable[[int], None] | None, batch_size: int = 64) -> np.ndarray:
@@ -181,18 +186,21 @@ class GenreClassifier:
         threshold: float | None = None,
         top_k: int | None = None,
         pooled: np.ndarray | None = None,
+        family_mask: np.ndarray | None = None,
     ):
         """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut.
 
         The tuned rule of a model with families is the precise one: a genre only under a predicted family,
         no more genres on average than validation songs have (`lyricgenre.decision.Families`). `pooled`
         (booleans per row): the rows whose scores are an artist's pool of two or more songs, decided by the
-        model's pooled rule when it has one.
+        model's pooled rule when it has one. `family_mask`: the families already decided for these rows.
         """
         if threshold is None and top_k is None:
-            if self.families is not None:
+            if self.families is None:
+                return self.thresholds.apply(probabilities)
+            if family_mask is None:
                 return self.families.default_genres(probabilities, pooled)
-            return self.thresholds.apply(probabilities)
+            return self.families.fine_default(probabilities, family_mask, pooled)
         mask = np.ones_like(probabilities, dtype=bool)
         if threshold is not None:
             mask &= probabilities >= threshold
