@@ -249,6 +249,41 @@ class Families:
         )
 
 
+@dataclass(frozen=True)
+class LabelFamilies:
+    """The families of a model whose genres are a user's own labels (`lyricgenre adapt`): each label sits under
+    the families of the base model's genre or family its name matched ("Death Metal" under metal). A family
+    scores its best label and is predicted where one of its labels is, so a song's families follow its labels.
+    """
+
+    names: list[str]
+    genre_families: list[list[str]]  # each label's families, in the model's genre (label) order
+
+    def membership(self) -> np.ndarray:
+        """(labels, families) booleans."""
+        index = {name: j for j, name in enumerate(self.names)}
+        matrix = np.zeros((len(self.genre_families), len(self.names)), dtype=bool)
+        for i, placed in enumerate(self.genre_families):
+            matrix[i, [index[name] for name in placed]] = True
+        return matrix
+
+    def scores(self, probabilities: np.ndarray) -> np.ndarray:
+        """(n, families): each family's most probable label."""
+        membership = self.membership()
+        return np.stack([probabilities[:, members].max(axis=1) for members in membership.T], axis=1)
+
+    def decide(self, label_decisions: np.ndarray) -> np.ndarray:
+        """(n, families) booleans: the families of each song's predicted labels."""
+        return (label_decisions.astype(np.int32) @ self.membership().astype(np.int32)) > 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LabelFamilies:
+        return cls(**data)
+
+
 def family_decisions(
     family_probabilities: np.ndarray, thresholds: Thresholds, relative: float, relative_to: str = "best"
 ) -> np.ndarray:

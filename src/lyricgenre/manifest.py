@@ -17,6 +17,7 @@ from lyricgenre.errors import UserError
 MANIFEST = "manifest.json"
 FORMAT = 1  # the layout written now; the runtime reads READABLE_FORMATS
 READABLE_FORMATS = (1,)
+ADAPTED = "adapted"  # the kind of a model adapted to a user's labels: its genres are their words
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Manifest:
     thresholds: dict  # `lyricgenre.decision.Thresholds.to_dict()`: the global/per-genre rule
     components: list[dict]  # runtime components: {"type", "weight", files…}, scored by `runtime/scorers.py`
     families: dict | None = None  # `lyricgenre.decision.Families.to_dict()`; None for a vocabulary without them
+    # An adapted model (kind ADAPTED) whose every label matched one of its base model's genres or families:
+    # `lyricgenre.decision.LabelFamilies.to_dict()`.
+    label_families: dict | None = None
     genre_support: dict | None = None  # {genre: {"songs": n, "artists": m}} in the training data
     validation_metrics: dict | None = None  # what training measured on validation (quoted by the model card)
     training: dict | None = None  # the training settings and data description (quoted by the model card)

@@ -10,11 +10,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from lyricgenre.adapt.learn import Adapted, AdaptSettings
-from lyricgenre.decision import Thresholds
+from lyricgenre.decision import LabelFamilies, Thresholds
 from lyricgenre.errors import UserError, check_output_folder
-from lyricgenre.manifest import MANIFEST, Manifest
+from lyricgenre.manifest import ADAPTED, MANIFEST, Manifest
 
-KIND = "adapted"
 HEAD_FILE = "head.npz"
 BASE_FOLDER = "base"
 CARD = "MODEL_CARD.md"
@@ -25,7 +24,7 @@ def write_adapted(out: Path, base, adapted: Adapted, settings: AdaptSettings, so
     `base` is the GenreClassifier it was learnt on and `source` says what it learnt from (for the card)."""
     out = Path(out)
     check_output_folder(out, MANIFEST, "adapted model")
-    if (out / MANIFEST).is_file() and Manifest.read(out).kind != KIND:
+    if (out / MANIFEST).is_file() and Manifest.read(out).kind != ADAPTED:
         raise UserError(f"{out}: holds a model that is not an adapted one; give a new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -65,14 +64,27 @@ def adapted_manifest(name: str, base, adapted: Adapted, settings: AdaptSettings,
     }
     return Manifest(
         name=name,
-        kind=KIND,
+        kind=ADAPTED,
         genres=list(labels),
         thresholds=rule.to_dict(),
         components=[head],
         genre_support=support,
+        label_families=families.to_dict() if (families := label_families(base, adapted)) else None,
         validation_metrics=adapted.report.to_dict(),
         training={"base": base.manifest.name, "source": source, "settings": asdict(settings)},
     )
+
+
+def label_families(base, adapted: Adapted) -> LabelFamilies | None:
+    """Each label under the base model's families of the genre or family its name matched, when every label
+    matched one (a label of the user's own, such as "Dad Rock", has no family of ours: then the model has none)."""
+    placed_by_name = dict(zip(base.genres, base.families.genre_families)) if base.families else {}
+    placed_by_name.update({family: [family] for family in base.family_names})
+    matched = dict(adapted.report.matched)
+    placed = [list(placed_by_name.get(matched.get(label), ())) for label in adapted.labels]
+    if not all(placed):
+        return None
+    return LabelFamilies([f for f in base.family_names if any(f in p for p in placed)], placed)
 
 
 def model_card(manifest: Manifest, adapted: Adapted, source: str) -> str:

@@ -13,7 +13,7 @@ def genre_catalog(classifier: GenreClassifier, taxonomy: Taxonomy) -> list[dict]
     taxonomy's; `training_songs` / `training_artists` count the model's training data (None for an export
     that does not record them).
     """
-    model_families = dict(zip(classifier.genres, classifier.families.genre_families)) if classifier.families else {}
+    model_families = classifier.genre_families
     support = classifier.genre_support or {}
     predicted = set(classifier.genres)
     names = list(taxonomy.genre_families) + [g for g in classifier.genres if g not in taxonomy.genre_families]

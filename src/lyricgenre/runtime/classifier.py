@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.decision import Families, Thresholds, pool_artists, top_k_mask
+from lyricgenre.decision import Families, LabelFamilies, Thresholds, pool_artists, top_k_mask
 from lyricgenre.errors import UserError
-from lyricgenre.manifest import Manifest
+from lyricgenre.manifest import ADAPTED, Manifest
 from lyricgenre.runtime.prediction import Prediction, Ranked
 from lyricgenre.runtime.scorers import load_scorer
 from lyricgenre.text import MAX_LYRICS_CHARS, input_notes, lyrics_problem
@@ -41,6 +41,8 @@ class GenreClassifier:
             self.thresholds = Thresholds.from_dict(manifest.thresholds)
             # Exports made before families existed (or of a vocabulary the taxonomy does not cover) have none.
             self.families: Families | None = Families.from_dict(manifest.families) if manifest.families else None
+            # An adapted model's labels under our families, when every label has one (else it has no families).
+            self.label_families = LabelFamilies.from_dict(manifest.label_families) if manifest.label_families else None
             self.components: list[tuple[float, object]] = [
                 (spec["weight"], load_scorer(self.folder, spec, threads, precision)) for spec in manifest.components
             ]  # (weight, scorer): `predict_proba` is their weighted sum of probabilities
@@ -75,28 +77,49 @@ class GenreClassifier:
             "kind": self.manifest.kind,
             "genres": len(self.genres),
             "strategy": "precise" if self.families else self.thresholds.strategy,
-            "families": len(self.families.names) if self.families else 0,
+            "families": len(self.family_names),
         }
 
     @property
+    def adapted(self) -> bool:
+        """A model adapted to a user's labels (`lyricgenre adapt`): its genres are their words, its families ours."""
+        return self.manifest.kind == ADAPTED
+
+    @property
+    def genre_families(self) -> dict[str, list[str]]:
+        """Each genre's families ({} for a model without families)."""
+        placed = self.families or self.label_families
+        return dict(zip(self.genres, placed.genre_families)) if placed else {}
+
+    @property
     def family_names(self) -> list[str]:
-        return list(self.families.names) if self.families else []
+        placed = self.families or self.label_families
+        return list(placed.names) if placed else []
 
     def family_proba(self, probabilities: np.ndarray) -> np.ndarray:
         """(n, families) family probabilities from `predict_proba`'s genre probabilities ((n, 0) without families)."""
-        if self.families is None:
+        placed = self.families or self.label_families
+        if placed is None:
             return np.zeros((len(probabilities), 0), dtype=np.float32)
-        return self.families.scores(probabilities)
+        return placed.scores(probabilities)
 
     def rank_families(self, probabilities: np.ndarray, pooled: np.ndarray | None = None) -> list[list[Ranked]]:
         """Every family per song as (family, probability, predicted), most probable first (`pooled`: as in
         `decide`)."""
         return _ranked(self.family_names, *self._decided_families(probabilities, pooled))
 
-    def _decided_families(self, probabilities: np.ndarray, pooled: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """(n, families) family scores and the tuned rule's decisions."""
+    def _decided_families(
+        self, probabilities: np.ndarray, pooled: np.ndarray | None, decided: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(n, families) family scores and decisions: the tuned rule's, or for an adapted model's labels the
+        families of the labels `decided` (by default, its own rule's)."""
         scores = self.family_proba(probabilities)
-        return scores, self.families.decide(scores, pooled) if self.families else np.zeros_like(scores, dtype=bool)
+        if self.families is not None:
+            return scores, self.families.decide(scores, pooled)
+        if self.label_families is not None:
+            decided = self.decide(probabilities, pooled=pooled) if decided is None else decided
+            return scores, self.label_families.decide(decided)
+        return scores, np.zeros_like(scores, dtype=bool)
 
     def predict_proba(
         self, texts: list[str], batch_size: int = 64, artists: list[str | None] | None = None
@@ -166,9 +189,13 @@ class GenreClassifier:
     ) -> list[Prediction]:
         """A `Prediction` per row of `probabilities` (from `predict_proba`, pooled or not) and its song's text
         (`pooled`: as in `decide`)."""
-        family_scores, family_mask = self._decided_families(probabilities, pooled)
+        if self.families is None:  # families, if any, follow the labels decided
+            decided = self.decide(probabilities, threshold, top_k, pooled)
+            family_scores, family_mask = self._decided_families(probabilities, pooled, decided)
+        else:  # the fine genres follow the families decided
+            family_scores, family_mask = self._decided_families(probabilities, pooled)
+            decided = self.decide(probabilities, threshold, top_k, pooled, family_mask)
         families = _ranked(self.family_names, family_scores, family_mask)
-        decided = self.decide(probabilities, threshold, top_k, pooled, family_mask)
         genres = _ranked(self.genres, probabilities, decided)
         return [Prediction(f, g, input_notes(text)) for f, g, text in zip(families, genres, texts)]
 
