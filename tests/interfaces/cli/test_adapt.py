@@ -49,6 +49,44 @@ def test_predict_answers_only_in_the_users_labels(adapted_model, capsys):
     assert record["genres"] == ["Hip-Hop"] and set(record["scores"]) <= set(LABELS.values())
 
 
+def test_labels_named_like_our_families_bring_the_families_and_tag_still_writes_only_the_users_words(
+    adapted_model, tmp_path, capsys
+):
+    assert main(["predict", "--model", str(adapted_model), "--format", "jsonl", synthetic_lyrics("rap", 78)]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["genres"] == ["Hip-Hop"] and record["families"] == ["hip hop"]
+    assert set(record["family_scores"]) == {"rock", "pop", "hip hop", "country"}
+    assert main(["genres", "--model", str(adapted_model), "--format", "json"]) == 0
+    listed = {entry["genre"]: entry for entry in json.loads(capsys.readouterr().out)}
+    assert listed["Hip-Hop"]["families"] == ["hip hop"] and listed["Hip-Hop"]["predicted_by_model"]
+    music = tmp_path / "Music"
+    make_audio(music / "a.mp3", lyrics=synthetic_lyrics("rap", 79), artist="New")
+    make_audio(music / "b.mp3", lyrics=synthetic_lyrics("rap", 80), artist="Other")
+    tag = ["tag", str(music), "--model", str(adapted_model), "--field", "genre", "--write"]
+    assert main(tag) == 0
+    assert read_tag(music / "a.mp3", "genre") == ["Hip-Hop"]  # not our "Hip Hop" family beside it
+    assert main([*tag, "--level", "both"]) == 0  # asked for: our family first, its name standing for the label
+    assert read_tag(music / "a.mp3", "genre") == ["Hip Hop"]
+    capsys.readouterr()
+
+
+def test_a_label_of_the_users_own_words_leaves_the_model_without_families(tmp_path, capsys):
+    table = tmp_path / "tagged.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["artist", "lyrics", "genre"])
+        for style, label in (("rap", "Hip-Hop"), ("country", "Campfire Songs")):
+            for k in range(4):
+                for s in range(3):
+                    writer.writerow([f"{label} {k}", synthetic_lyrics(style, k * 10 + s), label])
+    assert main(["adapt", str(table), "--label-column", "genre", "--out", str(tmp_path / "M")]) == 0
+    capsys.readouterr()
+    assert json.loads((tmp_path / "M" / "manifest.json").read_text())["label_families"] is None
+    assert main(["predict", "--model", str(tmp_path / "M"), "--format", "jsonl", synthetic_lyrics("country", 5)]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["genres"] == ["Campfire Songs"] and record["families"] == []
+
+
 def test_the_python_api_and_the_web_api_load_an_adapted_folder(adapted_model):
     classifier = GenreClassifier.load(adapted_model)
     texts = [synthetic_lyrics("country", 71), synthetic_lyrics("pop", 72)]
@@ -121,7 +159,9 @@ def test_explain_shows_the_lines_under_an_adapted_models_labels(adapted_model, c
     lyrics = "guitar road highway thunder\nmoney street hustle flow block crew rhyme mic cash\nla la la"
     assert main(["predict", "--model", str(adapted_model), "--explain", "--format", "table", lyrics]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("genre") and 'line   2: "money street hustle flow block crew rhyme mic cash"' in out
+    families, labels = out.split("\ngenre")  # the families first, the lines under the user's labels
+    assert families.startswith("family") and "hip hop" in families and "line" not in families
+    assert 'line   2: "money street hustle flow block crew rhyme mic cash"' in labels
 
 
 def test_adapting_again_into_the_same_folder_replaces_the_earlier_model_whole(adapted_model, tmp_path, capsys):

@@ -138,8 +138,8 @@ def test_a_bad_config_is_one_clear_line(beets_home, exported_baseline, tmp_path)
     result = beet("lyricgenre")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
-        "error: lyricgenre: lyricgenre setting in beets' config 'level' must be 'family' or 'genre' or 'both', "
-        "got 'everything'"
+        "error: lyricgenre: lyricgenre setting in beets' config 'level' must be 'family' or 'genre' or 'both' or "
+        "null, got 'everything'"
     )
     write_config(beets_home, tmp_path / "no-model", auto=False)
     result = beet("lyricgenre")

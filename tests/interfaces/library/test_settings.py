@@ -15,6 +15,14 @@ def test_levels_choose_families_genres_or_both_families_first():
     assert TagSettings().values(FAMILIES, GENRES, []) == FAMILIES + GENRES
 
 
+def test_the_level_left_unset_is_both_and_with_a_model_adapted_to_your_labels_only_your_words():
+    assert TagSettings().for_model(adapted=False).level == "both"
+    assert TagSettings().for_model(adapted=True).values(FAMILIES, GENRES, []) == GENRES
+    assert TagSettings(level="both").for_model(adapted=True).level == "both"  # asked for, kept
+    with pytest.raises(UserError, match="would never write a genre"):
+        TagSettings(max_genres=0).for_model(adapted=True)
+
+
 def test_max_genres_caps_fine_genres_and_the_genre_field_gets_few_names_in_title_case():
     assert TagSettings(max_genres=1).values(FAMILIES, GENRES, []) == ["rock", "metal", "hard rock"]
     assert TagSettings(field="genre").values(["rock", "metal", "pop"], GENRES, []) == ["Rock", "Metal", "Hard Rock"]
@@ -127,7 +135,10 @@ def test_default_config_location_follows_xdg(tmp_path, monkeypatch):
     ("text", "message"),
     [
         ("levle = 'family'\n", "unknown tag setting key(s) 'levle'; valid: field, level"),
-        ("level = 'everything'\n", "tag setting 'level' must be 'family' or 'genre' or 'both', got 'everything'"),
+        (
+            "level = 'everything'\n",
+            "tag setting 'level' must be 'family' or 'genre' or 'both' or null, got 'everything'",
+        ),
         ("max_genres = 'two'\n", "tag setting 'max_genres' must be an integer or null, got 'two'"),
         ("max_genres = -1\n", "max_genres (--max-genres) must be a whole number from 0"),
         ("keep_existing = 'yes'\n", "tag setting 'keep_existing' must be true or false"),

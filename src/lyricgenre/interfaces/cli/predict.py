@@ -168,12 +168,15 @@ def _predict_one(args: argparse.Namespace) -> None:
         print(json.dumps(prediction.to_record(), ensure_ascii=False))
         return
     families, ranked = prediction.ranked_families, prediction.ranked_genres
+    # The lines go under the families; under the genres for a model without families or one adapted to your
+    # labels (your labels are what you asked about).
+    lines_under_genres = not families or classifier.adapted
     if families:
         shown = [item for item in families if item[2]] + [item for item in families if not item[2]][:2]
-        _print_table("family", shown, prediction.explanation.families if prediction.explanation else {})
+        family_lines = prediction.explanation.families if prediction.explanation and not lines_under_genres else {}
+        _print_table("family", shown, family_lines)
         print()
-    # The lines go under the families; a model without families (an adapted one) shows them under its genres.
-    genre_lines = None if families or not prediction.explanation else prediction.explanation.genres
+    genre_lines = prediction.explanation.genres if prediction.explanation and lines_under_genres else None
     _print_table(
         "genre", [item for item in ranked if item[2]] + [item for item in ranked if not item[2]][:5], genre_lines
     )
@@ -183,7 +186,7 @@ def _predict_one(args: argparse.Namespace) -> None:
         print(f"note: {note}")
 
 
-SHOWN_LINES = 2  # explaining lines under each predicted family (or genre, without families) in the table
+SHOWN_LINES = 2  # explaining lines under each predicted family (or genre: no families, or an adapted model)
 LINE_WIDTH = 60  # characters of such a line shown
 
 

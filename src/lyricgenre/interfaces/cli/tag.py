@@ -36,7 +36,11 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     tag.add_argument(
         "--field", choices=choices("field"), help="LYRICGENRE, a field of its own (default), or the standard genre tag"
     )
-    tag.add_argument("--level", choices=choices("level"), help="write families, fine genres or both (default: both)")
+    tag.add_argument(
+        "--level",
+        choices=choices("level"),
+        help="write families, fine genres or both (default: both; genre with a model adapted to your labels)",
+    )
     tag.add_argument(
         "--max-genres", type=int, metavar="N", help="most fine genres written (default: all; 1 with --field genre)"
     )

@@ -52,6 +52,7 @@ def tag_items(
     Items that already have genres are `kept` unless `force`; items without lyrics get their artist's (album's)
     pooled genres when pooling (and `settings.fill`), else are `skipped: no lyrics`.
     """
+    settings = settings.for_model(classifier.adapted)
     pool = None if settings.pool == "none" else settings.pool
     decisions = Decisions(pool=pool, fill=settings.fill)
     for (row, prediction), item in zip(classify_rows(classifier, _rows(items), decisions), items):

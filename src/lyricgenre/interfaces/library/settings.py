@@ -41,8 +41,10 @@ class TagSettings(Settings):
     field: Literal["lyricgenre", "genre"] = setting(
         "lyricgenre", 'where genres go: "lyricgenre" (a field of its own) or "genre" (the standard tag)'
     )
-    level: Literal["family", "genre", "both"] = setting(
-        "both", 'what is written: "family", "genre" (fine genres) or "both" (families first)'
+    level: Literal["family", "genre", "both"] | None = setting(
+        None,
+        'what is written: "family", "genre" (fine genres) or "both" (families first); None: "both", or "genre" with '
+        "a model adapted to your labels (only your words: its families are ours)",
     )
     max_genres: int | None = setting(
         None, f"most fine genres written (None: every predicted one; {GENRE_FIELD_MAX_GENRES} for field genre)"
@@ -107,6 +109,11 @@ class TagSettings(Settings):
     def written_case(self) -> str:
         """Title case in the standard genre tag, as taggers write it; the model's lower case in our own field."""
         return self.case or ("title" if self.field == "genre" else "lower")
+
+    def for_model(self, adapted: bool) -> TagSettings:
+        """These settings with the level decided for the model that tags (`adapted`: one learnt on the user's
+        labels, whose families are ours, not the user's words)."""
+        return self if self.level else replace(self, level="genre" if adapted else "both")
 
     def overlay(self, **options) -> TagSettings:
         """These settings with every option that is not None replaced (what the command line gave)."""

@@ -208,7 +208,7 @@ def tag_library(
     With `missing`, only files whose field is empty get genres (the others are `kept`, and still count in their
     artist's or album's pool).
     """
-    path, settings = Path(path), settings or TagSettings()
+    path, settings = Path(path), (settings or TagSettings()).for_model(classifier.adapted)
     root = path if path.is_dir() else path.parent
     if output is not None and records_changes(Path(output)):
         raise UserError(
