@@ -184,11 +184,7 @@ class Families:
 
     @cached_property
     def _membership(self) -> np.ndarray:
-        index = {name: j for j, name in enumerate(self.names)}
-        matrix = np.zeros((len(self.genre_families), len(self.names)), dtype=bool)
-        for i, placed in enumerate(self.genre_families):
-            matrix[i, [index[name] for name in placed]] = True
-        return matrix
+        return membership_matrix(self.names, self.genre_families)
 
     def membership(self) -> np.ndarray:
         """(genres, families) booleans (built once: the runtime asks for it on every call)."""
@@ -261,11 +257,7 @@ class LabelFamilies:
 
     def membership(self) -> np.ndarray:
         """(labels, families) booleans."""
-        index = {name: j for j, name in enumerate(self.names)}
-        matrix = np.zeros((len(self.genre_families), len(self.names)), dtype=bool)
-        for i, placed in enumerate(self.genre_families):
-            matrix[i, [index[name] for name in placed]] = True
-        return matrix
+        return membership_matrix(self.names, self.genre_families)
 
     def scores(self, probabilities: np.ndarray) -> np.ndarray:
         """(n, families): each family's most probable label."""
@@ -282,6 +274,15 @@ class LabelFamilies:
     @classmethod
     def from_dict(cls, data: dict) -> LabelFamilies:
         return cls(**data)
+
+
+def membership_matrix(families: list[str], genre_families: list[list[str]]) -> np.ndarray:
+    """(genres, families) booleans: which of `families` each genre is placed under."""
+    index = {name: j for j, name in enumerate(families)}
+    matrix = np.zeros((len(genre_families), len(families)), dtype=bool)
+    for i, placed in enumerate(genre_families):
+        matrix[i, [index[name] for name in placed]] = True
+    return matrix
 
 
 def family_decisions(
