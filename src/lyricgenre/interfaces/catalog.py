@@ -7,7 +7,8 @@ from lyricgenre.taxonomy import Taxonomy
 
 
 def genre_catalog(classifier: GenreClassifier, taxonomy: Taxonomy) -> list[dict]:
-    """One entry per genre of the taxonomy (the whole vocabulary), then any model genre it lacks.
+    """One entry per genre of the taxonomy (the whole vocabulary), then any model genre it lacks; for a model
+    adapted to a user's labels, one per label (our vocabulary is not what it answers in).
 
     `families` are the model's own (stored with it when it was tuned) for the genres it predicts, else the
     taxonomy's; `training_songs` / `training_artists` count the model's training data (None for an export
@@ -16,7 +17,8 @@ def genre_catalog(classifier: GenreClassifier, taxonomy: Taxonomy) -> list[dict]
     model_families = classifier.genre_families
     support = classifier.genre_support or {}
     predicted = set(classifier.genres)
-    names = list(taxonomy.genre_families) + [g for g in classifier.genres if g not in taxonomy.genre_families]
+    names = [g for g in taxonomy.genre_families if not classifier.adapted]
+    names += [g for g in classifier.genres if g not in names]
     return [
         {
             "genre": genre,

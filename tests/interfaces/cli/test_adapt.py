@@ -58,6 +58,7 @@ def test_labels_named_like_our_families_bring_the_families_and_tag_still_writes_
     assert set(record["family_scores"]) == {"rock", "pop", "hip hop", "country"}
     assert main(["genres", "--model", str(adapted_model), "--format", "json"]) == 0
     listed = {entry["genre"]: entry for entry in json.loads(capsys.readouterr().out)}
+    assert listed.keys() == set(LABELS.values())  # its labels, not our vocabulary
     assert listed["Hip-Hop"]["families"] == ["hip hop"] and listed["Hip-Hop"]["predicted_by_model"]
     music = tmp_path / "Music"
     make_audio(music / "a.mp3", lyrics=synthetic_lyrics("rap", 79), artist="New")
