@@ -15,7 +15,7 @@ from pathlib import Path
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.classify import Decisions, classify_rows, failed, song_record
 from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
-from lyricgenre.interfaces.progress import ProgressBar
+from lyricgenre.interfaces.progress import ProgressBar, shown_beside
 from lyricgenre.interfaces.songs import RecordWriter, SongRow, read_songs
 from lyricgenre.runtime import GenreClassifier
 
@@ -52,8 +52,8 @@ def predict_file(
         rows = fetcher.fill(rows)
     columns = ((f"{options.pool}_songs",) if options.pool else ()) + (("lyrics_source",) if fetcher else ())
     columns += ("explanations",) if options.explain else ()
-    # Lines for people show the progress as they come, except when pooling scores every song first.
-    progress = ProgressBar.for_input(input, shown=lines is None or output is not None or bool(options.pool))
+    # Records on the terminal show the progress as they come, except when pooling scores every song first.
+    progress = ProgressBar.for_input(input, shown=shown_beside(output) or bool(options.pool))
     count, earlier = 0, []
     with RecordWriter(output, sys.stdout, columns, lines=lines, resume=resume) as writer, progress:
         if resume and not options.pool:  # streamed: what is done is not even scored

@@ -11,6 +11,12 @@ from lyricgenre.interfaces.songs import count_songs
 PROGRESS_WIDTH = 30
 
 
+def shown_beside(output: Path | None) -> bool:
+    """Whether a run writing records to `output` (None: standard output) has room for a bar on the terminal: not
+    when the records themselves go to it as they come (they show the progress, and a bar would break them)."""
+    return output is not None or not sys.stdout.isatty()
+
+
 class ProgressBar:
     """A progress bar on stderr, with songs/s and the time left (only on a terminal: logs and pipes stay clean)."""
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from lyricgenre.errors import UserError
-from lyricgenre.interfaces.progress import ProgressBar
+from lyricgenre.interfaces.progress import ProgressBar, shown_beside
 from lyricgenre.interfaces.ray_datasets import finished_ids, not_done, plain_value, typed_batch, write_parts
 from lyricgenre.interfaces.songs.datasets import is_dataset, is_dataset_output
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS, as_text, kept_fields, matching_fields
@@ -144,7 +144,7 @@ def predict_parquet(
     folder = output is not None and is_dataset_output(output)
     if resume and not folder:
         raise UserError("--resume with --engine ray goes on with a dataset folder: give --output FOLDER")
-    progress = ProgressBar.for_input(input, shown=lines is None or output is not None)
+    progress = ProgressBar.for_input(input, shown=shown_beside(output))
     with _cluster(ray, address), _quiet_ray_data(), progress:
         _check_room(ray, workers)
         source = ray.data.read_parquet(str(input))

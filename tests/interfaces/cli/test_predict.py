@@ -201,6 +201,21 @@ def test_count_songs_matches_the_rows_read(tmp_path):
     assert count_songs(tmp_path / "missing.csv") is None
 
 
+def test_a_bar_is_shown_unless_the_records_go_to_the_terminal_as_they_come(monkeypatch, tmp_path):
+    import io
+
+    from lyricgenre.interfaces.progress import shown_beside
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdout", Terminal())
+    assert not shown_beside(None) and shown_beside(tmp_path / "out.jsonl")
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # a pipe or a file
+    assert shown_beside(None)
+
+
 def test_progress_line_shows_the_share_the_rate_and_the_time_left():
     progress = ProgressBar(200)
     progress.done = 100
