@@ -21,7 +21,7 @@ from lyricgenre.interfaces.classify import Decisions, classify_rows, song_record
 from lyricgenre.interfaces.library.lrclib import LyricsSettings
 from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
 from lyricgenre.interfaces.library.settings import TagSettings
-from lyricgenre.interfaces.progress import ProgressBar
+from lyricgenre.interfaces.progress import ProgressBar, shown_beside
 from lyricgenre.interfaces.songs import RecordWriter, SongRow, read_songs
 from lyricgenre.runtime import GenreClassifier
 
@@ -228,7 +228,7 @@ def tag_library(
     try:
         if tagger.fetcher:
             rows = tagger.fetcher.fill(rows)
-        shown = lines is None or output is not None or pool is not None  # pooled: every song is scored first
+        shown = shown_beside(output) or pool is not None  # pooled: every song is scored first
         progress = ProgressBar.for_input(path, audio_only=True, shown=shown)
         with RecordWriter(output, sys.stdout, columns, journal=write, lines=lines) as report, progress:
             decisions = Decisions(threshold=threshold, top_k=top_k, pool=pool, fill=settings.fill)
