@@ -40,6 +40,7 @@ def test_adapt_writes_a_model_folder_with_its_report(adapted_model, capsys):
     assert manifest["kind"] == "adapted" and set(manifest["genres"]) == set(LABELS.values())
     card = (adapted_model / "MODEL_CARD.md").read_text()
     assert "grouped by artist" in card and "Polka (9 songs, 1 artists)" in card and "| Country |" in card
+    assert "Hip-Hop → hip hop" in card  # the families its records carry
     assert (adapted_model / "base" / "manifest.json").is_file() and (adapted_model / "head.npz").is_file()
 
 
@@ -83,6 +84,7 @@ def test_a_label_of_the_users_own_words_leaves_the_model_without_families(tmp_pa
     assert main(["adapt", str(table), "--label-column", "genre", "--out", str(tmp_path / "M")]) == 0
     capsys.readouterr()
     assert json.loads((tmp_path / "M" / "manifest.json").read_text())["label_families"] is None
+    assert "Its records carry no families" in (tmp_path / "M" / "MODEL_CARD.md").read_text()
     assert main(["predict", "--model", str(tmp_path / "M"), "--format", "jsonl", synthetic_lyrics("country", 5)]) == 0
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert record["genres"] == ["Campfire Songs"] and record["families"] == []
