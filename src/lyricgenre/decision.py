@@ -142,7 +142,7 @@ class FamilyRule:
     @property
     def fine_cut(self) -> float | np.ndarray:
         """The precise rule's threshold: one for every genre, or each genre's own."""
-        return self.fine_threshold if self.fine_thresholds is None else np.asarray(self.fine_thresholds)
+        return fine_cut(self.fine_threshold, self.fine_thresholds)
 
     def decide(self, family_probabilities: np.ndarray) -> np.ndarray:
         """(n, families) decisions from (n, families) family probabilities."""
@@ -220,11 +220,14 @@ class Families:
         return self.fine_default(probabilities, self.decide(self.scores(probabilities), pooled), pooled)
 
     def _by_row(self, pooled: np.ndarray | None, decisions: Callable[[FamilyRule], np.ndarray]) -> np.ndarray:
-        """`decisions` of the single-song rule, with the `pooled` rows' from the pooled rule."""
-        single = decisions(self.single)
+        """`decisions` of the single-song rule, with the `pooled` rows' from the pooled rule (each rule run only
+        when some row needs it)."""
         if self.pooled is None or pooled is None or not np.any(pooled):
-            return single
-        return np.where(np.asarray(pooled, dtype=bool)[:, None], decisions(self.pooled), single)
+            return decisions(self.single)
+        rows = np.asarray(pooled, dtype=bool)
+        if rows.all():  # a library pooled by artist: no song alone
+            return decisions(self.pooled)
+        return np.where(rows[:, None], decisions(self.pooled), decisions(self.single))
 
     def to_dict(self) -> dict:
         return {
@@ -245,6 +248,11 @@ class Families:
         )
 
 
+def fine_cut(threshold: float, per_genre: list[float] | None) -> float | np.ndarray:
+    """What `precise_mask` compares the genres with: `threshold` for all, or each genre's own (`per_genre`)."""
+    return threshold if per_genre is None else np.asarray(per_genre)
+
+
 @dataclass(frozen=True)
 class LabelFamilies:
     """The families of a model whose genres are a user's own labels (`lyricgenre adapt`): each label sits under
@@ -255,9 +263,13 @@ class LabelFamilies:
     names: list[str]
     genre_families: list[list[str]]  # each label's families, in the model's genre (label) order
 
-    def membership(self) -> np.ndarray:
-        """(labels, families) booleans."""
+    @cached_property
+    def _membership(self) -> np.ndarray:
         return membership_matrix(self.names, self.genre_families)
+
+    def membership(self) -> np.ndarray:
+        """(labels, families) booleans (built once: the runtime asks for it on every call)."""
+        return self._membership
 
     def scores(self, probabilities: np.ndarray) -> np.ndarray:
         """(n, families): each family's most probable label."""

@@ -31,6 +31,7 @@ from lyricgenre.decision import (
     family_decisions,
     family_features,
     family_scores,
+    fine_cut,
     group_sizes,
     pool_groups,
     precise_mask,
@@ -198,7 +199,7 @@ class PreciseSetting:
     per_genre: list[float] | None = None  # each genre's own threshold, or None: `threshold` for all
 
     def decide(self, probabilities: np.ndarray, membership: np.ndarray, family_mask: np.ndarray) -> np.ndarray:
-        cut = self.threshold if self.per_genre is None else np.asarray(self.per_genre)
+        cut = fine_cut(self.threshold, self.per_genre)
         return precise_mask(probabilities, membership, family_mask, cut, self.max_genres)
 
 
