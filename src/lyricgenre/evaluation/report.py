@@ -75,7 +75,7 @@ def family_metrics(
 ) -> dict:
     """Family-level scores of the learnt family rule, and of families rolled up from the tuned genre rule
     (a family predicted when any of its genres is: what the model gave before it had families)."""
-    family_truth, decided = family_decisions(truth, probabilities, families, pooled)
+    family_truth, decided = family_truth_and_decisions(truth, probabilities, families, pooled)
     rolled_up = (tuned.astype(np.int32) @ families.membership().astype(np.int32)) > 0
     return {
         "summary": metrics.summary(family_truth, decided),
@@ -85,7 +85,7 @@ def family_metrics(
     }
 
 
-def family_decisions(
+def family_truth_and_decisions(
     truth: np.ndarray, probabilities: np.ndarray, families: Families, pooled: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(songs, families) truth (a family is a song's when any of its genres is) and the model's family rule."""

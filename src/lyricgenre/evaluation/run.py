@@ -17,7 +17,7 @@ from lyricgenre.evaluation.report import (
     ARTIST_POOLED,
     default_decisions,
     evaluate_probabilities,
-    family_decisions,
+    family_truth_and_decisions,
     write_report,
 )
 from lyricgenre.manifest import MANIFEST
@@ -237,7 +237,8 @@ def _report(
     predicted = default_decisions(probabilities, model.thresholds, families, pooled)
     scored = Scored(result, subset.index, list(model.genres), artists, truth, predicted)
     if families:
-        scored.family_truth, scored.family_predicted = family_decisions(truth, probabilities, families, pooled)
+        decided = family_truth_and_decisions(truth, probabilities, families, pooled)
+        scored.family_truth, scored.family_predicted = decided
     return scored
 
 
