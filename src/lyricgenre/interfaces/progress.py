@@ -9,6 +9,7 @@ from pathlib import Path
 from lyricgenre.interfaces.songs import count_songs
 
 PROGRESS_WIDTH = 30
+REDRAW_SECONDS = 0.1  # the bar is drawn at most this often: a resumed run counts its earlier rows one by one
 
 
 def shown_beside(output: Path | None) -> bool:
@@ -23,6 +24,7 @@ class ProgressBar:
     def __init__(self, total: int | None, enabled: bool | None = None):
         self.total, self.done, self.started = total, 0, time.monotonic()
         self.earlier = 0  # songs an earlier run did: counted as done, not in the rate
+        self.drawn = -float("inf")  # when the bar was last drawn
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
 
     @classmethod
@@ -41,8 +43,13 @@ class ProgressBar:
 
     def update(self, count: int) -> None:
         self.done += count
-        if self.enabled:
-            print(f"\r{self.line(time.monotonic() - self.started)}", end="", file=sys.stderr, flush=True)
+        now = time.monotonic()
+        if self.enabled and (now - self.drawn >= REDRAW_SECONDS or self.done == self.total):
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        print(f"\r{self.line(now - self.started)}", end="", file=sys.stderr, flush=True)
+        self.drawn = now
 
     def done_before(self, count: int) -> None:
         """Count songs a resumed run finds done already: on the bar, but not in its songs/s or time left."""
@@ -55,14 +62,15 @@ class ProgressBar:
             return f"classified {self.done} songs ({rate:.0f} songs/s)"
         share = min(self.done / self.total, 1.0)
         filled = round(share * PROGRESS_WIDTH)
-        left = max(self.total - self.done, 0) / rate if rate > 0 else 0.0
+        left = f" · {max(self.total - self.done, 0) / rate:.0f} s left" if rate > 0 else ""  # unknown before any
         return (
             f"[{'█' * filled}{'·' * (PROGRESS_WIDTH - filled)}] {self.done}/{self.total} songs {share:4.0%}"
-            f" · {rate:.0f} songs/s · {left:.0f} s left"
+            f" · {rate:.0f} songs/s{left}"
         )
 
     def finish(self) -> None:
         """End the bar's line (once): what is printed next starts on a line of its own."""
         if self.enabled and self.done:
+            self._draw(time.monotonic())  # the last count, whatever redraw was skipped
             print(file=sys.stderr, flush=True)
         self.enabled = False

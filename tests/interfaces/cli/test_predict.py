@@ -227,6 +227,18 @@ def test_progress_line_shows_the_share_the_rate_and_the_time_left():
     resumed.done_before(80)  # an earlier run's songs: on the bar, not in the rate
     resumed.update(20)
     assert resumed.line(2.0) == f"[{'█' * 15}{'·' * 15}] 100/200 songs  50% · 10 songs/s · 10 s left"
+    resumed.update(-20)
+    assert resumed.line(2.0).endswith("80/200 songs  40% · 0 songs/s")  # no time left told before any rate
+
+
+def test_a_bar_is_redrawn_at_most_every_tenth_of_a_second_and_ends_on_the_last_count(monkeypatch):
+    drawn = []
+    monkeypatch.setattr(ProgressBar, "_draw", lambda self, now: drawn.append(self.done) or setattr(self, "drawn", now))
+    progress = ProgressBar(5000, enabled=True)
+    for _ in range(4000):
+        progress.done_before(1)  # a resumed run's earlier rows, counted one by one
+    progress.finish()
+    assert 1 <= len(drawn) < 100 and drawn[0] == 1 and drawn[-1] == 4000
 
 
 def test_lrc_parsing():
