@@ -92,15 +92,19 @@ def model_card(manifest: Manifest, adapted: Adapted, source: str) -> str:
     return (
         f"# {manifest.name}: lyricgenre adapted to your labels\n\n"
         f"Learnt by `lyricgenre adapt` from {source}, over the model `{manifest.training['base']}`. It answers in "
-        f"these {len(manifest.genres)} labels ({answers}): {', '.join(manifest.genres)}. {_families_text(manifest)}"
-        "\n\n" + adapted.report.markdown()
+        f"these {len(manifest.genres)} labels ({answers}): {', '.join(manifest.genres)}. "
+        + _families_text(manifest, adapted)
+        + "\n\n"
+        + adapted.report.markdown()
     )
 
 
-def _families_text(manifest: Manifest) -> str:
+def _families_text(manifest: Manifest, adapted: Adapted) -> str:
     """Which of the base model's families the records carry (`tag` writes the labels only either way)."""
     if not manifest.label_families:
-        return "Its records carry no families: a label's name matched none of the base model's genres or families."
+        matched = dict(adapted.report.matched)
+        own = ", ".join(label for label in adapted.labels if label not in matched)
+        return f"Its records carry no families: {own} matched none of the base model's genres or families by name."
     placed = LabelFamilies.from_dict(manifest.label_families).genre_families
     pairs = "; ".join(f"{label} → {', '.join(families)}" for label, families in zip(manifest.genres, placed))
     return f"Its records carry the base model's families of the names your labels matched: {pairs}."
