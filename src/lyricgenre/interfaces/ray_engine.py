@@ -197,7 +197,22 @@ def _cluster(ray, address: str | None):
     try:
         yield
     finally:
+        if address is None:
+            _stop_autoscaler_monitor(ray)
         ray.shutdown()
+
+
+def _stop_autoscaler_monitor(ray) -> None:
+    """Stop the autoscaler monitor of a cluster this process started, before `ray.shutdown`.
+
+    Ray's shutdown stops its head processes in a fixed order, the monitor after the GCS; told to stop then, the
+    monitor tries to report to the GCS that is gone and is killed only after a one-second grace period. A
+    one-machine cluster started for one run has nothing for the monitor to scale, so it is killed first. Ray has
+    no public call for this: where its node object lacks the method, shutdown simply takes the usual time.
+    """
+    node = getattr(ray._private.worker, "_global_node", None)
+    if node is not None and hasattr(node, "kill_monitor"):
+        node.kill_monitor(check_alive=False)
 
 
 def _write(predictions, kept: list[str], input: Path, output, lines, progress: ProgressBar) -> int:
