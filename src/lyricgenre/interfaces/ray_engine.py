@@ -147,7 +147,7 @@ def predict_parquet(
     progress = ProgressBar.for_input(input, shown=shown_beside(output))
     with _cluster(ray, address), _quiet_ray_data(), progress:
         _check_room(ray, workers)
-        source = ray.data.read_parquet(str(input))
+        source = _read_parquet(ray, input)
         source.context.enable_progress_bars = False  # this process shows its own bar
         renamed = matching_fields(source.columns(), (text_column, *KEPT_FIELDS))  # "Lyrics", "Artist", as locally
         source = source.rename_columns(renamed) if renamed else source
@@ -169,6 +169,23 @@ def predict_parquet(
         if folder:
             return write_parts(predictions, output, resume, progress)
         return _write(predictions, kept, input, output, lines, progress)
+
+
+def _read_parquet(ray, path: Path):
+    """A Ray Dataset of the Parquet file or folder at `path`, read by Ray Data's file-based Parquet reader.
+
+    Ray Data's newer reader (`DataContext.use_datasource_v2`, on by default since Ray 2.5x) first starts a pool
+    of actors to read the files' footers, each a process of its own: on a machine of a few cores that start-up
+    takes CPU from the model's actors for the whole run (measured in docs/results.md, "Engines"). The setting is
+    read when the dataset is made, so it is set for this call only and the caller's context is left as it was.
+    """
+    context = ray.data.DataContext.get_current()
+    newer = getattr(context, "use_datasource_v2", False)
+    context.use_datasource_v2 = False
+    try:
+        return ray.data.read_parquet(str(path))
+    finally:
+        context.use_datasource_v2 = newer
 
 
 @contextmanager

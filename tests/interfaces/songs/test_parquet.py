@@ -3,6 +3,7 @@
 import json
 import re
 import sys
+from types import SimpleNamespace
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -142,22 +143,31 @@ def test_capitalised_columns_are_read_by_both_engines(ray_cluster, exported_base
 def test_a_cluster_started_for_one_run_is_shut_down_when_it_ends():
     from lyricgenre.interfaces.ray_engine import _cluster
 
+    calls = []
+
+    class Node:  # Ray's node object of the cluster this process started
+        def kill_monitor(self, check_alive):
+            calls.append("kill_monitor")
+
     class FakeRay:
-        calls: list[str] = []
+        _private = SimpleNamespace(worker=SimpleNamespace(_global_node=Node()))
 
         def is_initialized(self):
             return False
 
         def init(self, **options):
-            self.calls.append("init")
+            calls.append("init")
 
         def shutdown(self):
-            self.calls.append("shutdown")
+            calls.append("shutdown")
 
-    ray = FakeRay()
-    with pytest.raises(RuntimeError), _cluster(ray, None):
+    with pytest.raises(RuntimeError), _cluster(FakeRay(), None):
         raise RuntimeError("the run failed")
-    assert ray.calls == ["init", "shutdown"]
+    assert calls == ["init", "kill_monitor", "shutdown"]  # the monitor first: it would hold shutdown a second
+    calls.clear()
+    with _cluster(FakeRay(), "ray://cluster:10001"):  # a cluster of someone else's: its monitor is left alone
+        pass
+    assert calls == ["init", "shutdown"]
 
 
 def test_ray_engine_refuses_what_it_does_not_do(ray_cluster, exported_baseline, tmp_path, capsys):
