@@ -10,7 +10,8 @@ from lyricgenre.decision import RELATIVE_TO, Families, precise_mask
 from lyricgenre.models import load_model
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.taxonomy import load_taxonomy
-from lyricgenre.training.families import RELATIVE_GRID, fit_families
+from lyricgenre.training import families as family_training
+from lyricgenre.training.families import RELATIVE_GRID, count_bound, fit_families
 
 
 def _validation(dataset):
@@ -84,6 +85,24 @@ def test_fitted_precise_rule_predicts_no_more_genres_than_the_truth_has(wide_dat
     assert families.validation_scores["precise"]["mean_predicted_genres"] <= truth.sum(axis=1).mean()
     round_trip = Families.from_dict(json.loads(json.dumps(families.to_dict())))
     np.testing.assert_array_equal(round_trip.scores(probabilities), families.scores(probabilities))
+
+
+def test_the_count_bound_is_the_mean_plus_a_margin_for_how_artists_differ():
+    predicted = np.zeros((6, 8), dtype=bool)
+    predicted[:3, :2] = predicted[3:, :6] = True  # artist a: 2 genres a song, artist b: 6
+    groups = np.array(["a", "a", "a", "b", "b", "b"])
+    assert count_bound(predicted, groups) == pytest.approx(4 + 1.645 * np.sqrt(2 * 6.0**2) / 6)
+    even = np.zeros((4, 8), dtype=bool)
+    even[:, :3] = True
+    assert count_bound(even, np.array(["a", "a", "b", "c"])) == pytest.approx(3.0)  # artists agree: no margin
+
+
+def test_the_precise_rule_names_no_more_genres_than_a_tag_shows(wide_dataset, monkeypatch):
+    monkeypatch.setattr(family_training, "MOST_GENRES", 1.5)
+    truth, _, families = _fitted_on_noisy_truth(wide_dataset)
+    precise = families.validation_scores["precise"]
+    assert truth.sum(axis=1).mean() > 1.5  # the tag's limit binds, not the truth's count
+    assert precise["mean_predicted_genres"] <= precise["mean_predicted_genres_bound"] <= 1.5
 
 
 def test_the_relative_rule_drops_faint_families_and_is_tuned_out_of_fold(wide_dataset):

@@ -45,6 +45,9 @@ ALL_GENRES_C = 0.1  # L2 strength of the "all" aggregation (107 genre logits fro
 MAX_GENRES = range(1, 11)
 FAMILY_RULES = ("global", "per_genre")
 RELATIVE_GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
+# The precise default names at most this many genres per song on average: a genre tag a person reads.
+MOST_GENRES = 5.0
+ONE_SIDED_95 = 1.645  # the normal quantile of a one-sided 95% bound
 
 
 def fit_families(
@@ -90,7 +93,7 @@ def fit_families(
     if folds:
         _tune_relative(families.single, truth, out_of_fold, folds).apply_to(families)
     family_mask = families.decide(out_of_fold)
-    _tune_precise(families, genre_truth, probabilities, membership, family_mask)
+    _tune_precise(families, genre_truth, probabilities, membership, family_mask, groups)
     if folds:
         families.pooled = _fit_pooled_rule(families, truth, genre_truth, probabilities, groups, fold_weights)
     return families
@@ -180,7 +183,7 @@ def _fit_pooled_rule(
     rule = FamilyRule(tune_thresholds(truth, scores, groups=groups, candidates=FAMILY_RULES), 0.0, 1)
     _tune_relative(rule, truth, scores, list(GroupKFold(RULE_FOLDS).split(scores, groups=groups))).apply_to(rule)
     decided = rule.decide(scores)
-    _tune_precise(rule, genre_truth[rows], pooled[rows], membership, decided, groups)
+    _tune_precise(rule, genre_truth[rows], pooled[rows], membership, decided, groups, pooled=True)
     rule.validation_scores["families"] = {
         "f1_micro": f1_micro(truth, decided),
         "f1_macro": f1_macro(truth, decided),
@@ -209,34 +212,39 @@ def _tune_precise(
     probabilities: np.ndarray,
     membership: np.ndarray,
     family_mask: np.ndarray,
-    groups: np.ndarray | None = None,
+    groups: np.ndarray,
+    pooled: bool = False,
 ) -> None:
-    """The precise rule's threshold and genre cap: best F1 micro among settings predicting no more genres on
-    average than the validation songs have (with the out-of-fold family decisions).
+    """The precise rule's threshold and genre cap: best F1 micro among settings predicting, on artists not seen,
+    no more genres on average than the validation songs have and no more than `MOST_GENRES` (with the
+    out-of-fold family decisions; `groups`: each row's artist).
 
-    With `groups` (pooled scores: each row's artist) the setting is chosen for micro + macro F1, and each genre's
+    For `pooled` scores (rows pooled by artist) the setting is chosen for micro + macro F1, and each genre's
     own threshold (`fit_rules`: its best, shrunk toward the global one as the genre rules are; no cap) competes
     with it, both kinds fitted and judged out of fold across artists: an artist's mean is smooth enough for a
     rare genre's own threshold to name it, where one threshold for all leaves the rare genres out.
     """
-    metrics = (f1_micro,) if groups is None else (f1_micro, f1_macro)
+    metrics = (f1_micro, f1_macro) if pooled else (f1_micro,)
     per_genre = False
-    if groups is not None and len(set(groups)) >= RULE_FOLDS:
+    if pooled and len(set(groups)) >= RULE_FOLDS:
         folds = list(GroupKFold(RULE_FOLDS).split(probabilities, groups=groups))
         judged = {}
         for kind in (False, True):
             predicted = np.zeros_like(truth, dtype=bool)
             for fit, held in folds:
-                setting = _fitted_setting(truth[fit], probabilities[fit], membership, family_mask[fit], metrics, kind)
+                setting = _fitted_setting(
+                    truth[fit], probabilities[fit], membership, family_mask[fit], groups[fit], metrics, kind
+                )
                 predicted[held] = setting.decide(probabilities[held], membership, family_mask[held])
             judged[kind] = sum(metric(truth, predicted) for metric in metrics)
         per_genre = judged[True] > judged[False]
-    chosen = _fitted_setting(truth, probabilities, membership, family_mask, metrics, per_genre)
+    chosen = _fitted_setting(truth, probabilities, membership, family_mask, groups, metrics, per_genre)
     rule.fine_threshold, rule.max_genres, rule.fine_thresholds = chosen.threshold, chosen.max_genres, chosen.per_genre
     predicted = chosen.decide(probabilities, membership, family_mask)
     rule.validation_scores["precise"] = {
         "f1_micro": f1_micro(truth, predicted),
         "mean_predicted_genres": float(predicted.sum(axis=1).mean()),
+        "mean_predicted_genres_bound": count_bound(predicted, groups),
         "mean_true_genres": float(truth.sum(axis=1).mean()),
         "per_genre": per_genre,
     }
@@ -247,21 +255,34 @@ def _fitted_setting(
     probabilities: np.ndarray,
     membership: np.ndarray,
     family_mask: np.ndarray,
+    groups: np.ndarray,
     metrics: tuple,
     per_genre: bool,
 ) -> PreciseSetting:
     """Each genre's own threshold (`per_genre`), or the threshold from `GRID` and cap whose decisions score best
-    (the sum of `metrics`) among those predicting no more genres per song on average than `truth` has."""
+    (the sum of `metrics`) among those whose genres per song (`count_bound`) stay within both what `truth` has on
+    average and `MOST_GENRES`."""
     if per_genre:
         own = fit_rules(truth, probabilities)
         return PreciseSetting(own.global_threshold, truth.shape[1], own.per_genre)
-    true_count = float(truth.sum(axis=1).mean())
+    most = min(float(truth.sum(axis=1).mean()), MOST_GENRES)
     best, best_score = PreciseSetting(1.0, 1), -1.0  # if even one genre per song is more than the truth has
     for max_genres in MAX_GENRES:
         for threshold in GRID:
             setting = PreciseSetting(float(threshold), max_genres)
             predicted = setting.decide(probabilities, membership, family_mask)
             score = sum(metric(truth, predicted) for metric in metrics)
-            if predicted.sum(axis=1).mean() <= true_count and score > best_score:
+            if count_bound(predicted, groups) <= most and score > best_score:
                 best, best_score = setting, score
     return best
+
+
+def count_bound(predicted: np.ndarray, groups: np.ndarray) -> float:
+    """The mean number of genres predicted per song, at the top of its one-sided 95% interval over artists
+    (`groups`; an artist's songs go together): the mean the songs of artists not seen should stay under, where
+    the mean on these songs alone would be exceeded on about every other set of artists."""
+    counts = predicted.sum(axis=1).astype(np.float64)
+    mean = counts.mean()
+    artist = np.unique(groups, return_inverse=True)[1].ravel()
+    spread = np.bincount(artist, weights=counts) - np.bincount(artist) * mean
+    return float(mean + ONE_SIDED_95 * np.sqrt(np.sum(spread**2)) / len(counts))

@@ -47,7 +47,7 @@ def test_predict_reads_embedded_and_sidecar_lyrics(exported_baseline, library, c
         *AUDIO_IDS,
         "notes.txt",
     ]  # the sidecar two.lrc is two.flac's lyrics, not a song of its own
-    assert records[0]["artist"] == "Rap Crew" and "rap" in records[0]["genres"]
+    assert records[0]["artist"] == "Rap Crew" and "hip hop" in records[0]["families"] and records[0]["genres"]
     assert records[2]["artist"] == "The Rockers" and records[2]["title"] == "Two" and records[2]["genres"]
     assert records[3]["skipped"] == "no lyrics: no lyrics tag and no .lrc or .txt file beside it"
     assert records[3]["genres"] is None and "error" not in records[3]

@@ -189,7 +189,8 @@ def test_python_api_maps_a_ray_dataset(ray_cluster, exported_baseline):
 
     songs = ray_cluster.data.from_items([{"lyrics": synthetic_lyrics("rap", k), "key": k} for k in range(10)])
     rows = predict_dataset(songs, str(exported_baseline), workers=1).take_all()
-    assert [r["key"] for r in rows] == list(range(10)) and all("rap" in r["genres"] for r in rows)
+    assert [r["key"] for r in rows] == list(range(10))
+    assert all(set(r["genres"]) <= {"rap", "hip hop", "pop rap"} and r["genres"] for r in rows)
     assert json.loads(rows[0]["scores"])["rap"] > 0.5 and rows[0]["error"] == ""
 
 
