@@ -40,6 +40,11 @@ EXTRA = "pip install 'lyricgenre[ray]'"
 DEFAULT_BATCH = 64
 ACTOR_CPUS = 0.5
 BATCHES_PER_BLOCK = 1
+# How the input is read. Ray Data's newer Parquet reader (`use_datasource_v2`, on by default since Ray 2.5x)
+# first starts a pool of actors to read the files' footers, each a process of its own: on a machine of a few
+# cores their start-up takes CPU from the model's actors (docs/results.md, "Engines"). The file-based reader
+# samples the files first and would draw its own progress bar there, beside this command's.
+READ_SETTINGS = {"use_datasource_v2": False, "enable_progress_bars": False}
 
 
 def _ray():
@@ -148,7 +153,6 @@ def predict_parquet(
     with _cluster(ray, address), _quiet_ray_data(), progress:
         _check_room(ray, workers)
         source = _read_parquet(ray, input)
-        source.context.enable_progress_bars = False  # this process shows its own bar
         renamed = matching_fields(source.columns(), (text_column, *KEPT_FIELDS))  # "Lyrics", "Artist", as locally
         source = source.rename_columns(renamed) if renamed else source
         kept = [name for name in KEPT_FIELDS if name in source.columns()]
@@ -172,20 +176,20 @@ def predict_parquet(
 
 
 def _read_parquet(ray, path: Path):
-    """A Ray Dataset of the Parquet file or folder at `path`, read by Ray Data's file-based Parquet reader.
+    """A Ray Dataset of the Parquet file or folder at `path`, read with `READ_SETTINGS`.
 
-    Ray Data's newer reader (`DataContext.use_datasource_v2`, on by default since Ray 2.5x) first starts a pool
-    of actors to read the files' footers, each a process of its own: on a machine of a few cores that start-up
-    takes CPU from the model's actors for the whole run (measured in docs/results.md, "Engines"). The setting is
-    read when the dataset is made, so it is set for this call only and the caller's context is left as it was.
+    Ray Data reads these settings when the dataset is made, so they are set for this call only and the caller's
+    context is left as it was.
     """
     context = ray.data.DataContext.get_current()
-    newer = getattr(context, "use_datasource_v2", False)
-    context.use_datasource_v2 = False
+    before = {name: getattr(context, name, None) for name in READ_SETTINGS}
+    for name, value in READ_SETTINGS.items():
+        setattr(context, name, value)
     try:
         return ray.data.read_parquet(str(path))
     finally:
-        context.use_datasource_v2 = newer
+        for name, value in before.items():
+            setattr(context, name, value)
 
 
 @contextmanager

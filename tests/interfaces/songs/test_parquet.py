@@ -255,6 +255,14 @@ def test_both_engines_read_and_write_dataset_folders_and_ray_resumes_a_stopped_r
     assert all(r["genres"] == expected[r["id"]] for r in resumed)
 
 
+def not_ours(shown: str) -> list[str]:
+    """The lines of `shown` (standard error) that are not this command's (its bar, its messages): Ray Data's
+    logs, warnings and bars. Ray's C++ core prints one line of its own, about actor constructor arguments."""
+    lines = [line for line in shown.replace("\r", "\n").splitlines() if line.strip()]
+    ours = re.compile(r"\[[█·]+\] |lyricgenre: ")
+    return [line for line in lines if not ours.match(line) and "core_worker.cc" not in line]
+
+
 def on_a_terminal(command: list[str]) -> str:
     """What a command prints on standard error when that is a terminal (a pseudo-terminal here)."""
     import os
@@ -291,6 +299,7 @@ def test_a_resumed_ray_run_shows_its_progress_from_the_earlier_runs_songs_and_no
     run = ["predict", "--input", str(source), "--model", str(exported_baseline), "--output", str(folder)]
     run += ["--engine", "ray", "--workers", "2", "--batch-size", "8"]
     assert main(run) == 2  # the two rows without lyrics
+    assert not_ours(capsys.readouterr().err) == []  # into a log file, Ray Data's bars would stay as text
     for part in parts(folder)[len(parts(folder)) // 2 :]:
         part.unlink()  # stopped part-way
     left = pq.read_table(folder).num_rows
@@ -298,5 +307,6 @@ def test_a_resumed_ray_run_shows_its_progress_from_the_earlier_runs_songs_and_no
     bars = [line for line in shown.replace("\n", "\r").split("\r") if re.match(r"\[[█·]+\] ", line)]
     counted = [int(bar.split("] ")[1].split("/")[0]) for bar in bars]
     assert counted[0] == left and counted[-1] == 60 and counted == sorted(counted), shown
-    assert "60/60 songs 100%" in bars[-1] and "INFO" not in shown and "Warning" not in shown, shown
+    assert "60/60 songs 100%" in bars[-1], shown
+    assert not_ours(shown) == [], shown
     assert sorted(pq.read_table(folder).column("id").to_pylist()) == list(range(1000, 1060))
