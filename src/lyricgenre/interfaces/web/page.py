@@ -36,15 +36,19 @@ def render_results(result: dict) -> str:
 
 def _why(explanations: dict | None) -> str:
     """The strongest lines behind each predicted family (the page without JavaScript; with it, a click on a
-    family or genre marks its lines in the lyrics)."""
+    family or genre marks its lines in the lyrics); a line whose effect rounds to nothing is not shown."""
     if not explanations:
         return ""
+    strongest = {
+        family: [e for e in effects if round(e["effect"], 2)][:2]
+        for family, effects in explanations["families"].items()
+    }
     items = "".join(
         f"<li><strong>{html.escape(family)}</strong>: "
-        + "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.2f})' for e in effects[:2])
+        + "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.2f})' for e in shown)
         + "</li>"
-        for family, effects in explanations["families"].items()
-        if effects
+        for family, shown in strongest.items()
+        if shown
     )
     return f'<h2>Why</h2><ul class="why">{items}</ul>' if items else ""
 
