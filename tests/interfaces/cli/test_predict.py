@@ -698,7 +698,7 @@ def test_the_table_leaves_out_lines_whose_effect_rounds_to_nothing(capsys):
     from lyricgenre.interfaces.cli.predict import _print_table
     from lyricgenre.runtime.prediction import LineEffect
 
-    lines = {"rock": [LineEffect(3, "loud guitars all night", 0.12), LineEffect(7, "and then some", 0.004)]}
+    lines = {"rock": [LineEffect(3, "loud guitars all night", 0.12), LineEffect(7, "and then some", 0.0004)]}
     _print_table("family", [("rock", 0.8, True)], lines)
     out = capsys.readouterr().out
-    assert '"loud guitars all night" (-0.12 without it)' in out and "and then some" not in out
+    assert '"loud guitars all night" (-0.120 without it)' in out and "and then some" not in out

@@ -369,7 +369,7 @@ def test_the_page_without_javascript_shows_no_line_whose_effect_rounds_to_nothin
     from lyricgenre.interfaces.web.page import _why
 
     strong = {"line": 3, "text": "loud guitars", "effect": 0.12}
-    faint = {"line": 7, "text": "and then", "effect": 0.004}
+    faint = {"line": 7, "text": "and then", "effect": 0.0004}
     shown = _why({"families": {"rock": [strong, faint], "pop": [faint]}, "genres": {}})
-    assert '"loud guitars" (−0.12)' in shown and "and then" not in shown and "pop" not in shown
+    assert '"loud guitars" (−0.120)' in shown and "and then" not in shown and "pop" not in shown
     assert _why({"families": {"pop": [faint]}, "genres": {}}) == ""

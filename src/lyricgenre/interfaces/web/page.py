@@ -40,12 +40,12 @@ def _why(explanations: dict | None) -> str:
     if not explanations:
         return ""
     strongest = {
-        family: [e for e in effects if round(e["effect"], 2)][:2]
+        family: [e for e in effects if round(e["effect"], 3)][:2]
         for family, effects in explanations["families"].items()
     }
     items = "".join(
         f"<li><strong>{html.escape(family)}</strong>: "
-        + "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.2f})' for e in shown)
+        + "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.3f})' for e in shown)
         + "</li>"
         for family, shown in strongest.items()
         if shown
