@@ -328,6 +328,11 @@ def family_scores(probabilities: np.ndarray, membership: np.ndarray, weights: np
     return _sigmoid(logits + bias).astype(np.float32)
 
 
+# The precise default names at most this many genres per song on average (a genre tag a person reads), held for
+# artists not seen (`lyricgenre.training.families.count_bound`).
+MOST_GENRES = 5
+
+
 def precise_mask(
     probabilities: np.ndarray,
     membership: np.ndarray,

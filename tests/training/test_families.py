@@ -98,7 +98,7 @@ def test_the_count_bound_is_the_mean_plus_a_margin_for_how_artists_differ():
 
 
 def test_the_precise_rule_names_no_more_genres_than_a_tag_shows(wide_dataset, monkeypatch):
-    monkeypatch.setattr(family_training, "MOST_GENRES", 1.5)
+    monkeypatch.setattr(family_training, "MOST_GENRES", 1.5)  # as imported there
     truth, _, families = _fitted_on_noisy_truth(wide_dataset)
     precise = families.validation_scores["precise"]
     assert truth.sum(axis=1).mean() > 1.5  # the tag's limit binds, not the truth's count

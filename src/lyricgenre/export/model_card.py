@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from string import Template
 
+from lyricgenre.decision import MOST_GENRES
 from lyricgenre.manifest import Manifest
 
 
@@ -57,8 +58,8 @@ def _decision_lines(manifest: Manifest) -> list[str]:
         f"Fine genres by default (`precise`): a genre only under a predicted family, probability at least "
         f"{families['fine_threshold']}, at most {families['max_genres']} per song — tuned on validation for "
         "micro-F1 among settings whose genres per song, at the top of a one-sided 95% interval over validation "
-        "artists, stay within what the songs have and within 5. `--threshold`/`--top-k` replace it with the "
-        "plain rule below.",
+        f"artists, stay within what the songs have and within {MOST_GENRES}. `--threshold`/`--top-k` replace it "
+        "with the plain rule below.",
         *(_pooled_lines(families["pooled"]) if families.get("pooled") else []),
         f"Plain rule: {tuned}",
     ]

@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from lyricgenre.decision import (
+    MOST_GENRES,
     RELATIVE_TO,
     Families,
     FamilyRule,
@@ -45,8 +46,6 @@ ALL_GENRES_C = 0.1  # L2 strength of the "all" aggregation (107 genre logits fro
 MAX_GENRES = range(1, 11)
 FAMILY_RULES = ("global", "per_genre")
 RELATIVE_GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
-# The precise default names at most this many genres per song on average: a genre tag a person reads.
-MOST_GENRES = 5.0
 ONE_SIDED_95 = 1.645  # the normal quantile of a one-sided 95% bound
 
 
