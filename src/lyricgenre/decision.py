@@ -127,7 +127,8 @@ class FamilyRule:
     judged against the raw score of one with a high base rate (rock, pop). A song keeps at least its leading
     family. The precise fine-genre rule predicts a genre only under a predicted family, at or above
     `fine_threshold` (or its own threshold in `fine_thresholds`, when set), among the `max_genres` most probable:
-    tuned to predict on average no more genres than the validation songs have.
+    tuned to predict on average no more genres than the validation songs have, nor than `MOST_GENRES` (held for
+    artists not seen; the per-genre thresholds of pooled songs are not capped).
     """
 
     thresholds: Thresholds  # over families instead of genres

@@ -78,7 +78,7 @@ def adapted_manifest(name: str, base, adapted: Adapted, settings: AdaptSettings,
 def label_families(base, adapted: Adapted) -> LabelFamilies | None:
     """Each label under the base model's families of the genre or family its name matched, when every label
     matched one (a label of the user's own, such as "Dad Rock", has no family of ours: then the model has none)."""
-    placed_by_name = dict(zip(base.genres, base.families.genre_families)) if base.families else {}
+    placed_by_name = dict(base.genre_families)
     placed_by_name.update({family: [family] for family in base.family_names})
     matched = dict(adapted.report.matched)
     placed = [list(placed_by_name.get(matched.get(label), ())) for label in adapted.labels]

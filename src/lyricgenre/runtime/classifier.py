@@ -86,22 +86,25 @@ class GenreClassifier:
         return self.manifest.kind == ADAPTED
 
     @property
+    def _placed(self) -> Families | LabelFamilies | None:
+        """What puts this model's genres under families: its learnt families, an adapted model's label families,
+        or nothing."""
+        return self.families or self.label_families
+
+    @property
     def genre_families(self) -> dict[str, list[str]]:
         """Each genre's families ({} for a model without families)."""
-        placed = self.families or self.label_families
-        return dict(zip(self.genres, placed.genre_families)) if placed else {}
+        return dict(zip(self.genres, self._placed.genre_families)) if self._placed else {}
 
     @property
     def family_names(self) -> list[str]:
-        placed = self.families or self.label_families
-        return list(placed.names) if placed else []
+        return list(self._placed.names) if self._placed else []
 
     def family_proba(self, probabilities: np.ndarray) -> np.ndarray:
         """(n, families) family probabilities from `predict_proba`'s genre probabilities ((n, 0) without families)."""
-        placed = self.families or self.label_families
-        if placed is None:
+        if self._placed is None:
             return np.zeros((len(probabilities), 0), dtype=np.float32)
-        return placed.scores(probabilities)
+        return self._placed.scores(probabilities)
 
     def rank_families(self, probabilities: np.ndarray, pooled: np.ndarray | None = None) -> list[list[Ranked]]:
         """Every family per song as (family, probability, predicted), most probable first (`pooled`: as in
@@ -218,9 +221,9 @@ class GenreClassifier:
         """Boolean (n, genres) decisions: the tuned rule by default, else a global threshold and/or top-k cut.
 
         The tuned rule of a model with families is the precise one: a genre only under a predicted family,
-        no more genres on average than validation songs have (`lyricgenre.decision.Families`). `pooled`
-        (booleans per row): the rows whose scores are an artist's pool of two or more songs, decided by the
-        model's pooled rule when it has one. `family_mask`: the families already decided for these rows.
+        on average no more genres than validation songs have nor than `MOST_GENRES` (`lyricgenre.decision.Families`).
+        `pooled` (booleans per row): the rows whose scores are an artist's pool of two or more songs, decided by
+        the model's pooled rule when it has one. `family_mask`: the families already decided for these rows.
         """
         if threshold is None and top_k is None:
             if self.families is None:
