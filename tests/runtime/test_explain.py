@@ -6,7 +6,7 @@ import pytest
 
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.runtime import explain as explaining
-from lyricgenre.runtime.explain import MAX_EXPLAINED_LINES, distinct_lines, without
+from lyricgenre.runtime.explain import MAX_EXPLAINED_LINES, MIN_EFFECT, distinct_lines, without
 from tests.conftest import synthetic_lyrics
 
 NEUTRAL = ["i and you and the we", "we the my and you i", "you and i the my we", "and we i you the my"]
@@ -47,6 +47,21 @@ def test_explanations_are_the_same_alone_in_a_batch_and_in_any_order(classifier)
     alone = [classifier.classify([song], explain=True)[0].explanation for song in songs]
     together = [p.explanation for p in classifier.classify(songs[::-1], explain=True)][::-1]
     assert together == alone
+
+
+def _effects(prediction) -> list[float]:
+    why = prediction.explanation
+    return [e.effect for lines in (*why.families.values(), *why.genres.values()) for e in lines]
+
+
+def test_no_line_is_reported_that_lowers_a_score_by_less_than_the_smallest_effect_shown(classifier, monkeypatch):
+    song = planted_song()
+    effects = _effects(classifier.classify([song], explain=True)[0])
+    assert effects and min(effects) >= MIN_EFFECT
+    median = sorted(effects)[len(effects) // 2]
+    monkeypatch.setattr(explaining, "MIN_EFFECT", median)
+    fewer = _effects(classifier.classify([song], explain=True)[0])
+    assert min(fewer) >= median and len(fewer) < len(effects)
 
 
 def test_a_long_song_is_bounded_in_lines_and_encoder_calls(classifier, monkeypatch):

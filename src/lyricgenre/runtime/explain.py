@@ -10,6 +10,9 @@ label's score drops. The model is a weighted sum of its components' probabilitie
 - of the lines that change a window, the TF-IDF effect screens which earn an encoder re-score: the
   `ENCODER_RESCORES` strongest are measured exactly, the others are not reported.
 
+A line is reported when it lowers the label's score by `MIN_EFFECT` or more, so every interface shows what it
+receives: none filters the lines again.
+
 Every reported effect is measured, not estimated. A song's explanations depend on its text alone (each
 encoder window is its own call), so they are the same alone, in a batch, from the CLI or the API.
 """
@@ -37,6 +40,7 @@ class GenreClassifier(Protocol):
 MAX_EXPLAINED_LINES = 80  # distinct lines tried per song (the first ones): a long song stays bounded
 ENCODER_RESCORES = 6  # lines changing an encoder window that are re-scored through it, per song
 LINES_PER_LABEL = 3  # lines reported per predicted family or genre, strongest first
+MIN_EFFECT = 0.001  # a smaller drop shows as 0.000 at the three digits every interface prints: it explains nothing
 
 
 def explain(classifier: GenreClassifier, texts: list[str], predictions: list[Prediction]) -> list[Explanation | None]:
@@ -73,7 +77,7 @@ def _explain_song(classifier: GenreClassifier, text: str, prediction: Prediction
     found = {}
     for column, (kind, name, _) in enumerate(labels):
         order = sorted((k for k in range(len(lines)) if measured[k]), key=lambda k: (-effects[k, column], lines[k][0]))
-        chosen = [k for k in order if effects[k, column] > 0][:LINES_PER_LABEL]
+        chosen = [k for k in order if effects[k, column] >= MIN_EFFECT][:LINES_PER_LABEL]
         found[kind, name] = [LineEffect(lines[k][0], lines[k][1], float(effects[k, column])) for k in chosen]
     return Explanation(
         families={name: found["family", name] for name in prediction.families},

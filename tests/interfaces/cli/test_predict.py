@@ -692,13 +692,3 @@ def test_explain_adds_the_lines_behind_each_label_in_every_form(model, tmp_path,
     out_csv = tmp_path / "out.csv"
     assert run(capsys, "--input", str(songs), "--model", model, "--explain", "--output", str(out_csv))[0] == 2
     assert json.loads(next(csv.DictReader(out_csv.open()))["explanations"]) == records[0]["explanations"]
-
-
-def test_the_table_leaves_out_lines_whose_effect_rounds_to_nothing(capsys):
-    from lyricgenre.interfaces.cli.predict import _print_table
-    from lyricgenre.runtime.prediction import LineEffect
-
-    lines = {"rock": [LineEffect(3, "loud guitars all night", 0.12), LineEffect(7, "and then some", 0.0004)]}
-    _print_table("family", [("rock", 0.8, True)], lines)
-    out = capsys.readouterr().out
-    assert '"loud guitars all night" (-0.120 without it)' in out and "and then some" not in out

@@ -363,13 +363,3 @@ def test_fast_is_an_option_of_the_api_and_the_cli(client, exported_baseline, cap
     assert client.post("/api/v1/classify", json={"lyrics": lyrics, "fast": "yes"}).status_code == 422
     assert main(["predict", lyrics, "--model", str(exported_baseline), "--fast", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["genres"]
-
-
-def test_the_page_without_javascript_shows_no_line_whose_effect_rounds_to_nothing():
-    from lyricgenre.interfaces.web.page import _why
-
-    strong = {"line": 3, "text": "loud guitars", "effect": 0.12}
-    faint = {"line": 7, "text": "and then", "effect": 0.0004}
-    shown = _why({"families": {"rock": [strong, faint], "pop": [faint]}, "genres": {}})
-    assert '"loud guitars" (−0.120)' in shown and "and then" not in shown and "pop" not in shown
-    assert _why({"families": {"pop": [faint]}, "genres": {}}) == ""

@@ -191,14 +191,13 @@ LINE_WIDTH = 60  # characters of such a line shown
 
 
 def _print_table(heading: str, shown: list[tuple[str, float, bool]], lines: dict | None = None) -> None:
-    """Names with scores as bars; under each, its strongest explaining lines when `lines` has them (not those
-    whose effect rounds to nothing at the three digits shown: "-0.000 without it" explains nothing)."""
+    """Names with scores as bars; under each, its strongest explaining lines when `lines` has them."""
     print(f"{heading:<28} {'score':>5}")
     block = "█" if writes_utf8(sys.stdout) else "#"
     for name, probability, predicted in shown:
         bar = block * round(probability * BAR_WIDTH)
         print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
-        for effect in [e for e in (lines or {}).get(name, []) if round(e.effect, 3)][:SHOWN_LINES]:
+        for effect in (lines or {}).get(name, [])[:SHOWN_LINES]:
             text = effect.text if len(effect.text) <= LINE_WIDTH else effect.text[: LINE_WIDTH - 1] + "…"
             print(f'    line {effect.line:>3}: "{text}" (-{effect.effect:.3f} without it)')
 

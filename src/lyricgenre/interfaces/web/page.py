@@ -36,13 +36,10 @@ def render_results(result: dict) -> str:
 
 def _why(explanations: dict | None) -> str:
     """The strongest lines behind each predicted family (the page without JavaScript; with it, a click on a
-    family or genre marks its lines in the lyrics); a line whose effect rounds to nothing is not shown."""
+    family or genre marks its lines in the lyrics)."""
     if not explanations:
         return ""
-    strongest = {
-        family: [e for e in effects if round(e["effect"], 3)][:2]
-        for family, effects in explanations["families"].items()
-    }
+    strongest = {family: effects[:2] for family, effects in explanations["families"].items()}
     items = "".join(
         f"<li><strong>{html.escape(family)}</strong>: "
         + "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.3f})' for e in shown)

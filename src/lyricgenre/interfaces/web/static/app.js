@@ -48,8 +48,7 @@ function highlight(button, explanations) {
   });
   if (pressed) return;
   button.setAttribute("aria-pressed", "true");
-  // A line whose effect rounds to nothing at the digits shown ("−0.000 without it") is not marked.
-  const effects = (explanations[button.dataset.kind][button.dataset.name] || []).filter((e) => e.effect >= 0.0005);
+  const effects = explanations[button.dataset.kind][button.dataset.name] || [];
   const strongest = Math.max(...effects.map((e) => e.effect), 1e-9);
   effects.forEach((effect, rank) => {
     const text = effect.text;
