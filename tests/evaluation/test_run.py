@@ -10,6 +10,7 @@ from sklearn.metrics import f1_score
 
 from lyricgenre.data.dataset import label_matrix, load_dataset
 from lyricgenre.decision import Families, pool_artists
+from lyricgenre.evaluation.report import Decisions
 from lyricgenre.evaluation.run import (
     Scored,
     comparison_markdown,
@@ -97,7 +98,7 @@ def test_paired_differences_compare_only_models_scored_on_the_same_songs_and_gen
 
     def scored(protocol, predicted, songs=range(4), genres=("a", "b")):
         result = {"protocol": protocol}
-        return Scored(result, pd.Index(songs), list(genres), artists, truth, np.array(predicted, dtype=bool))
+        return Scored(result, pd.Index(songs), list(genres), artists, truth, Decisions(np.array(predicted, dtype=bool)))
 
     differences = paired_differences(
         {

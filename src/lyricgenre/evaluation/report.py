@@ -9,6 +9,7 @@ leak across splits, so the score partly measures artist recognition).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -31,12 +32,25 @@ PROTOCOLS = {
 }
 
 
-def default_decisions(
-    probabilities: np.ndarray, thresholds, families: Families | None, pooled: np.ndarray | None = None
-) -> np.ndarray:
-    """The genres a user gets by default: the precise rule with families (`pooled` rows by the pooled rule),
-    else the tuned threshold rule."""
-    return families.default_genres(probabilities, pooled) if families else thresholds.apply(probabilities)
+@dataclass(frozen=True)
+class Decisions:
+    """What a model decides on a split, made once: its metrics and the paired comparisons both read them."""
+
+    genres: np.ndarray  # (songs, genres) the default rule's genres
+    family_truth: np.ndarray | None = None  # (songs, families) a family is a song's when any of its genres is
+    families: np.ndarray | None = None  # (songs, families) the model's family rule; None without families
+
+
+def decide(
+    truth: np.ndarray, probabilities: np.ndarray, thresholds, families: Families | None, pooled: np.ndarray | None
+) -> Decisions:
+    """The genres a user gets by default (the precise rule with families, `pooled` rows by the pooled rule; else
+    the tuned threshold rule) and, with families, the family truth and decisions."""
+    if not families:
+        return Decisions(thresholds.apply(probabilities))
+    family_truth = (truth.astype(np.int32) @ families.membership().astype(np.int32)) > 0
+    decided = families.decide(families.scores(probabilities), pooled)
+    return Decisions(families.default_genres(probabilities, pooled), family_truth, decided)
 
 
 def evaluate_probabilities(
@@ -44,12 +58,12 @@ def evaluate_probabilities(
     probabilities: np.ndarray,
     thresholds,
     genres: list[str],
+    decisions: Decisions,
     families: Families | None = None,
-    pooled: np.ndarray | None = None,
 ) -> dict:
-    """Every metric of one model on one split; `thresholds` are the model's tuned rules, `families` its family
-    scores and precise default (None for a model without them), `pooled` the rows pooled over several songs."""
-    predicted = default_decisions(probabilities, thresholds, families, pooled)
+    """Every metric of one model on one split; `thresholds` are the model's tuned rules, `decisions` what it
+    decides (`decide`), `families` its family scores and precise default (None for a model without them)."""
+    predicted = decisions.genres
     present = truth.any(axis=0)
     by_strategy = {"precise": metrics.summary(truth, predicted)} if families else {}
     by_strategy |= {
@@ -66,16 +80,14 @@ def evaluate_probabilities(
         "precision_recall_curve": _precision_recall_curve(truth, probabilities),
     }
     if families:
-        result["families"] = family_metrics(truth, probabilities, thresholds.apply(probabilities), families, pooled)
+        result["families"] = family_metrics(decisions, thresholds.apply(probabilities), families)
     return result
 
 
-def family_metrics(
-    truth: np.ndarray, probabilities: np.ndarray, tuned: np.ndarray, families: Families, pooled: np.ndarray | None
-) -> dict:
+def family_metrics(decisions: Decisions, tuned: np.ndarray, families: Families) -> dict:
     """Family-level scores of the learnt family rule, and of families rolled up from the tuned genre rule
     (a family predicted when any of its genres is: what the model gave before it had families)."""
-    family_truth, decided = family_truth_and_decisions(truth, probabilities, families, pooled)
+    family_truth, decided = decisions.family_truth, decisions.families
     rolled_up = (tuned.astype(np.int32) @ families.membership().astype(np.int32)) > 0
     return {
         "summary": metrics.summary(family_truth, decided),
@@ -83,14 +95,6 @@ def family_metrics(
         "per_family": metrics.per_genre(family_truth, decided, families.names),
         "families_present": int(family_truth.any(axis=0).sum()),
     }
-
-
-def family_truth_and_decisions(
-    truth: np.ndarray, probabilities: np.ndarray, families: Families, pooled: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(songs, families) truth (a family is a song's when any of its genres is) and the model's family rule."""
-    family_truth = (truth.astype(np.int32) @ families.membership().astype(np.int32)) > 0
-    return family_truth, families.decide(families.scores(probabilities), pooled)
 
 
 def _precision_recall_curve(truth: np.ndarray, probabilities: np.ndarray) -> list[dict]:

@@ -15,9 +15,9 @@ from lyricgenre.defaults import SEED
 from lyricgenre.errors import UserError
 from lyricgenre.evaluation.report import (
     ARTIST_POOLED,
-    default_decisions,
+    Decisions,
+    decide,
     evaluate_probabilities,
-    family_truth_and_decisions,
     write_report,
 )
 from lyricgenre.manifest import MANIFEST
@@ -72,9 +72,7 @@ class Scored:
     genres: list[str]
     artists: np.ndarray
     truth: np.ndarray
-    predicted: np.ndarray
-    family_truth: np.ndarray | None = None  # for a model with families: (songs, families) truth and decisions
-    family_predicted: np.ndarray | None = None
+    decisions: Decisions
 
 
 def evaluate_models(
@@ -138,11 +136,14 @@ def paired_differences(scored: dict[str, Scored]) -> dict[str, dict]:
         if r.songs.equals(s.songs) and r.genres == s.genres:
             differences[name] = {
                 "versus": reference,
-                **paired_artist_bootstrap(r.truth, r.predicted, s.predicted, s.artists, BOOTSTRAP_RESAMPLES),
+                **paired_artist_bootstrap(
+                    r.truth, r.decisions.genres, s.decisions.genres, s.artists, BOOTSTRAP_RESAMPLES
+                ),
             }
-            if r.family_predicted is not None and s.family_predicted is not None:
+            reference_families, families = r.decisions.families, s.decisions.families
+            if reference_families is not None and families is not None:
                 differences[name]["families"] = paired_artist_bootstrap(
-                    r.family_truth, r.family_predicted, s.family_predicted, s.artists, BOOTSTRAP_RESAMPLES
+                    r.decisions.family_truth, reference_families, families, s.artists, BOOTSTRAP_RESAMPLES
                 )
         else:
             differences[name] = {"versus": reference, "not_compared": "scored on other songs or genres"}
@@ -223,7 +224,8 @@ def _report(
     (`pooled`: the rows pooled over several songs, as `GenreClassifier.decide` takes them)."""
     truth = label_matrix(subset["genres"], model.genres)
     families = model_families(model)
-    result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres, families, pooled)
+    decisions = decide(truth, probabilities, model.thresholds, families, pooled)
+    result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres, decisions, families)
     result.update(
         protocol=protocol,
         split=str(subset["split"].iloc[0]),
@@ -234,12 +236,7 @@ def _report(
     )
     write_report(folder, folder.name, result)
     artists = artist_groups(list(subset.get("artist_key", subset["artist"])))  # the split's unit: primary artist
-    predicted = default_decisions(probabilities, model.thresholds, families, pooled)
-    scored = Scored(result, subset.index, list(model.genres), artists, truth, predicted)
-    if families:
-        decided = family_truth_and_decisions(truth, probabilities, families, pooled)
-        scored.family_truth, scored.family_predicted = decided
-    return scored
+    return Scored(result, subset.index, list(model.genres), artists, truth, decisions)
 
 
 def comparison_markdown(results: dict[str, dict]) -> str:
