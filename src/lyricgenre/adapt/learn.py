@@ -79,10 +79,12 @@ def adapt(
     songs: list[LabelledSong],
     base,
     settings: AdaptSettings | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Adapted:
     """A head over the `base` GenreClassifier answering in the labels of `songs`, its setting chosen by
-    cross-validation grouped by artist; UserError when fewer than two labels are left to learn."""
+    cross-validation grouped by artist; UserError when fewer than two labels are left to learn. `progress` is
+    told, batch by batch, how many songs the base model just scored and how many it scores in all (the songs
+    with a learnable label); the cross-validation that follows reports nothing."""
     settings = settings or AdaptSettings()
     labels, left_out = learnable_labels(songs, settings)
     if len(labels) < 2:
@@ -90,8 +92,9 @@ def adapt(
             f"fewer than two labels have {settings.min_songs} songs by {settings.min_artists} artists "
             f"(--min-songs, --min-artists), so there is nothing to tell apart; labels found: {_counted(songs)}"
         )
-    kept = songs_to_learn(songs, labels)
-    outputs = base_outputs(base, [song.lyrics for song in kept], progress)
+    kept = [song for song in songs if set(song.labels) & set(labels)]
+    counted = (lambda batch: progress(batch, len(kept))) if progress else None
+    outputs = base_outputs(base, [song.lyrics for song in kept], counted)
     targets = np.array([[label in song.labels for label in labels] for song in kept], dtype=np.float64)
     groups = artist_groups([song.artist for song in kept])
     multilabel = bool((targets.sum(axis=1) > 1).any())
@@ -136,11 +139,6 @@ def learnable_labels(songs: list[LabelledSong], settings: AdaptSettings) -> tupl
     ]
     left_out = {label: (songs_of[label], len(artists_of[label])) for label in songs_of if label not in enough}
     return enough, left_out
-
-
-def songs_to_learn(songs: list[LabelledSong], labels: list[str]) -> list[LabelledSong]:
-    """The songs with at least one of the learnable `labels` (what the base model scores, and `progress` counts)."""
-    return [song for song in songs if set(song.labels) & set(labels)]
 
 
 def matched_columns(labels: list[str], genres: list[str], families: list[str]) -> np.ndarray:

@@ -60,7 +60,6 @@ def add_commands(subcommands: argparse._SubParsersAction) -> None:
 
 def _run_adapt(args: argparse.Namespace) -> None:
     from lyricgenre.adapt import AdaptSettings, adapt, write_adapted
-    from lyricgenre.adapt.learn import learnable_labels, songs_to_learn
     from lyricgenre.interfaces.library.labelled import LabelOptions, read_labelled
     from lyricgenre.interfaces.library.settings import load_tag_settings
     from lyricgenre.interfaces.progress import ProgressBar
@@ -77,12 +76,12 @@ def _run_adapt(args: argparse.Namespace) -> None:
     labelled = read_labelled(source, options, lyrics_settings(args, DEFAULT_LYRICS_URL))
     print(f"read {labelled.summary()} from {source}", file=sys.stderr)
     base = GenreClassifier.load(args.model, threads=args.threads)
-    scored = len(songs_to_learn(labelled.songs, learnable_labels(labelled.songs, settings)[0]))
-    with ProgressBar(scored) as progress:
+    with ProgressBar(None) as progress:
 
-        def counted(songs: int) -> None:
+        def counted(songs: int, total: int) -> None:
+            progress.total = total
             progress.update(songs)
-            if progress.done >= scored:  # every song scored: what follows takes seconds to a minute, silently
+            if progress.done >= total:  # every song scored: what follows takes seconds to a minute, silently
                 progress.finish()
                 print(f"choosing the head by {settings.folds}-fold cross-validation over artists…", file=sys.stderr)
 
