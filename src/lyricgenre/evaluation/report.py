@@ -41,7 +41,7 @@ class Decisions:
     families: np.ndarray | None = None  # (songs, families) the model's family rule; None without families
 
 
-def decide(
+def decide_split(
     truth: np.ndarray, probabilities: np.ndarray, thresholds, families: Families | None, pooled: np.ndarray | None
 ) -> Decisions:
     """The genres a user gets by default (the precise rule with families, `pooled` rows by the pooled rule; else
@@ -62,7 +62,7 @@ def evaluate_probabilities(
     families: Families | None = None,
 ) -> dict:
     """Every metric of one model on one split; `thresholds` are the model's tuned rules, `decisions` what it
-    decides (`decide`), `families` its family scores and precise default (None for a model without them)."""
+    decides (`decide_split`), `families` its family scores and precise default (None for a model without them)."""
     predicted = decisions.genres
     present = truth.any(axis=0)
     by_strategy = {"precise": metrics.summary(truth, predicted)} if families else {}

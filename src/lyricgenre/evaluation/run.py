@@ -16,7 +16,7 @@ from lyricgenre.errors import UserError
 from lyricgenre.evaluation.report import (
     ARTIST_POOLED,
     Decisions,
-    decide,
+    decide_split,
     evaluate_probabilities,
     write_report,
 )
@@ -224,7 +224,7 @@ def _report(
     (`pooled`: the rows pooled over several songs, as `GenreClassifier.decide` takes them)."""
     truth = label_matrix(subset["genres"], model.genres)
     families = model_families(model)
-    decisions = decide(truth, probabilities, model.thresholds, families, pooled)
+    decisions = decide_split(truth, probabilities, model.thresholds, families, pooled)
     result = evaluate_probabilities(truth, probabilities, model.thresholds, model.genres, decisions, families)
     result.update(
         protocol=protocol,
