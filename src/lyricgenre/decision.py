@@ -52,25 +52,34 @@ def top_k_mask(probabilities: np.ndarray, k: int) -> np.ndarray:
     return mask
 
 
-def artist_groups(artists: Sequence[str | None]) -> np.ndarray:
-    """A group number per song, shared by the songs of one artist (`lyricgenre.names.artist_identities`: case,
-    "The", "&"/"and", featured artists and collaborations reduced to the primary artist).
+@dataclass(frozen=True)
+class AlbumKey:
+    """What an album's songs are pooled by (`tag --pool album`): its artist, compared by identity as artists are,
+    and the album's name, compared ignoring case and spacing."""
 
-    A song without an artist (None or blank) is a group of its own. An album's pool key ("artist\0album", from
-    the interfaces) is its artist's identity with the album compared ignoring case and spacing.
-    """
-    artists = list(artists)
-    albums = [a.partition("\0")[2] if isinstance(a, str) and "\0" in a else None for a in artists]
-    names = [a.partition("\0")[0] if isinstance(a, str) else None for a in artists]
+    artist: str
+    album: str
+
+
+PoolKey = str | AlbumKey | None  # an artist's name, an album, or None: a song on its own
+
+
+def artist_groups(keys: Sequence[PoolKey]) -> np.ndarray:
+    """A group number per song, shared by the songs pooled together: by artist (`lyricgenre.names.
+    artist_identities`: case, "The", "&"/"and", featured artists and collaborations reduced to the primary
+    artist), or by album (`AlbumKey`). A song without a key (None or a blank name) is a group of its own."""
+    keys = list(keys)
+    albums = [key.album if isinstance(key, AlbumKey) else None for key in keys]
+    names = [key.artist if isinstance(key, AlbumKey) else key if isinstance(key, str) else None for key in keys]
     numbers: dict[tuple, int] = {}
-    groups = np.empty(len(artists), dtype=np.int64)
+    groups = np.empty(len(keys), dtype=np.int64)
     for song, (identity, album) in enumerate(zip(artist_identities(names), albums)):
         key = (identity, " ".join(album.casefold().split()) if album is not None else None)
         groups[song] = numbers.setdefault(key if identity else ("\0song", song), len(numbers))
     return groups
 
 
-def pool_by_artist(probabilities: np.ndarray, artists: Sequence[str | None]) -> np.ndarray:
+def pool_by_artist(probabilities: np.ndarray, artists: Sequence[PoolKey]) -> np.ndarray:
     """Each song's probabilities replaced by their mean over the songs by the same artist (`artist_groups`).
 
     The genres are artists' genres, so the songs of one artist are evidence for the same labels: pooled,
@@ -79,7 +88,7 @@ def pool_by_artist(probabilities: np.ndarray, artists: Sequence[str | None]) -> 
     return pool_artists(probabilities, artists)[0]
 
 
-def pool_artists(probabilities: np.ndarray, artists: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+def pool_artists(probabilities: np.ndarray, artists: Sequence[PoolKey]) -> tuple[np.ndarray, np.ndarray]:
     """`pool_by_artist`, and how many songs each row's pool holds: a row pooled over two or more songs is
     decided by a model's pooled rule (`Families.pooled`)."""
     if len(artists) != len(probabilities):

@@ -5,7 +5,7 @@ import pytest
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.classify import Decisions, classify_rows, pool_key, song_record
 from lyricgenre.interfaces.songs.rows import SongRow
-from lyricgenre.runtime import GenreClassifier
+from lyricgenre.runtime import AlbumKey, GenreClassifier
 from tests.conftest import synthetic_lyrics
 
 
@@ -50,6 +50,18 @@ def test_pooling_that_was_asked_for_needs_artists(classifier):
 
 
 def test_albums_pool_by_album_artist_and_compilations_per_artist():
-    assert pool_key({"album": "A", "album_artist": "B", "artist": "C"}, "album") == "B\0A"
-    assert pool_key({"album": "A", "album_artist": "Various Artists", "artist": "C"}, "album") == "C\0A"
+    assert pool_key({"album": "A", "album_artist": "B", "artist": "C"}, "album") == AlbumKey("B", "A")
+    assert pool_key({"album": "A", "album_artist": "Various Artists", "artist": "C"}, "album") == AlbumKey("C", "A")
     assert pool_key({"artist": "C"}, "album") is None and pool_key({"artist": "C"}, "artist") == "C"
+
+
+def test_a_song_without_lyrics_is_filled_from_its_artist_whatever_the_credit_spelling(classifier):
+    songs = [
+        SongRow(1, synthetic_lyrics("rock", 1), {"id": "a", "artist": "Beatles"}),
+        SongRow(2, synthetic_lyrics("rock", 2), {"id": "b", "artist": "Beatles"}),
+        SongRow(3, None, {"id": "c", "artist": "The Beatles"}, skipped="no lyrics"),
+        SongRow(4, None, {"id": "d", "artist": "Someone Else"}, skipped="no lyrics"),
+    ]
+    (_, first), _, (_, intro), (_, other) = classify_rows(classifier, songs, Decisions(pool="artist", fill=True))
+    assert intro.genres == first.genres and intro.pooled_songs == 2 and "no lyrics of its own" in intro.notes[0]
+    assert other is None

@@ -11,7 +11,7 @@ from lyricgenre.data.dataset import load_dataset
 from lyricgenre.errors import UserError
 from lyricgenre.export import export_model
 from lyricgenre.models import load_model
-from lyricgenre.runtime import GenreClassifier, artist_groups, pool_by_artist
+from lyricgenre.runtime import AlbumKey, GenreClassifier, artist_groups, pool_by_artist
 
 
 def _texts(dataset, n=12):
@@ -202,8 +202,9 @@ def test_fast_reads_the_first_128_tokens_with_the_same_sessions(exported):
 def test_artist_groups_pool_one_artist_across_spellings_and_albums_by_their_artist():
     artists = ["The Beatles", "Beatles", "Drake feat. Rihanna", "Drake & Future", "Drake", None]
     assert list(artist_groups(artists)) == [0, 0, 1, 1, 1, 2]
-    albums = ["The Beatles\0Abbey Road", "Beatles\0abbey  road", "Beatles\0Help!", "Drake ft. X\0Views"]
-    assert list(artist_groups(albums)) == [0, 0, 1, 2]
+    albums = [AlbumKey("The Beatles", "Abbey Road"), AlbumKey("Beatles", "abbey  road"), AlbumKey("Beatles", "Help!")]
+    albums += [AlbumKey("Drake ft. X", "Views"), AlbumKey("   ", "Views")]
+    assert list(artist_groups(albums)) == [0, 0, 1, 2, 3]
 
 
 def test_songs_pooled_with_others_are_decided_by_the_pooled_rule_a_song_alone_by_its_own(exported):

@@ -14,7 +14,7 @@ from itertools import islice
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.progress import ProgressBar
 from lyricgenre.interfaces.songs.rows import SongRow
-from lyricgenre.runtime import GenreClassifier, Prediction
+from lyricgenre.runtime import AlbumKey, GenreClassifier, PoolKey, Prediction, artist_groups
 
 BATCH = 64  # songs classified at a time while streaming: their records are written before the next batch
 COMPILATION_ARTISTS = {"various artists", "various", "va"}  # album artists that stand for no one artist
@@ -71,7 +71,7 @@ def _pooled(
     """Every song first, then each artist's (or album's) songs averaged. Songs without an artist (album) are
     each tagged alone."""
     keys = [pool_key(row.fields, decisions.pool) for row in rows if row.lyrics is not None]
-    if decisions.pool_required and keys and not any(key and key.strip() for key in keys):
+    if decisions.pool_required and keys and not any(isinstance(key, AlbumKey) or (key and key.strip()) for key in keys):
         raise UserError(
             "--pool-artist needs artists: an 'artist' column or field, [ar:] tags in .lrc files or artist tags"
         )
@@ -84,22 +84,21 @@ def _pooled(
 
 
 def _filled(rows: list[SongRow], predictions: list[Prediction | None], pool: str) -> list[Prediction | None]:
-    """Songs with nothing to classify (skipped, not failed) given their pool's answer, when the pool has one."""
+    """Songs with nothing to classify (skipped, not failed) given their pool's answer, when the pool has one: the
+    pool as `artist_groups` makes it, so a song credited to "The Beatles" gets the answer of "Beatles"' songs."""
+    groups = artist_groups([pool_key(row.fields, pool) for row in rows])
     answers = {}
-    for row, prediction in zip(rows, predictions):
-        key = pool_key(row.fields, pool)
-        if key and prediction is not None and prediction.error is None:
-            answers.setdefault(key, prediction)
+    for group, prediction in zip(groups, predictions):
+        if prediction is not None and prediction.error is None:
+            answers.setdefault(group, prediction)
     note = f"no lyrics of its own: the pooled genres of its {pool}'s songs"
     return [
-        replace(answers[key], notes=[note])
-        if prediction is None and row.skipped and (key := pool_key(row.fields, pool)) in answers
-        else prediction
-        for row, prediction in zip(rows, predictions)
+        replace(answers[group], notes=[note]) if prediction is None and row.skipped and group in answers else prediction
+        for row, group, prediction in zip(rows, groups, predictions)
     ]
 
 
-def pool_key(fields: dict, pool: str) -> str | None:
+def pool_key(fields: dict, pool: str) -> PoolKey:
     """What songs are pooled by: the artist, or the album (with its album artist, else artist); None: alone.
 
     A compilation's songs (album artist "Various Artists", as MusicBrainz and most taggers write it) are each
@@ -111,7 +110,7 @@ def pool_key(fields: dict, pool: str) -> str | None:
     album, artist = fields.get("album"), fields.get("album_artist")
     if not isinstance(artist, str) or artist.strip().casefold() in COMPILATION_ARTISTS:
         artist = fields.get("artist")
-    return f"{artist}\0{album}" if isinstance(album, str) and album.strip() and isinstance(artist, str) else None
+    return AlbumKey(artist, album) if isinstance(album, str) and album.strip() and isinstance(artist, str) else None
 
 
 def song_record(row: SongRow, prediction: Prediction | None, pool: str | None = None) -> dict:

@@ -1,12 +1,14 @@
 """Runtime stage: classify lyrics with an exported model (onnxruntime + tokenizers + numpy only)."""
 
-from lyricgenre.decision import artist_groups, pool_artists, pool_by_artist, pool_groups
+from lyricgenre.decision import AlbumKey, PoolKey, artist_groups, pool_artists, pool_by_artist, pool_groups
 from lyricgenre.runtime.classifier import GenreClassifier, default_model_path
 from lyricgenre.runtime.prediction import Prediction, Ranked
 from lyricgenre.text import input_notes
 
 __all__ = [
+    "AlbumKey",
     "GenreClassifier",
+    "PoolKey",
     "Prediction",
     "Ranked",
     "artist_groups",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre.decision import Families, LabelFamilies, Thresholds, pool_artists, top_k_mask
+from lyricgenre.decision import Families, LabelFamilies, PoolKey, Thresholds, pool_artists, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.manifest import ADAPTED, Manifest
 from lyricgenre.runtime.prediction import Prediction, Ranked
@@ -124,13 +124,12 @@ class GenreClassifier:
             return scores, self.label_families.decide(decided)
         return scores, np.zeros_like(scores, dtype=bool)
 
-    def predict_proba(
-        self, texts: list[str], batch_size: int = 64, artists: list[str | None] | None = None
-    ) -> np.ndarray:
+    def predict_proba(self, texts: list[str], batch_size: int = 64, artists: list[PoolKey] | None = None) -> np.ndarray:
         """(len(texts), len(genres)) probabilities; long lyrics are windowed exactly as in training.
 
-        With `artists` (one name or None per text), the songs by the same artist are tagged together: each
-        gets the mean probabilities of that artist's songs in `texts` (`lyricgenre.decision.pool_by_artist`).
+        With `artists` (one name, `AlbumKey` or None per text), the songs by the same artist (of the same album)
+        are tagged together: each gets the mean probabilities of those songs in `texts`
+        (`lyricgenre.decision.pool_by_artist`).
         """
         if isinstance(texts, str):  # iterating it would classify each character as a song
             raise UserError("give a list of lyrics, one text per song (for one song: [lyrics])")
@@ -147,17 +146,17 @@ class GenreClassifier:
         texts: list,
         threshold: float | None = None,
         top_k: int | None = None,
-        artists: list[str | None] | None = None,
+        artists: list[PoolKey] | None = None,
         progress: Callable[[int], None] | None = None,
         explain: bool = False,
     ) -> list[Prediction]:
         """One `Prediction` per text, in order. A text that cannot be classified (not text, blank, no words)
         gets a Prediction with its `error` instead of failing the others.
 
-        With `artists` (one name or None per text), each artist's songs are tagged together (their mean
-        scores; `pooled_songs` says how many). `progress` is told how many songs each scored batch held. With
-        `explain`, each prediction carries the lines behind its labels (`lyricgenre.runtime.explain`; measured on
-        the song's own text, pooled or not).
+        With `artists` (one name, `AlbumKey` or None per text), each artist's (album's) songs are tagged
+        together (their mean scores; `pooled_songs` says how many). `progress` is told how many songs each scored
+        batch held. With `explain`, each prediction carries the lines behind its labels
+        (`lyricgenre.runtime.explain`; measured on the song's own text, pooled or not).
         """
         _check_artists(artists, texts)
         problems = [lyrics_problem(text) for text in texts]
@@ -245,7 +244,7 @@ class GenreClassifier:
         texts: list[str],
         threshold: float | None = None,
         top_k: int | None = None,
-        artists: list[str | None] | None = None,
+        artists: list[PoolKey] | None = None,
     ) -> list[list[Ranked]]:
         """Every genre per text as (genre, probability, predicted), most probable first (`artists`: as in
         `predict_proba`, the pooled songs decided by the pooled rule)."""
@@ -270,7 +269,7 @@ class GenreClassifier:
         texts: list[str],
         threshold: float | None = None,
         top_k: int | None = None,
-        artists: list[str | None] | None = None,
+        artists: list[PoolKey] | None = None,
     ) -> list[list[str]]:
         """Predicted genres per text, most confident first (`artists`: as in `predict_proba`)."""
         ranked_texts = self.rank(texts, threshold, top_k, artists)
