@@ -8,7 +8,6 @@ done). Records are known by `datasets.resume_key`: the id, else the row number.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -24,19 +23,20 @@ def done_keys(output: Path) -> Counter:
         return dataset_keys(output)
     if not output.exists():
         return Counter()
-    complete = _complete_length(output, quoted=output.suffix.lower() == ".csv")
+    is_csv = output.suffix.lower() == ".csv"
     with output.open("r+b") as handle:
-        handle.truncate(complete)
-    text = output.read_bytes()[:complete].decode("utf-8", "replace")
-    try:
-        records = csv.DictReader(io.StringIO(text, newline="")) if output.suffix.lower() == ".csv" else _json(text)
-        return Counter(resume_key(record, record.get("row")) for record in records)
-    except (csv.Error, ValueError) as error:
-        raise UserError(f"{output}: not an output this command wrote ({error}); give another --output") from None
+        handle.truncate(_complete_length(output, quoted=is_csv))
+    # Read as a stream: the output of a million-song run is gigabytes, and only each record's key is kept.
+    with output.open(encoding="utf-8", errors="replace", newline="") as handle:
+        try:
+            records = csv.DictReader(handle) if is_csv else _json(handle)
+            return Counter(resume_key(record, record.get("row")) for record in records)
+        except (csv.Error, ValueError) as error:
+            raise UserError(f"{output}: not an output this command wrote ({error}); give another --output") from None
 
 
-def _json(text: str):
-    for line in text.splitlines():
+def _json(lines):
+    for line in lines:
         record = json.loads(line)
         if not isinstance(record, dict):
             raise ValueError("a line is not a JSON object")
