@@ -17,7 +17,7 @@ import numpy as np
 from lyricgenre.decision import Families, LabelFamilies, PoolKey, Thresholds, pool_artists, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.manifest import ADAPTED, Manifest
-from lyricgenre.runtime.prediction import Prediction, Ranked
+from lyricgenre.runtime.prediction import LabelScores, Prediction, Ranked
 from lyricgenre.runtime.scorers import load_scorer
 from lyricgenre.text import MAX_LYRICS_CHARS, input_notes, lyrics_problem
 
@@ -197,9 +197,16 @@ class GenreClassifier:
         else:  # the fine genres follow the families decided
             family_scores, family_mask = self._decided_families(probabilities, pooled)
             decided = self.decide(probabilities, threshold, top_k, pooled, family_mask)
-        families = _ranked(self.family_names, family_scores, family_mask)
-        genres = _ranked(self.genres, probabilities, decided)
-        return [Prediction(f, g, input_notes(text)) for f, g, text in zip(families, genres, texts)]
+        return [
+            Prediction(
+                LabelScores(self.family_names, np.array(family_row), np.array(family_chosen)),
+                LabelScores(self.genres, np.array(row), np.array(chosen)),
+                input_notes(text),
+            )
+            for family_row, family_chosen, row, chosen, text in zip(
+                family_scores, family_mask, probabilities, decided, texts
+            )
+        ]
 
     def _scored(self, texts: list[str], progress: Callable[[int], None] | None, batch_size: int = 64) -> np.ndarray:
         parts = []
@@ -282,10 +289,7 @@ def _check_artists(artists: list | None, texts: list) -> None:
 
 
 def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list[list[Ranked]]:
-    return [
-        [(names[j], float(row[j]), bool(chosen[j])) for j in np.argsort(-row, kind="stable")]
-        for row, chosen in zip(scores, decisions)
-    ]
+    return [LabelScores(names, row, chosen).ranked() for row, chosen in zip(scores, decisions)]
 
 
 def _checked(text) -> str:

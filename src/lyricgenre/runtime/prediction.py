@@ -6,7 +6,10 @@ turn them into JSON in one place, `Prediction.to_record`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 Ranked = tuple[str, float, bool]  # (name, probability, predicted)
 SCORE_DIGITS = 4  # scores are written rounded: more digits are noise between machines
@@ -37,13 +40,37 @@ class Explanation:
         }
 
 
+@dataclass(frozen=True, eq=False)
+class LabelScores:
+    """One song's probability and decision for every label of a vocabulary, as arrays beside the model's own list
+    of names: a pooled run holds every song's answer until all are scored, and ranked tuples of Python floats
+    took ten times the memory."""
+
+    names: Sequence[str]  # the model's labels (one list shared by every song)
+    probabilities: np.ndarray  # (labels,)
+    predicted: np.ndarray  # (labels,) booleans
+
+    @classmethod
+    def empty(cls) -> LabelScores:
+        """No labels (a song that could not be classified)."""
+        return cls((), np.zeros(0, dtype=np.float32), np.zeros(0, dtype=bool))
+
+    def ranked(self) -> list[Ranked]:
+        """Every label as (name, probability, predicted), most probable first."""
+        order = np.argsort(-self.probabilities, kind="stable")
+        return [(self.names[j], float(self.probabilities[j]), bool(self.predicted[j])) for j in order]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LabelScores) and self.ranked() == other.ranked()
+
+
 @dataclass(frozen=True)
 class Prediction:
-    """One song's answer: every family and genre ranked with its probability and decision, and notes on how
-    reliable it is; or, for a text that cannot be classified, only `error`."""
+    """One song's answer: every family and genre with its probability and decision, and notes on how reliable
+    it is; or, for a text that cannot be classified, only `error`."""
 
-    ranked_families: list[Ranked] = field(default_factory=list)  # every family, most probable first
-    ranked_genres: list[Ranked] = field(default_factory=list)  # every genre, most probable first
+    families_scored: LabelScores = field(default_factory=LabelScores.empty)  # every family
+    genres_scored: LabelScores = field(default_factory=LabelScores.empty)  # every genre
     notes: list[str] = field(default_factory=list)  # why the tags may be less reliable (short, not English…)
     error: str | None = None  # why the text could not be classified (then nothing else is set)
     pooled_songs: int | None = None  # songs whose scores were averaged into this one (pooling), else None
@@ -52,6 +79,16 @@ class Prediction:
     @classmethod
     def failed(cls, error: str) -> Prediction:
         return cls(error=error)
+
+    @property
+    def ranked_families(self) -> list[Ranked]:
+        """Every family as (name, probability, predicted), most probable first."""
+        return self.families_scored.ranked()
+
+    @property
+    def ranked_genres(self) -> list[Ranked]:
+        """Every genre as (name, probability, predicted), most probable first."""
+        return self.genres_scored.ranked()
 
     @property
     def families(self) -> list[str]:
