@@ -603,7 +603,10 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(model):
     import signal
     import time
 
-    run = lyricgenre("predict", "la la la", "--model", model, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # The lyrics come from standard input, left open: the command cannot finish (and exit, where a late Ctrl-C
+    # ends any program silently) before the Ctrl-C, however late this loop sees it start.
+    options = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    run = lyricgenre("predict", "-", "--model", model, **options)
     # Ctrl-C once numpy's core is mapped: the command line is importing numpy, onnxruntime… A fixed sleep could
     # land before Python had set its own Ctrl-C handler on a loaded machine, where no program can answer it.
     maps = Path(f"/proc/{run.pid}/maps")
@@ -611,7 +614,9 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(model):
     while "_multiarray_umath" not in maps.read_text() and time.monotonic() < deadline:
         time.sleep(0.005)
     run.send_signal(signal.SIGINT)
-    _, err = run.communicate(timeout=60)
+    run.wait(timeout=60)
+    err = run.stderr.read()
+    run.stdin.close()
     assert run.returncode == 130 and "Traceback" not in err and err.strip() == "lyricgenre: interrupted"
 
 
