@@ -188,3 +188,10 @@ def test_fast_option_reports_speed_and_accuracy_of_both_readings(exported, datas
     assert [row["reading"] for row in rows] == ["default", "fast"]
     for row in rows:
         assert row["songs_per_s"] > 0 and 0 <= row["f1_micro"] <= 1 and 0 <= row["pooled_family_macro"] <= 1
+
+
+def test_resume_memory_finds_every_complete_record_of_both_formats():
+    result = json.loads(_run("resume_memory.py", "--records", "2000", "--json"))
+    assert result["records"] == 2000 and result["baseline_mib"] > 0
+    for kind in ("jsonl", "csv"):  # the half-written last record is not counted
+        assert result[kind]["done"] == 2000 and result[kind]["output_mib"] > 0 and "peak_growth_mib" in result[kind]
