@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-import sys
+import signal
 
-from lyricgenre.errors import EXIT_INTERRUPTED
+from lyricgenre.errors import interrupted, on_ctrl_c, report_interrupted
 
 
 def main() -> int:
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where Ctrl-C is ignored (`cmd &`)
+        signal.signal(signal.SIGINT, on_ctrl_c)
     try:
         from lyricgenre.interfaces.cli import main as run
 
         return run()
-    except KeyboardInterrupt:
-        print("lyricgenre: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except (KeyboardInterrupt, ImportError) as error:
+        if not interrupted(error):
+            raise
+        return report_interrupted()

@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from lyricgenre.errors import EXIT_INTERRUPTED
+from lyricgenre.errors import interrupted, report_interrupted
 from lyricgenre.interfaces.cli import adapt, predict, serve, stages, tag
 
 EXIT_BAD_INPUT = 2
@@ -58,14 +58,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lyricgenre: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("lyricgenre: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return report_interrupted()
     except BrokenPipeError:
         # The reader of stdout went away (`lyricgenre predict … | head`): stop without a traceback. Python
         # flushes stdout again at exit, so point it at /dev/null first; the exit code says output was cut short.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except Exception as error:
+        if interrupted(error):  # a Ctrl-C that interrupted a late import (`lyricgenre.errors.on_ctrl_c`)
+            return report_interrupted()
         if os.environ.get(DEBUG_VARIABLE):
             raise
         # A bug, not bad input: one line that says so, and how to see more (files are left as the code leaves them).
