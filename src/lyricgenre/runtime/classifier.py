@@ -197,9 +197,10 @@ class GenreClassifier:
         else:  # the fine genres follow the families decided
             family_scores, family_mask = self._decided_families(probabilities, pooled)
             decided = self.decide(probabilities, threshold, top_k, pooled, family_mask)
+        family_names = self.family_names  # one list for every song's answer (the property makes a new one)
         return [
             Prediction(
-                LabelScores(self.family_names, np.array(family_row), np.array(family_chosen)),
+                LabelScores(family_names, np.array(family_row), np.array(family_chosen)),
                 LabelScores(self.genres, np.array(row), np.array(chosen)),
                 input_notes(text),
             )
