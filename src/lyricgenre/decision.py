@@ -106,7 +106,8 @@ def pool_groups(probabilities: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """`pool_by_artist` for group numbers already made by `artist_groups`."""
     if len(groups) == 0:
         return probabilities.copy()
-    return (group_sums(probabilities, groups) / np.bincount(groups)[:, None])[groups].astype(probabilities.dtype)
+    means = (group_sums(probabilities, groups) / np.bincount(groups)[:, None]).astype(probabilities.dtype)
+    return means[groups]  # a group's mean copied to its rows only once it is as small as the input's dtype
 
 
 def group_sums(values: np.ndarray, groups: np.ndarray) -> np.ndarray:

@@ -65,3 +65,39 @@ def test_a_song_without_lyrics_is_filled_from_its_artist_whatever_the_credit_spe
     (_, first), _, (_, intro), (_, other) = classify_rows(classifier, songs, Decisions(pool="artist", fill=True))
     assert intro.genres == first.genres and intro.pooled_songs == 2 and "no lyrics of its own" in intro.notes[0]
     assert other is None
+
+
+def test_a_pool_spans_batches_and_its_rows_come_back_without_lyrics(classifier):
+    styles = ["rock", "rap", "country"]
+    texts = [synthetic_lyrics(styles[k % 3], k) for k in range(150)]  # more than one batch (BATCH = 64)
+    artists = [f"artist {k % 7}" for k in range(150)]
+    songs = [SongRow(k + 1, text, {"id": k, "artist": artist}) for k, (text, artist) in enumerate(zip(texts, artists))]
+    found = list(classify_rows(classifier, songs, Decisions(pool="artist")))
+    expected = classifier.classify(texts, artists=artists)
+    assert [prediction for _, prediction in found] == expected
+    assert [p.pooled_songs for _, p in found] == [artists.count(artist) for artist in artists]
+    assert all(row.lyrics is None and row.fields == {"id": k, "artist": artists[k]} for k, (row, _) in enumerate(found))
+
+
+def test_pooling_that_was_asked_for_is_refused_after_the_first_batch_not_the_whole_input(classifier):
+    def nameless():
+        yield from (SongRow(k, synthetic_lyrics("rock", k), {"id": k}) for k in range(1, 65))
+        raise AssertionError("the input was read past its first batch")
+
+    with pytest.raises(UserError, match="none of the first 64 songs has one"):
+        list(classify_rows(classifier, nameless(), Decisions(pool="artist", pool_required=True)))
+
+
+def test_a_song_before_its_pool_is_filled_from_the_first_song_that_has_an_answer(classifier):
+    songs = [
+        SongRow(1, None, {"id": "intro", "artist": "X"}, skipped="no lyrics"),
+        SongRow(2, "   ", {"id": "blank", "artist": "X"}),
+        SongRow(3, synthetic_lyrics("rock", 1), {"id": "a", "artist": "X"}),
+        SongRow(4, synthetic_lyrics("rap", 2), {"id": "b", "artist": "X"}),
+    ]
+    (_, intro), (_, blank), (_, first), _ = classify_rows(
+        classifier, songs, Decisions(pool="artist", fill=True, explain=True)
+    )
+    assert blank.error == "empty lyrics" and first.explanation is not None
+    assert intro.genres == first.genres and intro.pooled_songs == 2
+    assert intro.explanation is None  # no lines of its own: another song's would explain nothing in it

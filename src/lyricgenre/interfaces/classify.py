@@ -14,7 +14,7 @@ from itertools import islice
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.progress import ProgressBar
 from lyricgenre.interfaces.songs.rows import SongRow
-from lyricgenre.runtime import AlbumKey, GenreClassifier, PoolKey, Prediction, artist_groups
+from lyricgenre.runtime import AlbumKey, GenreClassifier, PoolKey, Prediction, ScoredSongs, artist_groups
 
 BATCH = 64  # songs classified at a time while streaming: their records are written before the next batch
 COMPILATION_ARTISTS = {"various artists", "various", "va"}  # album artists that stand for no one artist
@@ -39,10 +39,11 @@ def classify_rows(
     progress: ProgressBar | None = None,
 ) -> Iterator[tuple[SongRow, Prediction | None]]:
     """Each row with its prediction, in input order; None for a row with nothing to classify (a read error, no
-    lyrics). A text the runtime cannot classify gets a Prediction whose `error` says why."""
+    lyrics). A text the runtime cannot classify gets a Prediction whose `error` says why. Pooled, the rows come
+    back without their lyrics (scored already: a pooled run does not hold a library's lyrics)."""
     progress = progress or ProgressBar(None, enabled=False)
     if decisions.pool:
-        yield from _pooled(classifier, list(rows), decisions, progress)
+        yield from _pooled(classifier, rows, decisions, progress)
         return
     rows = iter(rows)
     while batch := list(islice(rows, BATCH)):
@@ -50,52 +51,78 @@ def classify_rows(
         progress.update(len(batch))
 
 
-def _predictions(
-    classifier: GenreClassifier, rows: list[SongRow], decisions: Decisions, artists=None, progress=None
-) -> list[Prediction | None]:
-    """A prediction per row (None where it has no lyrics); `artists`: pool keys of the rows that have them."""
+def _predictions(classifier: GenreClassifier, rows: list[SongRow], decisions: Decisions) -> list[Prediction | None]:
+    """A prediction per row (None where it has no lyrics), each song on its own lyrics."""
     indices = [k for k, row in enumerate(rows) if row.lyrics is not None]
     texts = [rows[k].lyrics for k in indices]
-    found = (
-        classifier.classify(texts, decisions.threshold, decisions.top_k, artists, progress, decisions.explain)
-        if texts
-        else []
-    )
+    found = classifier.classify(texts, decisions.threshold, decisions.top_k, explain=decisions.explain) if texts else []
     answers = dict(zip(indices, found))
     return [answers.get(k) for k in range(len(rows))]
 
 
 def _pooled(
-    classifier: GenreClassifier, rows: list[SongRow], decisions: Decisions, progress: ProgressBar
+    classifier: GenreClassifier, rows: Iterable[SongRow], decisions: Decisions, progress: ProgressBar
 ) -> Iterator[tuple[SongRow, Prediction | None]]:
-    """Every song first, then each artist's (or album's) songs averaged. Songs without an artist (album) are
-    each tagged alone."""
-    keys = [pool_key(row.fields, decisions.pool) for row in rows if row.lyrics is not None]
-    if decisions.pool_required and keys and not any(isinstance(key, AlbumKey) or (key and key.strip()) for key in keys):
-        raise UserError(
-            "--pool-artist needs artists: an 'artist' column or field, [ar:] tags in .lrc files or artist tags"
-        )
-    progress.total = len(keys)  # only these are scored before anything is written
-    predictions = _predictions(classifier, rows, decisions, keys, progress.update)
+    """Every song scored as it is read, then each answered with its artist's (album's) mean, in input order.
+
+    The rows are held until then without their lyrics (`ScoredSongs` keeps their scores), so a pooled run over a
+    library holds no lyrics but those it explains. Songs without an artist (album) are each tagged alone.
+    """
+    songs = ScoredSongs(classifier, decisions.threshold, decisions.top_k, pooled=True, explain=decisions.explain)
+    kept: list[SongRow] = []  # every row, its lyrics dropped once scored
+    keys: list[PoolKey] = []  # every row's pool key (those without lyrics too, for `fill`)
+    scored = bytearray()  # 1 for the rows added to `songs`, in order
+    artists_checked = not decisions.pool_required
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH)):
+        batch_keys = [pool_key(row.fields, decisions.pool) for row in batch]
+        lyrical = [k for k, row in enumerate(batch) if row.lyrics is not None]
+        if lyrical and not artists_checked:
+            _require_artists([batch_keys[k] for k in lyrical])
+            artists_checked = True
+        songs.add([batch[k].lyrics for k in lyrical], [batch_keys[k] for k in lyrical])
+        kept.extend(row if row.lyrics is None else replace(row, lyrics=None) for row in batch)
+        keys.extend(batch_keys)
+        scored.extend(row.lyrics is not None for row in batch)
+        progress.update(len(batch))
     progress.finish()  # every song is scored before the first record: the bar ends before they are shown
-    if decisions.fill:
-        predictions = _filled(rows, predictions, decisions.pool)
-    yield from zip(rows, predictions)
+    filled = _filled(songs, kept, keys, scored, decisions.pool) if decisions.fill else {}
+    answers = songs.predictions()
+    for index, row in enumerate(kept):
+        yield row, next(answers) if scored[index] else filled.get(index)
 
 
-def _filled(rows: list[SongRow], predictions: list[Prediction | None], pool: str) -> list[Prediction | None]:
-    """Songs with nothing to classify (skipped, not failed) given their pool's answer, when the pool has one: the
-    pool as `artist_groups` makes it, so a song credited to "The Beatles" gets the answer of "Beatles"' songs."""
-    groups = artist_groups([pool_key(row.fields, pool) for row in rows])
-    answers = {}
-    for group, prediction in zip(groups, predictions):
-        if prediction is not None and prediction.error is None:
-            answers.setdefault(group, prediction)
+def _require_artists(keys: list[PoolKey]) -> None:
+    """UserError when none of the first songs read has an artist (asked for with --pool-artist): told before the
+    whole input is scored."""
+    if not any(isinstance(key, AlbumKey) or (key and key.strip()) for key in keys):
+        raise UserError(
+            f"--pool-artist needs artists, and none of the first {len(keys)} songs has one: an 'artist' column or "
+            "field, [ar:] tags in .lrc files or artist tags"
+        )
+
+
+def _filled(
+    songs: ScoredSongs, rows: list[SongRow], keys: list[PoolKey], scored: bytearray, pool: str
+) -> dict[int, Prediction]:
+    """The answers of songs with nothing to classify (skipped, not failed; by row index) from their pool, when
+    the pool has one: the pool as `artist_groups` makes it, so a song credited to "The Beatles" gets the answer of
+    "Beatles"' songs. A filled song has no lines of its own to explain."""
+    groups = artist_groups(keys)
+    wanted = {groups[index] for index, row in enumerate(rows) if row.skipped}
+    answers: dict[int, Prediction] = {}  # group -> the answer of its first song that has one
+    position = 0  # the row's position among the scored songs
+    for index, group in enumerate(groups):
+        if scored[index]:
+            if group in wanted and group not in answers and (answer := songs.prediction(position)).error is None:
+                answers[group] = answer
+            position += 1
     note = f"no lyrics of its own: the pooled genres of its {pool}'s songs"
-    return [
-        replace(answers[group], notes=[note]) if prediction is None and row.skipped and group in answers else prediction
-        for row, group, prediction in zip(rows, groups, predictions)
-    ]
+    return {
+        index: replace(answers[groups[index]], notes=[note])
+        for index, row in enumerate(rows)
+        if row.skipped and groups[index] in answers
+    }
 
 
 def pool_key(fields: dict, pool: str) -> PoolKey:
@@ -123,7 +150,7 @@ def song_record(row: SongRow, prediction: Prediction | None, pool: str | None = 
     record.update(prediction.to_record())
     if pool and prediction.error is None:
         record[f"{pool}_songs"] = prediction.pooled_songs
-    if row.lyrics is None:  # no lyrics of its own: filled from its pool (`Decisions.fill`)
+    if row.skipped:  # nothing to classify, yet answered: filled from its pool (`Decisions.fill`)
         record["filled_from"] = pool
     return record
 

@@ -3,6 +3,7 @@
 from lyricgenre.decision import AlbumKey, PoolKey, artist_groups, pool_artists, pool_by_artist, pool_groups
 from lyricgenre.runtime.classifier import GenreClassifier, default_model_path
 from lyricgenre.runtime.prediction import Prediction, Ranked
+from lyricgenre.runtime.scored import ScoredSongs
 from lyricgenre.text import input_notes
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "PoolKey",
     "Prediction",
     "Ranked",
+    "ScoredSongs",
     "artist_groups",
     "default_model_path",
     "input_notes",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -18,8 +17,9 @@ from lyricgenre.decision import Families, LabelFamilies, PoolKey, Thresholds, po
 from lyricgenre.errors import UserError
 from lyricgenre.manifest import ADAPTED, Manifest
 from lyricgenre.runtime.prediction import LabelScores, Prediction, Ranked
+from lyricgenre.runtime.scored import ScoredSongs, check_keys
 from lyricgenre.runtime.scorers import load_scorer
-from lyricgenre.text import MAX_LYRICS_CHARS, input_notes, lyrics_problem
+from lyricgenre.text import MAX_LYRICS_CHARS, lyrics_problem
 
 FAST_MAX_LENGTH = 128  # tokens the encoder reads of a song with `fast` (docs/results.md, "The fast option")
 
@@ -134,7 +134,7 @@ class GenreClassifier:
         if isinstance(texts, str):  # iterating it would classify each character as a song
             raise UserError("give a list of lyrics, one text per song (for one song: [lyrics])")
         texts = [_checked(text) for text in texts]
-        _check_artists(artists, texts)
+        check_keys(artists, texts)
         out = np.zeros((len(texts), len(self.genres)), dtype=np.float32)
         for first in range(0, len(texts), batch_size):
             batch = texts[first : first + batch_size]
@@ -158,39 +158,21 @@ class GenreClassifier:
         batch held. With `explain`, each prediction carries the lines behind its labels
         (`lyricgenre.runtime.explain`; measured on the song's own text, pooled or not).
         """
-        _check_artists(artists, texts)
-        problems = [lyrics_problem(text) for text in texts]
-        valid = [k for k, problem in enumerate(problems) if problem is None]
-        answers = dict.fromkeys(range(len(texts)))
-        if valid:
-            lyrics = [texts[k] for k in valid]
-            probabilities, sizes = self._scored(lyrics, progress), None
-            if artists is not None:
-                probabilities, sizes = pool_artists(probabilities, [artists[k] for k in valid])
-            predicted = self.predictions(probabilities, lyrics, threshold, top_k, None if sizes is None else sizes > 1)
-            for position, (k, prediction) in enumerate(zip(valid, predicted)):
-                pooled = None if sizes is None else int(sizes[position])
-                answers[k] = replace(prediction, pooled_songs=pooled)
-        predictions = [answers[k] or Prediction.failed(problems[k]) for k in range(len(texts))]
-        if explain:
-            from lyricgenre.runtime.explain import explain as explained
-
-            predictions = [
-                replace(prediction, explanation=explanation)
-                for prediction, explanation in zip(predictions, explained(self, texts, predictions))
-            ]
-        return predictions
+        check_keys(artists, texts)
+        songs = ScoredSongs(self, threshold, top_k, pooled=artists is not None, explain=explain)
+        songs.add(texts, artists, progress)
+        return list(songs.predictions())
 
     def predictions(
         self,
         probabilities: np.ndarray,
-        texts: list[str],
+        notes: list[list[str]],
         threshold: float | None = None,
         top_k: int | None = None,
         pooled: np.ndarray | None = None,
     ) -> list[Prediction]:
-        """A `Prediction` per row of `probabilities` (from `predict_proba`, pooled or not) and its song's text
-        (`pooled`: as in `decide`)."""
+        """A `Prediction` per row of `probabilities` (from `predict_proba`, pooled or not) with its song's notes
+        (`lyricgenre.text.input_notes`; `pooled`: as in `decide`)."""
         if self.families is None:  # families, if any, follow the labels decided
             decided = self.decide(probabilities, threshold, top_k, pooled)
             family_scores, family_mask = self._decided_families(probabilities, pooled, decided)
@@ -202,20 +184,12 @@ class GenreClassifier:
             Prediction(
                 LabelScores(family_names, np.array(family_row), np.array(family_chosen)),
                 LabelScores(self.genres, np.array(row), np.array(chosen)),
-                input_notes(text),
+                song_notes,
             )
-            for family_row, family_chosen, row, chosen, text in zip(
-                family_scores, family_mask, probabilities, decided, texts
+            for family_row, family_chosen, row, chosen, song_notes in zip(
+                family_scores, family_mask, probabilities, decided, notes
             )
         ]
-
-    def _scored(self, texts: list[str], progress: Callable[[int], None] | None, batch_size: int = 64) -> np.ndarray:
-        parts = []
-        for first in range(0, len(texts), batch_size):
-            parts.append(self.predict_proba(texts[first : first + batch_size]))
-            if progress:
-                progress(len(parts[-1]))
-        return np.concatenate(parts)
 
     def decide(
         self,
@@ -256,7 +230,7 @@ class GenreClassifier:
     ) -> list[list[Ranked]]:
         """Every genre per text as (genre, probability, predicted), most probable first (`artists`: as in
         `predict_proba`, the pooled songs decided by the pooled rule)."""
-        _check_artists(artists, texts)
+        check_keys(artists, texts)
         probabilities, sizes = self.predict_proba(texts), None
         if artists is not None:
             probabilities, sizes = pool_artists(probabilities, artists)
@@ -282,11 +256,6 @@ class GenreClassifier:
         """Predicted genres per text, most confident first (`artists`: as in `predict_proba`)."""
         ranked_texts = self.rank(texts, threshold, top_k, artists)
         return [[genre for genre, _, predicted in ranked if predicted] for ranked in ranked_texts]
-
-
-def _check_artists(artists: list | None, texts: list) -> None:
-    if artists is not None and len(artists) != len(texts):
-        raise UserError(f"{len(artists)} artists for {len(texts)} songs: give one artist (or None) per song")
 
 
 def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list[list[Ranked]]:

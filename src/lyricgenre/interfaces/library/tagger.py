@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -98,10 +98,11 @@ class LibraryTagger:
         self.counts: Counter[str] = Counter()
         self.leftovers_removed: list[Path] = []
         self.fetcher: LyricsFetcher | None = None  # the lyrics fetcher of the run, when lyrics were fetched
+        self.fetched: dict[int, str] = {}  # lyrics fetched for a row (by number) until its file is tagged
 
     def tag(self, row: SongRow, record: dict, report: RecordWriter) -> None:
         """Decide the tag of the row's file from its record, rewrite the file, and write what happened to `report`."""
-        lyrics = row.lyrics if self.save_lyrics and row.fields.get("lyrics_source") else None
+        lyrics = self.fetched.pop(row.row, None)
         # The file itself: its id is its path as shown, which differs for a name that is not UTF-8.
         path = row.audio_path or self.root / record["id"]
         outcome, updates = self._decide(record, path, lyrics)
@@ -119,6 +120,14 @@ class LibraryTagger:
             if reported:  # the rename itself failed: the failure supersedes the record already written
                 self.counts["written"] -= 1
             report.write(self._report(record, replace(outcome, status="failed", error=str(error)), lyrics))
+
+    def remember_fetched(self, rows: Iterable[SongRow]) -> Iterator[SongRow]:
+        """The rows, the lyrics fetched for them kept to be saved (`save_lyrics`) with the genres: pooled, rows
+        come back from classifying without their lyrics."""
+        for row in rows:
+            if row.fields.get("lyrics_source"):
+                self.fetched[row.row] = row.lyrics
+            yield row
 
     def _decide(self, record: dict, path: Path, lyrics: str | None) -> tuple[TagOutcome, dict[str, list[str]]]:
         """The outcome for the record's file at `path`, and the tag updates a `written` outcome needs."""
@@ -228,6 +237,7 @@ def tag_library(
     try:
         if tagger.fetcher:
             rows = tagger.fetcher.fill(rows)
+            rows = tagger.remember_fetched(rows) if tagger.save_lyrics else rows
         shown = shown_beside(output) or pool is not None  # pooled: every song is scored first
         progress = ProgressBar.for_input(path, audio_only=True, shown=shown)
         with RecordWriter(output, sys.stdout, columns, journal=write, lines=lines) as report, progress:

@@ -1,0 +1,142 @@
+"""`ScoredSongs`: songs scored as they are read and decided once every one is in, as pooling needs them.
+
+An artist's (album's) pooled answer needs all of its songs, so a pooled run scores a whole library before it
+writes the first answer. Meanwhile it holds, per song, its probabilities (one float32 per genre), its pool key
+and its notes: not its text (unless it is to be explained), nor its answer, which is made a batch at a time as the
+answers are read out (docs/results.md, "Memory of long runs"). `GenreClassifier.classify` is this in one call.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lyricgenre.decision import PoolKey, pool_artists
+from lyricgenre.errors import UserError
+from lyricgenre.runtime.prediction import Prediction
+from lyricgenre.text import input_notes, lyrics_problem
+
+if TYPE_CHECKING:
+    from lyricgenre.runtime.classifier import GenreClassifier
+
+BATCH = 64  # songs scored, and answers decided, at a time
+
+
+class ScoredSongs:
+    """Songs added a batch at a time (`add`), answered in the order added once all are in (`predictions`).
+
+    `pooled`: each song is answered with the mean scores of the songs added under the same pool key (artist
+    identity or `AlbumKey`; None: alone), decided by the model's pooled rule where the pool holds two or more.
+    `threshold` / `top_k`: as in `GenreClassifier.decide`. `explain`: answers carry the lines behind their labels,
+    which needs every text kept until it is answered.
+    """
+
+    def __init__(
+        self,
+        classifier: GenreClassifier,
+        threshold: float | None = None,
+        top_k: int | None = None,
+        pooled: bool = False,
+        explain: bool = False,
+    ):
+        self.classifier = classifier
+        self.threshold, self.top_k = threshold, top_k
+        self.pooled, self.explain = pooled, explain
+        self._count = 0
+        self._parts: list[np.ndarray] = []  # the probabilities of the songs that can be classified, a batch each
+        self._keys: list[PoolKey] = []  # their pool keys, when pooled
+        self._problems: dict[int, str] = {}  # why a song (by position) cannot be classified
+        self._failed: list[int] = []  # those positions, in order: a song's row among the probabilities
+        self._notes: dict[int, list[str]] = {}  # the songs with notes (most have none)
+        self._texts: list | None = [] if explain else None
+        self._scores: tuple[np.ndarray, np.ndarray | None] | None = None  # (probabilities, pool sizes), once read
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(
+        self, texts: list, keys: list[PoolKey] | None = None, progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Score `texts` (one pool key each, when pooled); `progress` is told how many were scored per batch. A
+        text that cannot be classified (not text, blank, no words) is answered with its `error`."""
+        if self._scores is not None:
+            raise RuntimeError("songs added after the answers were read")
+        check_keys(keys, texts)
+        for first in range(0, len(texts), BATCH):
+            batch_keys = None if keys is None else keys[first : first + BATCH]
+            scored = self._add_batch(texts[first : first + BATCH], batch_keys)
+            if progress and scored:
+                progress(scored)
+
+    def _add_batch(self, texts: list, keys: list[PoolKey] | None) -> int:
+        lyrics = []
+        for offset, text in enumerate(texts):
+            position = self._count + offset
+            if problem := lyrics_problem(text):
+                self._problems[position] = problem
+                self._failed.append(position)
+                continue
+            lyrics.append(text)
+            if self.pooled:
+                self._keys.append(None if keys is None else keys[offset])
+            if notes := input_notes(text):
+                self._notes[position] = notes
+        if lyrics:
+            self._parts.append(self.classifier.predict_proba(lyrics))
+        if self._texts is not None:
+            self._texts.extend(texts)
+        self._count += len(texts)
+        return len(lyrics)
+
+    def predictions(self) -> Iterator[Prediction]:
+        """Every song's answer, in the order added, decided a batch at a time."""
+        for first in range(0, self._count, BATCH):
+            positions = range(first, min(first + BATCH, self._count))
+            answers = self._answers(positions)
+            if self.explain:
+                from lyricgenre.runtime.explain import explain
+
+                texts = self._texts[first : positions.stop]
+                self._texts[first : positions.stop] = [None] * len(texts)  # answered: the text is not needed again
+                answers = [replace(a, explanation=e) for a, e in zip(answers, explain(self.classifier, texts, answers))]
+            yield from answers
+
+    def prediction(self, position: int) -> Prediction:
+        """The answer of the song added at `position` (0-based), without explanations."""
+        if not 0 <= position < self._count:
+            raise IndexError(f"no song at {position}: {self._count} added")
+        return self._answers(range(position, position + 1))[0]
+
+    def _answers(self, positions: range) -> list[Prediction]:
+        """The answers of consecutive songs: the probabilities' rows of those that can be classified, decided."""
+        probabilities, sizes = self._pooled_scores()
+        classified = [position for position in positions if position not in self._problems]
+        first = classified[0] - bisect_left(self._failed, classified[0]) if classified else 0
+        rows = slice(first, first + len(classified))
+        pooled = None if sizes is None else sizes[rows] > 1
+        notes = [self._notes.get(position, []) for position in classified]
+        decided = self.classifier.predictions(probabilities[rows], notes, self.threshold, self.top_k, pooled)
+        if sizes is not None:
+            decided = [replace(answer, pooled_songs=int(size)) for answer, size in zip(decided, sizes[rows])]
+        found = iter(decided)
+        return [Prediction.failed(self._problems[p]) if p in self._problems else next(found) for p in positions]
+
+    def _pooled_scores(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """Every classified song's probabilities (pooled when `pooled`) and, pooled, how many songs each pool
+        holds: made once, when the first answer is read."""
+        if self._scores is None:
+            genres = len(self.classifier.genres)
+            probabilities = np.concatenate(self._parts) if self._parts else np.zeros((0, genres), dtype=np.float32)
+            self._parts = []
+            self._scores = pool_artists(probabilities, self._keys) if self.pooled else (probabilities, None)
+        return self._scores
+
+
+def check_keys(keys: list | None, texts: list) -> None:
+    """UserError unless there is one pool key (artist, `AlbumKey` or None) per text."""
+    if keys is not None and len(keys) != len(texts):
+        raise UserError(f"{len(keys)} artists for {len(texts)} songs: give one artist (or None) per song")
