@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -20,8 +20,23 @@ from lyricgenre.errors import UserError
 from lyricgenre.runtime.prediction import Prediction
 from lyricgenre.text import input_notes, lyrics_problem
 
-if TYPE_CHECKING:
-    from lyricgenre.runtime.classifier import GenreClassifier
+
+class GenreClassifier(Protocol):
+    """What scoring songs needs of `lyricgenre.runtime.GenreClassifier` (which calls it, so it is not imported)."""
+
+    genres: list[str]
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray: ...
+
+    def predictions(
+        self,
+        probabilities: np.ndarray,
+        notes: list[list[str]],
+        threshold: float | None,
+        top_k: int | None,
+        pooled: np.ndarray | None,
+    ) -> list[Prediction]: ...
+
 
 BATCH = 64  # songs scored, and answers decided, at a time
 
