@@ -93,31 +93,40 @@ class Prediction:
     @property
     def families(self) -> list[str]:
         """The predicted families, best first."""
-        return [name for name, _, predicted in self.ranked_families if predicted]
+        return _chosen(self.ranked_families)
 
     @property
     def genres(self) -> list[str]:
         """The predicted genres, best first."""
-        return [name for name, _, predicted in self.ranked_genres if predicted]
+        return _chosen(self.ranked_genres)
 
     @property
     def family_scores(self) -> dict[str, float]:
-        return {name: round(score, SCORE_DIGITS) for name, score, _ in self.ranked_families}
+        return _rounded(self.ranked_families)
 
     @property
     def scores(self) -> dict[str, float]:
-        return {name: round(score, SCORE_DIGITS) for name, score, _ in self.ranked_genres}
+        return _rounded(self.ranked_genres)
 
     def to_record(self) -> dict:
         """The song's JSON record as `lyricgenre predict` writes it: predicted families and genres, every score,
         the notes; a failed song gets null answers and its `error`."""
         if self.error is not None:
             return {"families": None, "genres": None, "scores": None, "error": self.error}
+        families, genres = self.ranked_families, self.ranked_genres  # each vocabulary ranked once
         record = {
-            "families": self.families,
-            "genres": self.genres,
-            "family_scores": self.family_scores,
-            "scores": self.scores,
+            "families": _chosen(families),
+            "genres": _chosen(genres),
+            "family_scores": _rounded(families),
+            "scores": _rounded(genres),
             "notes": self.notes,
         }
         return record if self.explanation is None else {**record, "explanations": self.explanation.to_record()}
+
+
+def _chosen(ranked: list[Ranked]) -> list[str]:
+    return [name for name, _, predicted in ranked if predicted]
+
+
+def _rounded(ranked: list[Ranked]) -> dict[str, float]:
+    return {name: round(score, SCORE_DIGITS) for name, score, _ in ranked}
