@@ -195,3 +195,9 @@ def test_resume_memory_finds_every_complete_record_of_both_formats():
     assert result["records"] == 2000 and result["baseline_mib"] > 0
     for kind in ("jsonl", "csv"):  # the half-written last record is not counted
         assert result[kind]["done"] == 2000 and result[kind]["output_mib"] > 0 and "peak_growth_mib" in result[kind]
+
+
+def test_pooled_memory_runs_both_ways_on_songs_made_up_for_it(exported_baseline):
+    result = json.loads(_run("pooled_memory.py", "--songs", "300", "--model", str(exported_baseline), "--json"))
+    assert result["songs"] == 300 and result["streamed_mib"] > 0 and result["pooled_mib"] > 0
+    assert result["input_kb_per_song"] > 1.5  # songs about as long as the dataset's
