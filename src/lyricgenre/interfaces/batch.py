@@ -42,7 +42,8 @@ def predict_file(
     With a `fetcher`, audio files without lyrics get them from a lyrics server first
     (`lyricgenre.interfaces.library.lyrics_fetch.LyricsFetcher`). With `resume`, the rows an earlier run already
     wrote into `output` are not written again (`RecordWriter`); their count is on the progress bar. Pooled, every
-    song is still scored, so an artist's mean is the full run's.
+    song counts in its artist's mean, so the scores are kept in a hidden file beside the output until it is complete
+    (`saved_scores`): a run stopped while scoring goes on from the songs it had scored.
     """
     input, output = Path(input), Path(output) if output else None
     rows = read_songs(input, options.text_column)
@@ -55,10 +56,11 @@ def predict_file(
     # Records on the terminal show the progress as they come, except when pooling scores every song first.
     progress = ProgressBar.for_input(input, shown=shown_beside(output) or bool(options.pool))
     count, earlier = 0, []
+    saved = saved_scores(output) if resume and options.pool else None
     with RecordWriter(output, sys.stdout, columns, lines=lines, resume=resume) as writer, progress:
         if resume and not options.pool:  # streamed: what is done is not even scored
             rows = _not_done(rows, writer, progress, earlier)
-        for row, prediction in classify_rows(classifier, rows, options, progress):
+        for row, prediction in classify_rows(classifier, rows, options, progress, saved):
             if resume and options.pool and writer.already_done(row.fields, row.row):
                 earlier.append(row.row)  # pooled: scored for its artist's mean, written by the earlier run
                 continue
@@ -67,7 +69,14 @@ def predict_file(
             count += failed(record)
         if not earlier:
             writer.check_not_empty(input)
+    if saved:
+        saved.unlink(missing_ok=True)  # every record is written: nothing is left to go on with
     return count
+
+
+def saved_scores(output: Path) -> Path:
+    """Where a resumable pooled run keeps its scores until its output is complete: a hidden file beside it."""
+    return output.parent / f".{output.name}.scores"
 
 
 def _not_done(rows: Iterable[SongRow], writer: RecordWriter, progress: ProgressBar, earlier: list[int]):

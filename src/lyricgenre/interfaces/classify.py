@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
+from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.progress import ProgressBar
@@ -37,13 +38,15 @@ def classify_rows(
     rows: Iterable[SongRow],
     decisions: Decisions = Decisions(),
     progress: ProgressBar | None = None,
+    saved: Path | None = None,
 ) -> Iterator[tuple[SongRow, Prediction | None]]:
     """Each row with its prediction, in input order; None for a row with nothing to classify (a read error, no
     lyrics). A text the runtime cannot classify gets a Prediction whose `error` says why. Pooled, the rows come
-    back without their lyrics (scored already: a pooled run does not hold a library's lyrics)."""
+    back without their lyrics (scored already: a pooled run does not hold a library's lyrics), and with `saved`
+    the scores are kept in that file as they are made and an earlier run's are read back (`ScoredSongs`)."""
     progress = progress or ProgressBar(None, enabled=False)
     if decisions.pool:
-        yield from _pooled(classifier, rows, decisions, progress)
+        yield from _pooled(classifier, rows, decisions, progress, saved)
         return
     rows = iter(rows)
     while batch := list(islice(rows, BATCH)):
@@ -61,14 +64,18 @@ def _predictions(classifier: GenreClassifier, rows: list[SongRow], decisions: De
 
 
 def _pooled(
-    classifier: GenreClassifier, rows: Iterable[SongRow], decisions: Decisions, progress: ProgressBar
+    classifier: GenreClassifier,
+    rows: Iterable[SongRow],
+    decisions: Decisions,
+    progress: ProgressBar,
+    saved: Path | None,
 ) -> Iterator[tuple[SongRow, Prediction | None]]:
     """Every song scored as it is read, then each answered with its artist's (album's) mean, in input order.
 
     The rows are held until then without their lyrics (`ScoredSongs` keeps their scores), so a pooled run over a
     library holds no lyrics but those it explains. Songs without an artist (album) are each tagged alone.
     """
-    songs = ScoredSongs(classifier, decisions.threshold, decisions.top_k, pooled=True, explain=decisions.explain)
+    songs = ScoredSongs(classifier, decisions.threshold, decisions.top_k, True, decisions.explain, saved)
     kept: list[SongRow] = []  # every row, its lyrics dropped once scored
     keys: list[PoolKey] = []  # every row's pool key (those without lyrics too, for `fill`)
     scored = bytearray()  # 1 for the rows added to `songs`, in order

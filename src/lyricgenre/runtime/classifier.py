@@ -7,12 +7,14 @@ interface (CLI, web, library tagger) goes through this class.
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from lyricgenre import __version__
 from lyricgenre.decision import Families, LabelFamilies, PoolKey, Thresholds, pool_artists, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.manifest import ADAPTED, Manifest
@@ -33,6 +35,8 @@ class GenreClassifier:
 
     def __init__(self, folder: Path, threads: int | None = None, precision: str = "int8"):
         self.folder = Path(folder)
+        self.precision = precision
+        self.window: int | None = None  # tokens the encoder reads when shortened by `fast` (None: the model's own)
         self.manifest = manifest = Manifest.read(self.folder)
         self.genres: list[str] = list(manifest.genres)
         # Training songs and artists per genre ({genre: {"songs": n, "artists": m}}), when the export has them.
@@ -64,11 +68,24 @@ class GenreClassifier:
         window (the shipped model: 256): about twice as fast, a little less accurate (docs/results.md, "The fast
         option"). It shares this classifier's sessions."""
         faster = copy.copy(self)
+        faster.window = max_length
         faster.components = [
             (weight, scorer.shortened(max_length) if hasattr(scorer, "shortened") else scorer)
             for weight, scorer in self.components
         ]
         return faster
+
+    @property
+    def scores_identity(self) -> str:
+        """A digest of what this classifier's probabilities depend on: the package version, every file of the
+        model folder (an adapted model's base included), the encoder's precision and window. The same identity
+        gives the same probabilities to the same text (`ScoredSongs` reuses saved scores only under it)."""
+        digest = hashlib.sha256(f"{__version__} {self.precision} {self.window}".encode())
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(self.folder).as_posix().encode() + b"\0")
+            with path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        return digest.hexdigest()
 
     @property
     def info(self) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from lyricgenre.decision import PoolKey, pool_artists
 from lyricgenre.errors import UserError
 from lyricgenre.runtime.prediction import Prediction
+from lyricgenre.runtime.saved import SavedScores
 from lyricgenre.text import input_notes, lyrics_problem
 
 
@@ -25,6 +27,7 @@ class GenreClassifier(Protocol):
     """What scoring songs needs of `lyricgenre.runtime.GenreClassifier` (which calls it, so it is not imported)."""
 
     genres: list[str]
+    scores_identity: str
 
     def predict_proba(self, texts: list[str]) -> np.ndarray: ...
 
@@ -47,7 +50,8 @@ class ScoredSongs:
     `pooled`: each song is answered with the mean scores of the songs added under the same pool key (artist
     identity or `AlbumKey`; None: alone), decided by the model's pooled rule where the pool holds two or more.
     `threshold` / `top_k`: as in `GenreClassifier.decide`. `explain`: answers carry the lines behind their labels,
-    which needs every text kept until it is answered.
+    which needs every text kept until it is answered. `saved`: a file the scores are kept in as they are made, and
+    read back from by a later run of the same songs (`SavedScores`): a stopped run goes on without scoring again.
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class ScoredSongs:
         top_k: int | None = None,
         pooled: bool = False,
         explain: bool = False,
+        saved: Path | None = None,
     ):
         self.classifier = classifier
         self.threshold, self.top_k = threshold, top_k
@@ -69,6 +74,7 @@ class ScoredSongs:
         self._notes: dict[int, list[str]] = {}  # the songs with notes (most have none)
         self._texts: list | None = [] if explain else None
         self._scores: tuple[np.ndarray, np.ndarray | None] | None = None  # (probabilities, pool sizes), once read
+        self.saved = SavedScores(saved, classifier.scores_identity, len(classifier.genres)) if saved else None
 
     def __len__(self) -> int:
         return self._count
@@ -101,11 +107,22 @@ class ScoredSongs:
             if notes := input_notes(text):
                 self._notes[position] = notes
         if lyrics:
-            self._parts.append(self.classifier.predict_proba(lyrics))
+            self._parts.append(self._probabilities(lyrics))
         if self._texts is not None:
             self._texts.extend(texts)
         self._count += len(texts)
         return len(lyrics)
+
+    def _probabilities(self, lyrics: list[str]) -> np.ndarray:
+        """The songs' probabilities: saved by an earlier run, else scored now (and saved)."""
+        if self.saved is None:
+            return self.classifier.predict_proba(lyrics)
+        earlier = self.saved.take(lyrics)
+        if len(earlier) == len(lyrics):
+            return earlier
+        scored = self.classifier.predict_proba(lyrics[len(earlier) :])
+        self.saved.save(lyrics[len(earlier) :], scored)
+        return np.concatenate([earlier, scored]) if len(earlier) else scored
 
     def predictions(self) -> Iterator[Prediction]:
         """Every song's answer, in the order added, decided a batch at a time."""
@@ -147,6 +164,8 @@ class ScoredSongs:
             genres = len(self.classifier.genres)
             probabilities = np.concatenate(self._parts) if self._parts else np.zeros((0, genres), dtype=np.float32)
             self._parts = []
+            if self.saved:
+                self.saved.close()  # every song is in: nothing more to read back or save
             self._scores = pool_artists(probabilities, self._keys) if self.pooled else (probabilities, None)
         return self._scores
 

@@ -129,3 +129,32 @@ def test_a_run_killed_with_sigkill_resumes_to_the_full_output(model, tmp_path):
     assert 0 < len(partial.read_text().splitlines()) < 3000
     subprocess.run([*command, "--output", str(partial), "--resume"], capture_output=True, timeout=300)
     assert read(partial) == read(full)
+
+
+def test_a_pooled_run_stopped_while_scoring_goes_on_from_the_songs_it_scored(model, tmp_path, capsys, monkeypatch):
+    from lyricgenre.runtime import GenreClassifier
+
+    source = songs(tmp_path / "songs.jsonl", count=300)
+    full, partial = tmp_path / "full.jsonl", tmp_path / "partial.jsonl"
+    saved = tmp_path / ".partial.jsonl.scores"
+    predict(model, source, full, "--pool-artist")
+    score, scored = GenreClassifier.predict_proba, []
+
+    def stopped_in_the_third_batch(self, texts, *args, **kwargs):
+        if len(scored) >= 127:  # two batches of 64 rows, one of them blank
+            raise KeyboardInterrupt
+        scored.extend(texts)
+        return score(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(GenreClassifier, "predict_proba", stopped_in_the_third_batch)
+    assert predict(model, source, partial, "--pool-artist", "--resume") == 130
+    assert not partial.exists() or partial.read_text() == ""  # nothing is written before every song is scored
+    assert saved.exists()
+    monkeypatch.setattr(
+        GenreClassifier, "predict_proba", lambda self, texts: scored.extend(texts) or score(self, texts)
+    )
+    scored.clear()
+    assert predict(model, source, partial, "--pool-artist", "--resume") == 2  # the blank row, as in the full run
+    assert len(scored) == 299 - 127  # the songs (one is blank) the stopped run had not scored
+    assert read(partial) == read(full) and not saved.exists()  # the file goes once the output is complete
+    capsys.readouterr()
