@@ -68,3 +68,13 @@ def test_scores_of_another_window_are_not_used(classifier, tmp_path):
     classifier.scored.clear()
     answers(faster, songs, saved)
     assert classifier.scored == songs  # scored again: the file is started anew for this classifier
+
+
+def test_a_file_of_someone_elses_in_the_way_is_left_alone(classifier, tmp_path):
+    from lyricgenre.errors import UserError
+
+    theirs = tmp_path / "scores"
+    theirs.write_text("my notes\n")
+    with pytest.raises(UserError, match="not saved scores this command wrote"):
+        answers(classifier, texts(3), theirs)
+    assert theirs.read_text() == "my notes\n"

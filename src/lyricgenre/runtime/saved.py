@@ -33,7 +33,11 @@ class SavedScores:
         header = FORMAT + f" {identity} {genres}\n".encode()
         try:
             self.handle = self.path.open("r+b" if self.path.exists() else "w+b")
-            if self.handle.readline() != header:  # none yet, or another model's: its scores do not apply
+            first = self.handle.readline()
+            if first and not first.startswith(FORMAT):
+                self.handle.close()
+                raise UserError(f"{self.path}: not saved scores this command wrote; move it, it is in the way")
+            if first != header:  # none yet, or another model's: its scores do not apply
                 self.handle.seek(0)
                 self.handle.truncate()
                 self.handle.write(header)
