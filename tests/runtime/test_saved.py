@@ -78,3 +78,16 @@ def test_a_file_of_someone_elses_in_the_way_is_left_alone(classifier, tmp_path):
     with pytest.raises(UserError, match="not saved scores this command wrote"):
         answers(classifier, texts(3), theirs)
     assert theirs.read_text() == "my notes\n"
+
+
+def test_scores_garbled_on_disk_are_scored_again(classifier, tmp_path):
+    saved, songs = tmp_path / "scores", texts(10)
+    answers(classifier, songs, saved)
+    data = bytearray(saved.read_bytes())
+    scores = 4 * len(classifier.genres)
+    data[-scores:] = bytes(scores)  # the last entry's scores zeroed (its digest kept), as a power cut can leave it
+    saved.write_bytes(bytes(data))
+    classifier.scored.clear()
+    resumed = answers(classifier, songs, saved)
+    assert classifier.scored == songs[9:]  # that song alone
+    assert resumed == answers(classifier, songs)

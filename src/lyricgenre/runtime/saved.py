@@ -5,10 +5,11 @@ left nothing to resume from. With a file of saved scores, the run that goes on r
 instead of scoring those songs again.
 
 The file: one header line (the format and the classifier's `scores_identity`), then one entry per scored song in
-input order: an 8-byte digest of its text and its probabilities as float32. Saved scores are only used in order,
-while each next song's text has the next entry's digest: a changed input, a half-written last entry (a kill) or
-garbage after a power cut stops the reuse there, and the file is cut and written on from that point, so a saved
-score is never given to another text. A file of another model (or version, precision, `--fast`) is started anew.
+input order: an 8-byte digest of its text and scores, and its probabilities as float32. Saved scores are only used
+in order, while each next song's text and the entry's scores have the entry's digest: a changed input, a
+half-written last entry (a kill) or garbage after a power cut stops the reuse there, and the file is cut and
+written on from that point, so a saved score is never given to another text. A file of another model (or version,
+precision, `--fast`) is started anew.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class SavedScores:
             start = self.handle.tell()
             raw = self.handle.read(self.entry.itemsize)
             entry = np.frombuffer(raw, dtype=self.entry) if len(raw) == self.entry.itemsize else None
-            if entry is None or entry["digest"][0].tobytes() != _digest(text):
+            if entry is None or entry["digest"][0].tobytes() != _digest(text, entry["scores"][0]):
                 self.handle.seek(start)
                 self.handle.truncate()
                 self.reading = False
@@ -70,8 +71,8 @@ class SavedScores:
             self.handle.truncate()
             self.reading = False
         entries = np.empty(len(texts), dtype=self.entry)
-        entries["digest"] = [_digest(text) for text in texts]
         entries["scores"] = probabilities
+        entries["digest"] = [_digest(text, scores) for text, scores in zip(texts, entries["scores"])]
         try:
             self.handle.write(entries.tobytes())
             self.handle.flush()
@@ -82,5 +83,8 @@ class SavedScores:
         self.handle.close()
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=DIGEST_BYTES).digest()
+def _digest(text: str, scores: np.ndarray) -> bytes:
+    """The entry's check: of the song's text and of the scores themselves (scores a power cut garbled fail it)."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=DIGEST_BYTES)
+    digest.update(np.ascontiguousarray(scores, dtype="<f4").tobytes())
+    return digest.digest()
