@@ -148,15 +148,27 @@ class GenreClassifier:
         are tagged together: each gets the mean probabilities of those songs in `texts`
         (`lyricgenre.decision.pool_by_artist`).
         """
+        probabilities = self.combined(self.component_proba(texts, batch_size))
+        check_keys(artists, texts)
+        return probabilities if artists is None else pool_artists(probabilities, artists)[0]
+
+    def component_proba(self, texts: list[str], batch_size: int = 64) -> list[np.ndarray]:
+        """Each component's (len(texts), len(genres)) probabilities, in `components` order: what `predict_proba`
+        sums (`combined`), kept apart by explaining (`lyricgenre.runtime.explain`), which re-scores lines through
+        each component."""
         if isinstance(texts, str):  # iterating it would classify each character as a song
             raise UserError("give a list of lyrics, one text per song (for one song: [lyrics])")
         texts = [_checked(text) for text in texts]
-        check_keys(artists, texts)
-        out = np.zeros((len(texts), len(self.genres)), dtype=np.float32)
-        for first in range(0, len(texts), batch_size):
-            batch = texts[first : first + batch_size]
-            out[first : first + len(batch)] = sum(w * s.predict_proba(batch) for w, s in self.components)
-        return out if artists is None else pool_artists(out, artists)[0]
+        if not texts:
+            return [np.zeros((0, len(self.genres)), dtype=np.float32) for _ in self.components]
+        batches = [texts[first : first + batch_size] for first in range(0, len(texts), batch_size)]
+        return [np.concatenate([scorer.predict_proba(batch) for batch in batches]) for _, scorer in self.components]
+
+    def combined(self, parts: list[np.ndarray]) -> np.ndarray:
+        """The model's probabilities from its components' (`component_proba`): their weighted sum."""
+        probabilities = np.zeros((len(parts[0]), len(self.genres)), dtype=np.float32)
+        probabilities[:] = sum(weight * part for (weight, _), part in zip(self.components, parts))
+        return probabilities
 
     def classify(
         self,

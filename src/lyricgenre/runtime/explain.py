@@ -43,11 +43,19 @@ LINES_PER_LABEL = 3  # lines reported per predicted family or genre, strongest f
 MIN_EFFECT = 0.001  # a smaller drop shows as 0.000 at the three digits every interface prints: it explains nothing
 
 
-def explain(classifier: GenreClassifier, texts: list[str], predictions: list[Prediction]) -> list[Explanation | None]:
-    """An `Explanation` per song (None for a song that could not be classified), from its own text."""
+def explain(
+    classifier: GenreClassifier,
+    texts: list[str],
+    predictions: list[Prediction],
+    components: list[tuple[np.ndarray, ...] | None] | None = None,
+) -> list[Explanation | None]:
+    """An `Explanation` per song (None for a song that could not be classified), from its own text. `components`:
+    each song's probabilities by component, as `component_proba` gave them when it was classified (None: scored
+    again here)."""
+    components = components or [None] * len(texts)
     return [
-        None if prediction.error else _explain_song(classifier, text, prediction)
-        for text, prediction in zip(texts, predictions)
+        None if prediction.error else _explain_song(classifier, text, prediction, known)
+        for text, prediction, known in zip(texts, predictions, components)
     ]
 
 
@@ -68,11 +76,13 @@ def without(text: str, line: str) -> str:
     return "\n".join(kept for kept in text.splitlines() if kept.strip() != line)
 
 
-def _explain_song(classifier: GenreClassifier, text: str, prediction: Prediction) -> Explanation:
+def _explain_song(
+    classifier: GenreClassifier, text: str, prediction: Prediction, known: tuple[np.ndarray, ...] | None
+) -> Explanation:
     text = text[:MAX_LYRICS_CHARS]  # what the model reads of it
     lines = distinct_lines(text)
     labels = _labels(classifier, prediction)
-    base, scores, measured = _scores(classifier, text, [without(text, line) for _, line in lines], labels)
+    base, scores, measured = _scores(classifier, text, [without(text, line) for _, line in lines], labels, known)
     effects = base - scores  # (lines, labels): how much each label drops without each line
     found = {}
     for column, (kind, name, _) in enumerate(labels):
@@ -94,15 +104,21 @@ def _labels(classifier: GenreClassifier, prediction: Prediction) -> list[tuple[s
     ]
 
 
-def _scores(classifier: GenreClassifier, text: str, variants: list[str], labels: list[tuple[str, str, int]]):
+def _scores(
+    classifier: GenreClassifier,
+    text: str,
+    variants: list[str],
+    labels: list[tuple[str, str, int]],
+    known: tuple[np.ndarray, ...] | None,
+):
     """The song's scores of `labels`, each variant's, and whether a variant was measured exactly (the module's
-    docstring says which are)."""
+    docstring says which are). `known`: the song's probabilities by component, if already scored."""
     total = np.zeros((1 + len(variants), len(classifier.genres)), dtype=np.float32)  # the song, then its variants
     encoders = []  # (weight, scorer, its probabilities of the song, the variants whose windows it reads otherwise)
-    for weight, scorer in classifier.components:
+    for index, (weight, scorer) in enumerate(classifier.components):
         if hasattr(scorer, "windows") and variants:
             song_windows, *variant_windows = scorer.windows([text, *variants])
-            song = scorer.predict_proba([text])[0]
+            song = known[index] if known is not None else scorer.predict_proba([text])[0]
             total += weight * song  # exact where the windows are the song's; an estimate elsewhere, for now
             encoders.append((weight, scorer, song, {k for k, w in enumerate(variant_windows) if w != song_windows}))
         else:

@@ -31,6 +31,10 @@ class GenreClassifier(Protocol):
 
     def predict_proba(self, texts: list[str]) -> np.ndarray: ...
 
+    def component_proba(self, texts: list[str]) -> list[np.ndarray]: ...
+
+    def combined(self, parts: list[np.ndarray]) -> np.ndarray: ...
+
     def predictions(
         self,
         probabilities: np.ndarray,
@@ -72,7 +76,8 @@ class ScoredSongs:
         self._problems: dict[int, str] = {}  # why a song (by position) cannot be classified
         self._failed: list[int] = []  # those positions, in order: a song's row among the probabilities
         self._notes: dict[int, list[str]] = {}  # the songs with notes (most have none)
-        self._texts: list | None = [] if explain else None
+        # Explained: each song's text and its components' probabilities (None when read back), until answered.
+        self._explained: dict[int, tuple[str, tuple[np.ndarray, ...] | None]] | None = {} if explain else None
         self._scores: tuple[np.ndarray, np.ndarray | None] | None = None  # (probabilities, pool sizes), once read
         self.saved = SavedScores(saved, classifier.scores_identity, len(classifier.genres)) if saved else None
 
@@ -94,7 +99,7 @@ class ScoredSongs:
                 progress(scored)
 
     def _add_batch(self, texts: list, keys: list[PoolKey] | None) -> int:
-        lyrics = []
+        lyrics, positions = [], []
         for offset, text in enumerate(texts):
             position = self._count + offset
             if problem := lyrics_problem(text):
@@ -102,39 +107,49 @@ class ScoredSongs:
                 self._failed.append(position)
                 continue
             lyrics.append(text)
+            positions.append(position)
             if self.pooled:
                 self._keys.append(None if keys is None else keys[offset])
             if notes := input_notes(text):
                 self._notes[position] = notes
         if lyrics:
-            self._parts.append(self._probabilities(lyrics))
-        if self._texts is not None:
-            self._texts.extend(texts)
+            probabilities, components = self._probabilities(lyrics)
+            self._parts.append(probabilities)
+            if self._explained is not None:
+                self._explained.update(zip(positions, zip(lyrics, components)))
         self._count += len(texts)
         return len(lyrics)
 
-    def _probabilities(self, lyrics: list[str]) -> np.ndarray:
-        """The songs' probabilities: saved by an earlier run, else scored now (and saved)."""
-        if self.saved is None:
-            return self.classifier.predict_proba(lyrics)
-        earlier = self.saved.take(lyrics)
-        if len(earlier) == len(lyrics):
-            return earlier
-        scored = self.classifier.predict_proba(lyrics[len(earlier) :])
-        self.saved.save(lyrics[len(earlier) :], scored)
-        return np.concatenate([earlier, scored]) if len(earlier) else scored
+    def _probabilities(self, lyrics: list[str]) -> tuple[np.ndarray, list[tuple[np.ndarray, ...] | None]]:
+        """The songs' probabilities, saved by an earlier run or else scored now (and saved); and, to be explained,
+        each song's components' probabilities (None for those read back)."""
+        earlier = self.saved.take(lyrics) if self.saved else np.zeros((0, len(self.classifier.genres)), np.float32)
+        rest = lyrics[len(earlier) :]
+        if not rest:
+            return earlier, [None] * len(earlier)
+        if self.explain:  # kept apart: explaining re-scores lines through each component
+            parts = self.classifier.component_proba(rest)
+            scored, components = self.classifier.combined(parts), list(zip(*parts))
+        else:
+            scored, components = self.classifier.predict_proba(rest), [None] * len(rest)
+        if self.saved:
+            self.saved.save(rest, scored)
+        if len(earlier):
+            return np.concatenate([earlier, scored]), [None] * len(earlier) + components
+        return scored, components
 
     def predictions(self) -> Iterator[Prediction]:
         """Every song's answer, in the order added, decided a batch at a time."""
         for first in range(0, self._count, BATCH):
             positions = range(first, min(first + BATCH, self._count))
             answers = self._answers(positions)
-            if self.explain:
+            if self._explained is not None:
                 from lyricgenre.runtime.explain import explain
 
-                texts = self._texts[first : positions.stop]
-                self._texts[first : positions.stop] = [None] * len(texts)  # answered: the text is not needed again
-                answers = [replace(a, explanation=e) for a, e in zip(answers, explain(self.classifier, texts, answers))]
+                # Answered: the texts are let go. A song that cannot be classified has no explanation.
+                texts, components = zip(*(self._explained.pop(p, ("", None)) for p in positions))
+                explanations = explain(self.classifier, list(texts), answers, list(components))
+                answers = [replace(answer, explanation=e) for answer, e in zip(answers, explanations)]
             yield from answers
 
     def prediction(self, position: int) -> Prediction:
