@@ -1,7 +1,8 @@
 """lyricgenre: multi-label, fine-grained music genre tagging from song lyrics."""
 
-__all__ = ["GenreClassifier"]
-__version__ = "0.1.0"
+from lyricgenre.version import __version__
+
+__all__ = ["GenreClassifier", "__version__"]
 
 
 def __getattr__(name: str):

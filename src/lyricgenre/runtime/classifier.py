@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from lyricgenre import __version__
 from lyricgenre.decision import Families, LabelFamilies, PoolKey, Thresholds, pool_artists, top_k_mask
 from lyricgenre.errors import UserError
 from lyricgenre.manifest import ADAPTED, Manifest
@@ -22,6 +21,7 @@ from lyricgenre.runtime.prediction import LabelScores, Prediction, Ranked
 from lyricgenre.runtime.scored import ScoredSongs, check_keys
 from lyricgenre.runtime.scorers import load_scorer
 from lyricgenre.text import MAX_LYRICS_CHARS, lyrics_problem
+from lyricgenre.version import __version__
 
 FAST_MAX_LENGTH = 128  # tokens the encoder reads of a song with `fast` (docs/results.md, "The fast option")
 
