@@ -104,10 +104,23 @@ def group_sizes(groups: np.ndarray) -> np.ndarray:
 
 def pool_groups(probabilities: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """`pool_by_artist` for group numbers already made by `artist_groups`."""
+    pooled = probabilities.copy()
+    pool_in_place([pooled], groups)
+    return pooled
+
+
+def pool_in_place(parts: list[np.ndarray], groups: np.ndarray) -> None:
+    """`pool_groups` over the rows of `parts` taken in order (one group number each), each row replaced by its
+    group's mean in place: a pooled run's scores are pooled without a second copy of them."""
     if len(groups) == 0:
-        return probabilities.copy()
-    means = (group_sums(probabilities, groups) / np.bincount(groups)[:, None]).astype(probabilities.dtype)
-    return means[groups]  # a group's mean copied to its rows only once it is as small as the input's dtype
+        return
+    bounds = np.cumsum([0, *(len(part) for part in parts)])
+    sums = np.zeros((groups.max() + 1, parts[0].shape[1]), dtype=np.float64)
+    for part, start, stop in zip(parts, bounds, bounds[1:]):
+        np.add.at(sums, groups[start:stop], part)
+    means = (sums / np.bincount(groups)[:, None]).astype(parts[0].dtype)
+    for part, start, stop in zip(parts, bounds, bounds[1:]):
+        np.take(means, groups[start:stop], axis=0, out=part)
 
 
 def group_sums(values: np.ndarray, groups: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ answers are read out (docs/results.md, "Memory of long runs"). `GenreClassifier.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from lyricgenre.decision import PoolKey, pool_artists
+from lyricgenre.decision import PoolKey, artist_groups, group_sizes, pool_in_place
 from lyricgenre.errors import UserError
 from lyricgenre.runtime.prediction import Prediction
 from lyricgenre.runtime.saved import SavedScores
@@ -72,13 +72,15 @@ class ScoredSongs:
         self.pooled, self.explain = pooled, explain
         self._count = 0
         self._parts: list[np.ndarray] = []  # the probabilities of the songs that can be classified, a batch each
+        self._starts: list[int] = [0]  # each part's first row among them, then their count
         self._keys: list[PoolKey] = []  # their pool keys, when pooled
         self._problems: dict[int, str] = {}  # why a song (by position) cannot be classified
         self._failed: list[int] = []  # those positions, in order: a song's row among the probabilities
         self._notes: dict[int, list[str]] = {}  # the songs with notes (most have none)
         # Explained: each song's text and its components' probabilities (None when read back), until answered.
         self._explained: dict[int, tuple[str, tuple[np.ndarray, ...] | None]] | None = {} if explain else None
-        self._scores: tuple[np.ndarray, np.ndarray | None] | None = None  # (probabilities, pool sizes), once read
+        self._read = False  # whether the answers are being read (every song is in, and pooled)
+        self._sizes: np.ndarray | None = None  # pooled: how many songs each song's pool holds
         self.saved = SavedScores(saved, classifier.scores_identity, len(classifier.genres)) if saved else None
 
     def __len__(self) -> int:
@@ -89,7 +91,7 @@ class ScoredSongs:
     ) -> None:
         """Score `texts` (one pool key each, when pooled); `progress` is told how many were scored per batch. A
         text that cannot be classified (not text, blank, no words) is answered with its `error`."""
-        if self._scores is not None:
+        if self._read:
             raise RuntimeError("songs added after the answers were read")
         check_keys(keys, texts)
         for first in range(0, len(texts), BATCH):
@@ -115,6 +117,7 @@ class ScoredSongs:
         if lyrics:
             probabilities, components = self._probabilities(lyrics)
             self._parts.append(probabilities)
+            self._starts.append(self._starts[-1] + len(probabilities))
             if self._explained is not None:
                 self._explained.update(zip(positions, zip(lyrics, components)))
         self._count += len(texts)
@@ -160,29 +163,41 @@ class ScoredSongs:
 
     def _answers(self, positions: range) -> list[Prediction]:
         """The answers of consecutive songs: the probabilities' rows of those that can be classified, decided."""
-        probabilities, sizes = self._pooled_scores()
+        self._pool()
         classified = [position for position in positions if position not in self._problems]
         first = classified[0] - bisect_left(self._failed, classified[0]) if classified else 0
         rows = slice(first, first + len(classified))
-        pooled = None if sizes is None else sizes[rows] > 1
+        sizes = None if self._sizes is None else self._sizes[rows]
         notes = [self._notes.get(position, []) for position in classified]
-        decided = self.classifier.predictions(probabilities[rows], notes, self.threshold, self.top_k, pooled)
+        pooled = None if sizes is None else sizes > 1
+        decided = self.classifier.predictions(self._rows(rows), notes, self.threshold, self.top_k, pooled)
         if sizes is not None:
-            decided = [replace(answer, pooled_songs=int(size)) for answer, size in zip(decided, sizes[rows])]
+            decided = [replace(answer, pooled_songs=int(size)) for answer, size in zip(decided, sizes)]
         found = iter(decided)
         return [Prediction.failed(self._problems[p]) if p in self._problems else next(found) for p in positions]
 
-    def _pooled_scores(self) -> tuple[np.ndarray, np.ndarray | None]:
-        """Every classified song's probabilities (pooled when `pooled`) and, pooled, how many songs each pool
-        holds: made once, when the first answer is read."""
-        if self._scores is None:
-            genres = len(self.classifier.genres)
-            probabilities = np.concatenate(self._parts) if self._parts else np.zeros((0, genres), dtype=np.float32)
-            self._parts = []
-            if self.saved:
-                self.saved.close()  # every song is in: nothing more to read back or save
-            self._scores = pool_artists(probabilities, self._keys) if self.pooled else (probabilities, None)
-        return self._scores
+    def _pool(self) -> None:
+        """Once every song is in: pooled, each song's probabilities replaced by its pool's mean, in place."""
+        if self._read:
+            return
+        self._read = True
+        if self.saved:
+            self.saved.close()  # nothing more to read back or save
+        if self.pooled:
+            groups = artist_groups(self._keys)
+            pool_in_place(self._parts, groups)
+            self._sizes = group_sizes(groups)
+
+    def _rows(self, rows: slice) -> np.ndarray:
+        """The probabilities of the classified songs `rows` (consecutive), gathered from the parts that hold them."""
+        pieces, part = [], bisect_right(self._starts, rows.start) - 1
+        while rows.start < rows.stop:
+            offset = rows.start - self._starts[part]
+            pieces.append(self._parts[part][offset : offset + rows.stop - rows.start])
+            rows, part = slice(rows.start + len(pieces[-1]), rows.stop), part + 1
+        if not pieces:
+            return np.zeros((0, len(self.classifier.genres)), dtype=np.float32)
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def check_keys(keys: list | None, texts: list) -> None:
