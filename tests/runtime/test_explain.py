@@ -6,7 +6,7 @@ import pytest
 
 from lyricgenre.runtime import GenreClassifier
 from lyricgenre.runtime import explain as explaining
-from lyricgenre.runtime.explain import MAX_EXPLAINED_LINES, MIN_EFFECT, distinct_lines, without
+from lyricgenre.runtime.explain import MAX_EXPLAINED_LINES, MIN_EFFECT, Passage, passages, without
 from tests.conftest import synthetic_lyrics
 
 NEUTRAL = ["i and you and the we", "we the my and you i", "you and i the my we", "and we i you the my"]
@@ -38,7 +38,7 @@ def test_an_effect_is_the_drop_when_every_occurrence_is_removed(classifier):
     label, effects = next((name, e) for name, e in prediction.explanation.genres.items() if e)
     first = effects[0]
     column = classifier.genres.index(label)
-    before, after = classifier.predict_proba([song, without(song, first.text)])[:, column]
+    before, after = classifier.predict_proba([song, without(song, Passage(first.line, first.text))])[:, column]
     assert first.effect == pytest.approx(before - after, abs=1e-5)
 
 
@@ -66,7 +66,7 @@ def test_no_line_is_reported_that_lowers_a_score_by_less_than_the_smallest_effec
 
 def test_a_long_song_is_bounded_in_lines_and_encoder_calls(classifier, monkeypatch):
     song = "\n".join(f"line number {k} with its own words {k * 7}" for k in range(400))
-    assert len(distinct_lines(song)) == MAX_EXPLAINED_LINES
+    assert len(passages(song)) == MAX_EXPLAINED_LINES
     calls = []
     (_, scorer), *_ = [(w, s) for w, s in classifier.components if hasattr(s, "windows")]
     real = scorer.predict_proba
@@ -81,3 +81,19 @@ def test_a_song_that_cannot_be_classified_has_no_explanation(classifier):
     blank, song = classifier.classify(["   ", planted_song()], explain=True)
     assert blank.error and blank.explanation is None and "explanations" not in blank.to_record()
     assert song.to_record()["explanations"]["genres"].keys() == set(song.genres)
+
+
+def test_a_song_on_one_line_is_explained_by_its_parts(classifier):
+    song = " ".join(planted_song().splitlines())  # lyrics given without their line breaks
+    parts = passages(song)
+    assert len(parts) > 3 and all(p.line == 1 and p.part and len(p.text.split()) <= 12 for p in parts)
+    assert " ".join(p.text for p in parts) == song  # distinct here: together they are the song
+    (prediction,) = classifier.classify([song], explain=True)
+    label, effects = next((name, e) for name, e in prediction.explanation.genres.items() if e)
+    first = effects[0]
+    assert first.line == 1 and first.text in song and len(first.text.split()) <= 12
+    column = classifier.genres.index(label)
+    removed = without(song, Passage(1, first.text, part=True))
+    assert first.text not in removed and len(removed.split()) == len(song.split()) - len(first.text.split())
+    before, after = classifier.predict_proba([song, removed])[:, column]
+    assert first.effect == pytest.approx(before - after, abs=1e-5)

@@ -10,6 +10,10 @@ label's score drops. The model is a weighted sum of its components' probabilitie
 - of the lines that change a window, the TF-IDF effect screens which earn an encoder re-score: the
   `ENCODER_RESCORES` strongest are measured exactly, the others are not reported.
 
+A line of more than `LONG_LINE_WORDS` words (lyrics given without their line breaks, a whole song on one line)
+is explained by its parts of about `PART_WORDS` words instead, each removed wherever its words stand; its parts
+are reported as lines are, with the line's number.
+
 A line is reported when it lowers the label's score by `MIN_EFFECT` or more, so every interface shows what it
 receives: none filters the lines again.
 
@@ -19,6 +23,8 @@ encoder window is its own call), so they are the same alone, in a batch, from th
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -37,7 +43,9 @@ class GenreClassifier(Protocol):
     def family_proba(self, probabilities: np.ndarray) -> np.ndarray: ...
 
 
-MAX_EXPLAINED_LINES = 80  # distinct lines tried per song (the first ones): a long song stays bounded
+MAX_EXPLAINED_LINES = 80  # distinct lines (passages) tried per song (the first ones): a long song stays bounded
+LONG_LINE_WORDS = 24  # a line of more words is explained by parts (a song given as one line would be one passage)
+PART_WORDS = 12  # at most this many words a part, about a sung line
 ENCODER_RESCORES = 6  # lines changing an encoder window that are re-scored through it, per song
 LINES_PER_LABEL = 3  # lines reported per predicted family or genre, strongest first
 MIN_EFFECT = 0.001  # a smaller drop shows as 0.000 at the three digits every interface prints: it explains nothing
@@ -59,36 +67,57 @@ def explain(
     ]
 
 
-def distinct_lines(text: str) -> list[tuple[int, str]]:
-    """(first line number, line) of each distinct non-blank line, at most MAX_EXPLAINED_LINES of them."""
-    seen: dict[str, tuple[int, str]] = {}
+@dataclass(frozen=True)
+class Passage:
+    """What explaining removes at once: a distinct line, or a part of a line too long to say anything by itself
+    (lyrics given without their line breaks: a whole song on one line)."""
+
+    line: int  # the (first) line it is on, 1-based, blank lines counted
+    text: str
+    part: bool = False  # a part of a long line: its words are removed wherever they stand
+
+
+def passages(text: str) -> list[Passage]:
+    """The distinct passages of a song in order, at most MAX_EXPLAINED_LINES: each non-blank line, or for a line of
+    more than LONG_LINE_WORDS words, its parts of about PART_WORDS words (as the web page splits it, app.js)."""
+    seen: dict[str, Passage] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        key = line.strip()
-        if key and key not in seen:
-            seen[key] = (number, key)
+        words = line.split()
+        if len(words) <= LONG_LINE_WORDS:
+            found = [Passage(number, line.strip())] if words else []
+        else:
+            count = -(-len(words) // PART_WORDS)  # parts of equal size, PART_WORDS at most
+            bounds = [k * len(words) // count for k in range(count + 1)]
+            found = [Passage(number, " ".join(words[a:b]), part=True) for a, b in zip(bounds, bounds[1:])]
+        for passage in found:
+            seen.setdefault(passage.text, passage)
             if len(seen) == MAX_EXPLAINED_LINES:
-                break
+                return list(seen.values())
     return list(seen.values())
 
 
-def without(text: str, line: str) -> str:
-    """The text with every occurrence of a (stripped) line removed."""
-    return "\n".join(kept for kept in text.splitlines() if kept.strip() != line)
+def without(text: str, passage: Passage) -> str:
+    """The text with every occurrence of a passage removed: every line equal to it, or a part's words wherever
+    they stand in that order."""
+    if not passage.part:
+        return "\n".join(kept for kept in text.splitlines() if kept.strip() != passage.text)
+    words = r"\s+".join(re.escape(word) for word in passage.text.split())
+    return re.sub(rf"(?<!\S){words}(?!\S)", " ", text)
 
 
 def _explain_song(
     classifier: GenreClassifier, text: str, prediction: Prediction, known: tuple[np.ndarray, ...] | None
 ) -> Explanation:
     text = text[:MAX_LYRICS_CHARS]  # what the model reads of it
-    lines = distinct_lines(text)
+    lines = passages(text)
     labels = _labels(classifier, prediction)
-    base, scores, measured = _scores(classifier, text, [without(text, line) for _, line in lines], labels, known)
-    effects = base - scores  # (lines, labels): how much each label drops without each line
+    base, scores, measured = _scores(classifier, text, [without(text, line) for line in lines], labels, known)
+    effects = base - scores  # (passages, labels): how much each label drops without each passage
     found = {}
     for column, (kind, name, _) in enumerate(labels):
-        order = sorted((k for k in range(len(lines)) if measured[k]), key=lambda k: (-effects[k, column], lines[k][0]))
+        order = sorted((k for k in range(len(lines)) if measured[k]), key=lambda k: (-effects[k, column], k))
         chosen = [k for k in order if effects[k, column] >= MIN_EFFECT][:LINES_PER_LABEL]
-        found[kind, name] = [LineEffect(lines[k][0], lines[k][1], float(effects[k, column])) for k in chosen]
+        found[kind, name] = [LineEffect(lines[k].line, lines[k].text, float(effects[k, column])) for k in chosen]
     return Explanation(
         families={name: found["family", name] for name in prediction.families},
         genres={name: found["genre", name] for name in prediction.genres},

@@ -121,6 +121,56 @@ def test_a_click_on_a_family_marks_the_lines_behind_it(browser, server_url, tmp_
         assert page.locator("#results .lines li.why").count() == 0
 
 
+def test_a_song_given_on_one_line_is_shown_and_marked_in_the_parts_the_api_names(browser, server_url):
+    lyrics = " ".join(synthetic_lyrics("rap", 4).splitlines())  # lyrics pasted without their line breaks
+    page = browser.new_page()
+    page.goto(server_url)
+    page.fill("#lyrics", lyrics)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results .lines li")
+    shown = page.locator("#results .lines li .text").all_inner_texts()
+    assert len(shown) > 1 and " ".join(shown) == lyrics and all(len(part.split()) <= 12 for part in shown)
+    family = page.locator("#results .families li.predicted button.label").first
+    name = family.inner_text()
+    family.click()
+    named = page.evaluate(
+        """async ([lyrics, name]) => {
+             const answer = await fetch("/api/v1/classify", {
+               method: "POST", headers: {"Content-Type": "application/json"},
+               body: JSON.stringify({lyrics, explain: true}),
+             }).then((r) => r.json());
+             return answer.explanations.families[name].map((e) => e.text);
+           }""",
+        [lyrics, name],
+    )
+    marked = page.eval_on_selector_all("#results .lines li.why .text", "ls => ls.map(l => l.textContent)")
+    assert named and set(named) == set(marked)  # each part the API names is the part marked, and no other
+
+
+def test_a_label_no_line_explains_says_so(browser, server_url):
+    """A label whose score no one line lowers (it rests on the whole song) is not a click that does nothing."""
+    page = browser.new_page()
+
+    def first_family_unexplained(route):
+        answer = route.fetch().json()
+        first = next(iter(answer["explanations"]["families"]))
+        answer["explanations"]["families"][first] = []
+        route.fulfill(json=answer)
+
+    page.route("**/api/v1/classify", first_family_unexplained)
+    page.goto(server_url)
+    page.fill("#lyrics", synthetic_lyrics("rap", 4))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results .lines li")
+    family = page.locator("#results .families li.predicted button.label").first
+    family.click()
+    note = page.locator("#results .no-lines")
+    assert note.is_visible() and f"“{family.inner_text()}”" in note.inner_text() and "as a whole" in note.inner_text()
+    assert page.locator("#results .lines li.why").count() == 0
+    family.click()
+    assert not note.is_visible()
+
+
 def test_errors_are_shown_in_the_page(browser, server_url):
     page = browser.new_page()
     page.goto(server_url)

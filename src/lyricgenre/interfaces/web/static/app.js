@@ -11,6 +11,19 @@ function escapeHtml(text) {
 
 const SHOWN_FAMILIES = 2; // families shown beside the predicted ones, as on the server-rendered page
 const SHOWN_CHARACTERS = 200; // an explaining line's text as the API gives it (lyricgenre.runtime.prediction)
+// A line of more words is explained by its parts, split as lyricgenre.runtime.explain.passages splits it.
+const LONG_LINE_WORDS = 24;
+const PART_WORDS = 12;
+
+// A line as explanations name it: whole, or in parts of about PART_WORDS words when it is longer than
+// LONG_LINE_WORDS (lyrics given without their line breaks).
+function passages(line) {
+  const words = line.trim().split(/\s+/);
+  if (words.length <= LONG_LINE_WORDS) return [line];
+  const count = Math.ceil(words.length / PART_WORDS);
+  const bounds = Array.from({ length: count + 1 }, (_, k) => Math.floor((k * words.length) / count));
+  return bounds.slice(1).map((end, k) => words.slice(bounds[k], end).join(" "));
+}
 
 function render(answer, lyrics) {
   const { families, genres, notes } = answer;
@@ -25,13 +38,13 @@ function render(answer, lyrics) {
     `<span class="bar"><span style="width:${(g.score * 100).toFixed(1)}%"></span></span>` +
     `<span class="score">${g.score.toFixed(2)}</span>${g.predicted ? "<em>predicted</em>" : ""}</li>`);
   const remarks = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("");
-  const lines = lyrics.split(/\r?\n/).map((line, k) =>
-    line.trim() ? `<li value="${k + 1}" data-line="${k + 1}"><span class="text">${escapeHtml(line)}</span><span class="effect"></span></li>` : "");
+  const lines = lyrics.split(/\r?\n/).flatMap((line, k) => (line.trim() ? passages(line) : []).map((text) =>
+    `<li value="${k + 1}" data-line="${k + 1}"><span class="text">${escapeHtml(text)}</span><span class="effect"></span></li>`));
   results.innerHTML = (remarks ? `<ul class="notes">${remarks}</ul>` : "") +
     (chips.length ? `<h2>Families</h2><ul class="families" aria-label="families">${chips.join("")}</ul>` : "") +
     `<h2>Genres</h2><ol class="genres">${rows.join("")}</ol>` +
     (answer.explanations ? `<h2>Lines <small>(choose a family or genre to see the lines behind it)</small></h2>` +
-      `<ol class="lines" aria-live="polite">${lines.join("")}</ol>` : "");
+      `<p class="no-lines" aria-live="polite"></p><ol class="lines" aria-live="polite">${lines.join("")}</ol>` : "");
   if (answer.explanations) {
     results.querySelectorAll("button.label").forEach((button) =>
       button.addEventListener("click", () => highlight(button, answer.explanations)));
@@ -46,9 +59,14 @@ function highlight(button, explanations) {
     line.className = "";
     line.querySelector(".effect").textContent = "";
   });
+  const none = results.querySelector(".no-lines");
+  none.textContent = "";
   if (pressed) return;
   button.setAttribute("aria-pressed", "true");
   const effects = explanations[button.dataset.kind][button.dataset.name] || [];
+  if (!effects.length) {
+    none.textContent = `No one line lowers “${button.dataset.name}” by 0.001 or more: it comes from the song as a whole.`;
+  }
   const strongest = Math.max(...effects.map((e) => e.effect), 1e-9);
   effects.forEach((effect, rank) => {
     const text = effect.text;
