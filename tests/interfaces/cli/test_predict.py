@@ -711,3 +711,15 @@ def test_explain_adds_the_lines_behind_each_label_in_every_form(model, tmp_path,
     out_csv = tmp_path / "out.csv"
     assert run(capsys, "--input", str(songs), "--model", model, "--explain", "--output", str(out_csv))[0] == 2
     assert json.loads(next(csv.DictReader(out_csv.open()))["explanations"]) == records[0]["explanations"]
+
+
+def test_the_table_says_when_no_one_line_explains_a_family(model, capsys, monkeypatch):
+    from lyricgenre.runtime import explain as explaining
+
+    monkeypatch.setattr(explaining, "MIN_EFFECT", 10.0)  # no line lowers any score that much
+    code, out, _ = run(capsys, synthetic_lyrics("rap", 1), "--model", model, "--explain", "--format", "table")
+    families = out.split("\n\n")[0]
+    predicted = families.count("predicted")
+    said = families.count("no one line lowers it: it comes from the song as a whole")
+    assert code == 0 and predicted and said == predicted
+    assert "without it)" not in out

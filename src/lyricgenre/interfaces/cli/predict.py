@@ -197,6 +197,8 @@ def _print_table(heading: str, shown: list[tuple[str, float, bool]], lines: dict
     for name, probability, predicted in shown:
         bar = block * round(probability * BAR_WIDTH)
         print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
+        if lines is not None and name in lines and not lines[name]:
+            print("    no one line lowers it: it comes from the song as a whole")
         for effect in (lines or {}).get(name, [])[:SHOWN_LINES]:
             text = effect.text if len(effect.text) <= LINE_WIDTH else effect.text[: LINE_WIDTH - 1] + "…"
             print(f'    line {effect.line:>3}: "{text}" (-{effect.effect:.3f} without it)')

@@ -65,7 +65,7 @@ function highlight(button, explanations) {
   button.setAttribute("aria-pressed", "true");
   const effects = explanations[button.dataset.kind][button.dataset.name] || [];
   if (!effects.length) {
-    none.textContent = `No one line lowers “${button.dataset.name}” by 0.001 or more: it comes from the song as a whole.`;
+    none.textContent = `No one line lowers “${button.dataset.name}”: it comes from the song as a whole.`;
   }
   const strongest = Math.max(...effects.map((e) => e.effect), 1e-9);
   effects.forEach((effect, rank) => {
