@@ -83,6 +83,20 @@ def test_paste_submit_and_see_ranked_genres(browser, server_url, tmp_path):
     assert (tmp_path / "page.png").stat().st_size > 1000
 
 
+def named_by_the_api(page, lyrics: str, family: str) -> list[dict]:
+    """The lines the JSON API names behind a family of these lyrics, asked from the page itself."""
+    return page.evaluate(
+        """async ([lyrics, name]) => {
+             const answer = await fetch("/api/v1/classify", {
+               method: "POST", headers: {"Content-Type": "application/json"},
+               body: JSON.stringify({lyrics, explain: true}),
+             }).then((r) => r.json());
+             return answer.explanations.families[name];
+           }""",
+        [lyrics, family],
+    )
+
+
 def test_a_click_on_a_family_marks_the_lines_behind_it(browser, server_url, tmp_path):
     """On a desktop and a phone: the lines are marked by strength with their effect written out (not by colour
     alone), the same lines the API names; a second click clears them."""
@@ -99,16 +113,7 @@ def test_a_click_on_a_family_marks_the_lines_behind_it(browser, server_url, tmp_
         marked = page.locator("#results .lines li.why")
         assert marked.count() >= 1 and family.get_attribute("aria-pressed") == "true"
         assert "without it" in marked.first.inner_text() and marked.first.is_visible()
-        expected = page.evaluate(
-            """async ([lyrics, name]) => {
-                 const answer = await fetch("/api/v1/classify", {
-                   method: "POST", headers: {"Content-Type": "application/json"},
-                   body: JSON.stringify({lyrics, explain: true}),
-                 }).then((r) => r.json());
-                 return answer.explanations.families[name].map((e) => e.line);
-               }""",
-            [lyrics, name],
-        )
+        expected = [effect["line"] for effect in named_by_the_api(page, lyrics, name)]
         numbers = {
             int(n) for n in page.eval_on_selector_all("#results .lines li.why", "ls => ls.map(l => l.dataset.line)")
         }
@@ -133,16 +138,7 @@ def test_a_song_given_on_one_line_is_shown_and_marked_in_the_parts_the_api_names
     family = page.locator("#results .families li.predicted button.label").first
     name = family.inner_text()
     family.click()
-    named = page.evaluate(
-        """async ([lyrics, name]) => {
-             const answer = await fetch("/api/v1/classify", {
-               method: "POST", headers: {"Content-Type": "application/json"},
-               body: JSON.stringify({lyrics, explain: true}),
-             }).then((r) => r.json());
-             return answer.explanations.families[name].map((e) => e.text);
-           }""",
-        [lyrics, name],
-    )
+    named = [effect["text"] for effect in named_by_the_api(page, lyrics, name)]
     marked = page.eval_on_selector_all("#results .lines li.why .text", "ls => ls.map(l => l.textContent)")
     assert named and set(named) == set(marked)  # each part the API names is the part marked, and no other
 
