@@ -38,8 +38,9 @@ function render(answer, lyrics) {
     `<span class="bar"><span style="width:${(g.score * 100).toFixed(1)}%"></span></span>` +
     `<span class="score">${g.score.toFixed(2)}</span>${g.predicted ? "<em>predicted</em>" : ""}</li>`);
   const remarks = notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("");
-  const lines = lyrics.split(/\r?\n/).flatMap((line, k) => (line.trim() ? passages(line) : []).map((text) =>
-    `<li value="${k + 1}" data-line="${k + 1}"><span class="text">${escapeHtml(text)}</span><span class="effect"></span></li>`));
+  const lines = lyrics.split(/\r?\n/).flatMap((line, k) => (line.trim() ? passages(line) : []).map((text, part) =>
+    `<li value="${k + 1}" data-line="${k + 1}"${part ? " data-continued" : ""}>` +
+    `<span class="text">${escapeHtml(text)}</span><span class="effect"></span></li>`));
   results.innerHTML = (remarks ? `<ul class="notes">${remarks}</ul>` : "") +
     (chips.length ? `<h2>Families</h2><ul class="families" aria-label="families">${chips.join("")}</ul>` : "") +
     `<h2>Genres</h2><ol class="genres">${rows.join("")}</ol>` +
