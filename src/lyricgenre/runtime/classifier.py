@@ -148,17 +148,15 @@ class GenreClassifier:
         are tagged together: each gets the mean probabilities of those songs in `texts`
         (`lyricgenre.decision.pool_by_artist`).
         """
+        check_keys(artists, _as_list(texts))  # before any song is scored
         probabilities = self.combined(self.component_proba(texts, batch_size))
-        check_keys(artists, texts)
         return probabilities if artists is None else pool_artists(probabilities, artists)[0]
 
     def component_proba(self, texts: list[str], batch_size: int = 64) -> list[np.ndarray]:
         """Each component's (len(texts), len(genres)) probabilities, in `components` order: what `predict_proba`
         sums (`combined`), kept apart by explaining (`lyricgenre.runtime.explain`), which re-scores lines through
         each component."""
-        if isinstance(texts, str):  # iterating it would classify each character as a song
-            raise UserError("give a list of lyrics, one text per song (for one song: [lyrics])")
-        texts = [_checked(text) for text in texts]
+        texts = [_checked(text) for text in _as_list(texts)]
         if not texts:
             return [np.zeros((0, len(self.genres)), dtype=np.float32) for _ in self.components]
         batches = [texts[first : first + batch_size] for first in range(0, len(texts), batch_size)]
@@ -187,7 +185,6 @@ class GenreClassifier:
         batch held. With `explain`, each prediction carries the lines behind its labels
         (`lyricgenre.runtime.explain`; measured on the song's own text, pooled or not).
         """
-        check_keys(artists, texts)
         songs = ScoredSongs(self, threshold, top_k, pooled=artists is not None, explain=explain)
         songs.add(texts, artists, progress)
         return list(songs.predictions())
@@ -289,6 +286,13 @@ class GenreClassifier:
 
 def _ranked(names: list[str], scores: np.ndarray, decisions: np.ndarray) -> list[list[Ranked]]:
     return [LabelScores(names, row, chosen).ranked() for row, chosen in zip(scores, decisions)]
+
+
+def _as_list(texts):
+    """The texts, refused when they are one string: iterating it would classify each character as a song."""
+    if isinstance(texts, str):
+        raise UserError("give a list of lyrics, one text per song (for one song: [lyrics])")
+    return texts
 
 
 def _checked(text) -> str:

@@ -43,8 +43,8 @@ class Explanation:
 @dataclass(frozen=True, eq=False)
 class LabelScores:
     """One song's probability and decision for every label of a vocabulary, as arrays beside the model's own list
-    of names, ranked when asked: a pooled run holds every song's answer until all are scored, so each is kept
-    small (docs/results.md, "Memory of long runs")."""
+    of names, ranked when asked: an answer stays small for whoever holds many of them (docs/results.md, "Memory
+    of long runs")."""
 
     names: Sequence[str]  # the model's labels (one list shared by every song)
     probabilities: np.ndarray  # (labels,)
