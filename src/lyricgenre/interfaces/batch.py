@@ -8,15 +8,17 @@ genres, and a song with nothing to classify (no lyrics anywhere, instrumental) a
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.classify import Decisions, classify_rows, failed, song_record
 from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
 from lyricgenre.interfaces.progress import ProgressBar, shown_beside
-from lyricgenre.interfaces.songs import RecordWriter, SongRow, read_songs
+from lyricgenre.interfaces.resuming import classify_remaining
+from lyricgenre.interfaces.songs import RecordWriter, read_songs
 from lyricgenre.runtime import GenreClassifier
 
 
@@ -41,9 +43,9 @@ def predict_file(
 
     With a `fetcher`, audio files without lyrics get them from a lyrics server first
     (`lyricgenre.interfaces.library.lyrics_fetch.LyricsFetcher`). With `resume`, the rows an earlier run already
-    wrote into `output` are not written again (`RecordWriter`); their count is on the progress bar. Pooled, every
-    song counts in its artist's mean, so the scores are kept in a hidden file beside the output until it is complete
-    (`saved_scores`): a run stopped while scoring goes on from the songs it had scored.
+    wrote into `output` are not written again (`lyricgenre.interfaces.resuming`); their count is on the progress
+    bar. Pooled, the scores are kept in a hidden file beside the output until it is complete: a run stopped while
+    scoring goes on from the songs it had scored.
     """
     input, output = Path(input), Path(output) if output else None
     rows = read_songs(input, options.text_column)
@@ -55,35 +57,16 @@ def predict_file(
     columns += ("explanations",) if options.explain else ()
     # Records on the terminal show the progress as they come, except when pooling scores every song first.
     progress = ProgressBar.for_input(input, shown=shown_beside(output) or bool(options.pool))
-    count, earlier = 0, []
-    saved = saved_scores(output) if resume and options.pool else None
+    count = 0
     with RecordWriter(output, sys.stdout, columns, lines=lines, resume=resume) as writer, progress:
-        if resume and not options.pool:  # streamed: what is done is not even scored
-            rows = _not_done(rows, writer, progress, earlier)
-        for row, prediction in classify_rows(classifier, rows, options, progress, saved):
-            if resume and options.pool and writer.already_done(row.fields, row.row):
-                earlier.append(row.row)  # pooled: scored for its artist's mean, written by the earlier run
-                continue
+        if resume:
+            read_again = partial(read_songs, input, options.text_column)
+            found = classify_remaining(classifier, rows, options, progress, writer, read_again)
+        else:
+            found = classify_rows(classifier, rows, options, progress)
+        for row, prediction in found:
             record = song_record(row, prediction, options.pool)
             writer.write(record)
             count += failed(record)
-        if not earlier:
-            writer.check_not_empty(input)
-    if saved:
-        saved.unlink(missing_ok=True)  # every record is written: nothing is left to go on with
+        writer.check_not_empty(input)
     return count
-
-
-def saved_scores(output: Path) -> Path:
-    """Where a resumable pooled run keeps its scores until its output is complete: a hidden file beside it."""
-    return output.parent / f".{output.name}.scores"
-
-
-def _not_done(rows: Iterable[SongRow], writer: RecordWriter, progress: ProgressBar, earlier: list[int]):
-    """The rows an earlier run did not write, counting the others on the progress bar (and in `earlier`)."""
-    for row in rows:
-        if writer.already_done(row.fields, row.row):
-            earlier.append(row.row)
-            progress.done_before(1)
-        else:
-            yield row

@@ -324,7 +324,9 @@ def test_python_api_tags_a_library_and_classifies_a_file(exported_baseline, libr
 @pytest.mark.parametrize("point", ["copied", "tags-written", "recorded", "renamed"])
 def test_a_tag_write_killed_at_any_point_loses_nothing_and_the_next_run_cleans_up(exported_baseline, tmp_path, point):
     """A real SIGKILL while the second file is rewritten: every file decodes with its audio intact and holds
-    either its old or its new genres, the report records every change made, and the next run removes the copy."""
+    either its old or its new genres, the report records every change made, and the run going on with that report
+    (`--resume`) removes the copy, tags the files not done (the second one again where it was never renamed) and
+    leaves a report that undoes the whole run."""
     import os
     import signal
     import subprocess
@@ -363,14 +365,74 @@ def test_a_tag_write_killed_at_any_point_loses_nothing_and_the_next_run_cleans_u
     leftovers = [p.name for p in library.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) == (0 if point == "renamed" else 1)
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "lyricgenre", *arguments, "--write"], capture_output=True, text=True, check=False
-    )
+    going_on = [*arguments, "--write", "--resume", "--output", str(report)]
+    rerun = subprocess.run([sys.executable, "-m", "lyricgenre", *going_on], capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert ("removed 1 temporary copies" in rerun.stderr) == bool(leftovers)
+    done_before = 2 if point == "renamed" else 1  # recorded, not renamed: the second file is tagged again
+    assert f"{4 - done_before} written; {done_before} done by the earlier run" in rerun.stderr
     assert sorted(p.name for p in library.iterdir()) == sorted(song.name for song in songs)
     for song in songs:
         assert audio_fingerprint(song) == digests[song] and read_tag(song, "genre") != ["Old"]
+    statuses = [(r["id"], r["tag_status"]) for r in map(json.loads, report.read_text().splitlines())]
+    assert statuses[len(records) :] == [(song.name, "written") for song in songs[done_before:]]
+    assert main(["restore", str(report), "--write"]) == 0
+    assert all(read_tag(song, "genre") == ["Old"] for song in songs)
+
+
+def test_a_pooled_tag_stopped_while_scoring_goes_on_from_the_songs_it_scored(
+    exported_baseline, tmp_path, capsys, monkeypatch
+):
+    from lyricgenre.interfaces import classify
+    from lyricgenre.runtime import GenreClassifier
+
+    library, report, full = tmp_path / "Music", tmp_path / "report.jsonl", tmp_path / "full.jsonl"
+    for n in range(7):
+        make_audio(library / f"{n}.mp3", lyrics=synthetic_lyrics(("rock", "rap")[n % 2], n), artist=f"A{n % 3}")
+    arguments = ["tag", str(library), "--model", str(exported_baseline), "--field", "genre"]
+    assert main([*arguments, "--output", str(full)]) == 0  # a dry run: what the files get
+    monkeypatch.setattr(classify, "BATCH", 2)
+    score, scored = GenreClassifier.predict_proba, []
+
+    def stopped_in_the_third_batch(self, texts, *args, **kwargs):
+        if len(scored) >= 4:
+            raise KeyboardInterrupt
+        scored.extend(texts)
+        return score(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(GenreClassifier, "predict_proba", stopped_in_the_third_batch)
+    assert main([*arguments, "--write", "--output", str(report), "--resume"]) == 130
+    assert report.read_text() == "" and (tmp_path / ".report.jsonl.scores").exists()
+    assert all(read_tag(song, "genre") == [] for song in library.iterdir())  # nothing written before the end
+    scored.clear()
+    monkeypatch.setattr(
+        GenreClassifier, "predict_proba", lambda self, texts: scored.extend(texts) or score(self, texts)
+    )
+    assert main([*arguments, "--write", "--output", str(report), "--resume"]) == 0
+    assert len(scored) == 3  # the songs the stopped run had not scored
+    expected = {r["id"]: r["tag_values"] for r in map(json.loads, full.read_text().splitlines())}
+    assert {r["id"]: r["tag_values"] for r in map(json.loads, report.read_text().splitlines())} == expected
+    assert all(read_tag(library / name, "genre") == values for name, values in expected.items())
+    assert not (tmp_path / ".report.jsonl.scores").exists()
+    scored.clear()
+    assert main([*arguments, "--write", "--output", str(report), "--resume"]) == 0  # complete: nothing to do
+    assert scored == [] and "nothing left to tag: 7 done by the earlier run" in capsys.readouterr().err
+
+
+def test_tag_resume_goes_on_only_with_a_report_of_its_own_kind(exported_baseline, library, tmp_path, capsys):
+    report = tmp_path / "report.jsonl"
+    base = ["tag", str(library), "--model", str(exported_baseline)]
+    assert main([*base, "--resume"]) == 2
+    assert "--resume goes on with the report of a stopped run: give its --output" in capsys.readouterr().err
+    assert main([*base, "--output", str(report)]) == 0  # a dry run's report
+    before = snapshot(library)
+    assert main([*base, "--output", str(report), "--resume", "--write"]) == 2
+    assert "the report of a dry run; --resume --write goes on with a --write run's" in capsys.readouterr().err
+    assert snapshot(library) == before
+    written = tmp_path / "written.jsonl"
+    assert main([*base, "--output", str(written), "--write"]) == 0
+    assert main([*base, "--output", str(written), "--resume"]) == 2
+    assert "the report of a --write run; go on with it with --resume --write" in capsys.readouterr().err
 
 
 def test_a_rename_failing_after_its_record_is_followed_by_a_failed_record(

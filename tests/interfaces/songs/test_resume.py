@@ -158,3 +158,23 @@ def test_a_pooled_run_stopped_while_scoring_goes_on_from_the_songs_it_scored(mod
     assert len(scored) == 299 - 127  # the songs (one is blank) the stopped run had not scored
     assert read(partial) == read(full) and not saved.exists()  # the file goes once the output is complete
     capsys.readouterr()
+
+
+def test_a_pooled_run_going_on_with_a_complete_output_scores_nothing(model, tmp_path, capsys, monkeypatch):
+    from lyricgenre.runtime import GenreClassifier
+
+    source = songs(tmp_path / "songs.jsonl")
+    output = tmp_path / "out.jsonl"
+    assert predict(model, source, output, "--pool-artist", "--resume") == 2  # the blank row
+    written = output.read_bytes()
+    score, scored = GenreClassifier.predict_proba, []
+    monkeypatch.setattr(
+        GenreClassifier, "predict_proba", lambda self, texts: scored.extend(texts) or score(self, texts)
+    )
+    assert predict(model, source, output, "--pool-artist", "--resume") == 0
+    assert scored == [] and output.read_bytes() == written
+    with source.open("a") as handle:  # a song added since: every song is scored again for the pools' means
+        handle.write(json.dumps({"id": "new", "artist": "A1", "lyrics": synthetic_lyrics("rap", 99)}) + "\n")
+    assert predict(model, source, output, "--pool-artist", "--resume") == 0
+    assert len(scored) == 23 and [r["id"] for r in read(output)][-2:] == ["s22", "new"]
+    capsys.readouterr()

@@ -78,6 +78,11 @@ def _add_tag_command(subcommands: argparse._SubParsersAction) -> None:
     add_decision_options(tag, "the same as --pool artist")
     add_lyrics_options(tag, "lyrics_url in the config file, else " + DEFAULT_LYRICS_URL)
     tag.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with the --output report of a stopped run: the files it records are not tagged again",
+    )
+    tag.add_argument(
         "--save-lyrics", action="store_true", help="with --write, also write fetched lyrics into the files' lyrics tags"
     )
     tag.set_defaults(handler=_run_tag, text_column="lyrics")
@@ -115,6 +120,7 @@ def _run_tag(args: argparse.Namespace) -> None:
         lyrics=lyrics,
         save_lyrics=args.save_lyrics,
         missing=args.missing,
+        resume=args.resume,
     )
     if tagger.fetcher:
         report_fetching(tagger.fetcher)

@@ -8,8 +8,6 @@ file whose field something else changed since is left alone and listed. A dry ru
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,9 +15,8 @@ from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import TAG_FIELDS, AudioTagError, read_tag, write_tags
+from lyricgenre.interfaces.library.report import report_records
 from lyricgenre.interfaces.library.tagger import summary
-
-LIST_COLUMNS = ("tag_values", "tag_previous")  # lists in a CSV report are joined by "|" (`songs.writers`)
 
 
 @dataclass(frozen=True)
@@ -43,37 +40,13 @@ def restore_report(report: Path, *, write: bool = False) -> Iterator[Restoration
 def changed_files(report: Path) -> list[dict]:
     """The last record of each file in a report (its outcome), for the files it records as `written`."""
     last: dict[str, dict] = {}
-    for record in _records(report):
+    for record in report_records(report):
         if record.get("id") is not None and record.get("tag_status"):
             last[str(record["id"])] = record
     written = [record for record in last.values() if record["tag_status"] == "written"]
     if not last:
         raise UserError(f"{report}: not a report of `lyricgenre tag` (no record has a tag_status)")
     return written
-
-
-def _records(report: Path) -> Iterator[dict]:
-    try:
-        with report.open(encoding="utf-8", newline="") as handle:
-            if report.suffix.lower() == ".csv":
-                for row in csv.DictReader(handle):
-                    yield {key: _csv_list(value) if key in LIST_COLUMNS else value for key, value in row.items()}
-                return
-            for number, line in enumerate(handle, start=1):
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    raise UserError(f"{report}, line {number}: not a JSON record") from None
-                if isinstance(record, dict):
-                    yield record
-    except FileNotFoundError:
-        raise UserError(f"{report}: file not found") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise UserError(f"{report}: cannot be read ({getattr(error, 'strerror', None) or error})") from None
-
-
-def _csv_list(value: str | None) -> list[str]:
-    return [part for part in (value or "").split("|") if part]
 
 
 def _restore(record: dict, write: bool) -> Restoration:

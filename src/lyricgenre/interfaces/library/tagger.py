@@ -8,11 +8,11 @@ and report. Without `--write` nothing is written (a dry run).
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from lyricgenre.errors import UserError
@@ -20,10 +20,12 @@ from lyricgenre.interfaces.audio import AudioTagError, prepare_rewrite, read_tag
 from lyricgenre.interfaces.classify import Decisions, classify_rows, song_record
 from lyricgenre.interfaces.library.lrclib import LyricsSettings
 from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
+from lyricgenre.interfaces.library.report import EarlierRun, earlier_run, records_changes
 from lyricgenre.interfaces.library.settings import TagSettings
 from lyricgenre.interfaces.progress import ProgressBar, shown_beside
+from lyricgenre.interfaces.resuming import classify_remaining
 from lyricgenre.interfaces.songs import RecordWriter, SongRow, read_songs
-from lyricgenre.runtime import GenreClassifier
+from lyricgenre.runtime import GenreClassifier, Prediction
 
 TAG_COLUMNS = ("tag_values", "tag_status", "tag_previous", "tag_error")
 
@@ -99,6 +101,7 @@ class LibraryTagger:
         self.leftovers_removed: list[Path] = []
         self.fetcher: LyricsFetcher | None = None  # the lyrics fetcher of the run, when lyrics were fetched
         self.fetched: dict[int, str] = {}  # lyrics fetched for a row (by number) until its file is tagged
+        self.earlier = 0  # files a stopped run had done, whose records the report holds (`--resume`)
 
     def tag(self, row: SongRow, record: dict, report: RecordWriter) -> None:
         """Decide the tag of the row's file from its record, rewrite the file, and write what happened to `report`."""
@@ -153,7 +156,22 @@ class LibraryTagger:
         return {**record, **extra, **({"tag_error": outcome.error} if outcome.error else {})}
 
     def summary(self) -> str:
-        return summary(self.counts, "audio file")
+        """The counts in one line, with the files a stopped run had done when this run went on with its report."""
+        if not self.earlier:
+            return summary(self.counts, "audio file")
+        earlier = f"{self.earlier} done by the earlier run"
+        return f"{summary(self.counts, 'audio file')}; {earlier}" if self.counts else f"nothing left to tag: {earlier}"
+
+    def unfinished(self, earlier: EarlierRun) -> bool:
+        """Whether the earlier run's last record is a `written` file whose field does not hold what it recorded:
+        the run stopped after the record, before the rename, so the file is tagged again."""
+        record = earlier.last_written
+        if record is None:
+            return False
+        try:
+            return read_tag(self.root / record["id"], self.settings.field, record["id"]) != record.get("tag_values")
+        except AudioTagError:  # its name not as the report shows it, or unreadable: tagging it says which
+            return True
 
 
 STATUSES = (
@@ -175,20 +193,6 @@ def summary(counts: Counter, noun: str, order: tuple[str, ...] = STATUSES) -> st
     return f"{total} {noun}{'' if total == 1 else 's'}: " + ", ".join(parts)
 
 
-def records_changes(report: Path) -> bool:
-    """Whether a report file records files an earlier run rewrote (a `written` record): that record is what
-    a user undoes a run with, so no later run may replace it. A dry run's report may be replaced."""
-    try:
-        with report.open(encoding="utf-8", errors="replace", newline="") as handle:
-            if report.suffix.lower() == ".csv":
-                return any(row.get("tag_status") == "written" for row in csv.DictReader(handle))
-            return any('"tag_status": "written"' in line for line in handle)
-    except OSError:  # no such file (or none this run could write either)
-        return False
-    except csv.Error:  # a CSV that cannot be read through: it may hold such records, so it is kept
-        return True
-
-
 def tag_library(
     path: Path,
     classifier: GenreClassifier,
@@ -203,6 +207,7 @@ def tag_library(
     lyrics: LyricsSettings | None = None,
     save_lyrics: bool = False,
     missing: bool = False,
+    resume: bool = False,
 ) -> LibraryTagger:
     """Tag the audio files at `path` (a folder, or one file) with their genres: the Python API of `lyricgenre tag`.
 
@@ -215,14 +220,19 @@ def tag_library(
     With `lyrics`, files without lyrics get them from a lyrics server (`lyricgenre.interfaces.library.lyrics_fetch`;
     `tagger.fetcher.summary()` counts the answers); `save_lyrics` also writes them into the files' lyrics tags.
     With `missing`, only files whose field is empty get genres (the others are `kept`, and still count in their
-    artist's or album's pool).
+    artist's or album's pool). With `resume`, the run goes on with the `output` report of a stopped run of the same
+    kind (dry or `write`): the files it records are not tagged again (`tagger.earlier` counts them), except a last
+    `written` one the stopped run did not get to rename; pooled, the songs' scores are kept beside the report until
+    it is complete (`lyricgenre.interfaces.resuming`), so a run stopped while scoring goes on from there.
     """
     path, settings = Path(path), (settings or TagSettings()).for_model(classifier.adapted)
     root = path if path.is_dir() else path.parent
-    if output is not None and records_changes(Path(output)):
+    if resume and (output is None or Path(output).suffix.lower() not in (".jsonl", ".csv")):
+        raise UserError("--resume goes on with the report of a stopped run: give its --output (.jsonl or .csv)")
+    if output is not None and not resume and records_changes(Path(output)):
         raise UserError(
             f"{output}: holds an earlier --write run's record of the values its files had; a new report does not "
-            "replace it: give another --output"
+            "replace it: give another --output, or --resume to go on with it"
         )
     tagger = LibraryTagger(
         root, settings, write, follow_symlinks, save_lyrics=bool(lyrics) and save_lyrics, missing=missing
@@ -240,12 +250,35 @@ def tag_library(
             rows = tagger.remember_fetched(rows) if tagger.save_lyrics else rows
         shown = shown_beside(output) or pool is not None  # pooled: every song is scored first
         progress = ProgressBar.for_input(path, audio_only=True, shown=shown)
-        with RecordWriter(output, sys.stdout, columns, journal=write, lines=lines) as report, progress:
+        with RecordWriter(output, sys.stdout, columns, journal=write, lines=lines, resume=resume) as report, progress:
             decisions = Decisions(threshold=threshold, top_k=top_k, pool=pool, fill=settings.fill)
-            for row, prediction in classify_rows(classifier, rows, decisions, progress):
+            if resume:
+                found = _remaining(tagger, classifier, rows, decisions, progress, report, path)
+            else:
+                found = classify_rows(classifier, rows, decisions, progress)
+            for row, prediction in found:
                 tagger.tag(row, song_record(row, prediction, pool), report)
+            tagger.earlier = report.earlier
             report.check_not_empty(path)
     finally:
         if tagger.fetcher:
             tagger.fetcher.close()
     return tagger
+
+
+def _remaining(
+    tagger: LibraryTagger,
+    classifier: GenreClassifier,
+    rows: Iterable[SongRow],
+    decisions: Decisions,
+    progress: ProgressBar,
+    report: RecordWriter,
+    path: Path,
+) -> Iterator[tuple[SongRow, Prediction | None]]:
+    """The rows the stopped run's report lacks, classified; a file it recorded `written` but did not rename too."""
+    earlier = earlier_run(report.output)  # read after the writer cut off a half-written last record
+    earlier.check_same_kind(report.output, tagger.write)
+    if tagger.unfinished(earlier):
+        report.write_again({"id": earlier.last_written["id"]}, earlier.last_written.get("row"))
+    read_again = partial(read_songs, path, audio_only=True)
+    return classify_remaining(classifier, rows, decisions, progress, report, read_again)

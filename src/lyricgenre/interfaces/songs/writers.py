@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar, TextIO
 
@@ -25,6 +25,7 @@ from lyricgenre.interfaces.songs.datasets import DatasetRecords, is_dataset_outp
 from lyricgenre.interfaces.songs.fields import KEPT_FIELDS
 from lyricgenre.interfaces.songs.parquet import ParquetSink
 from lyricgenre.interfaces.songs.resume import done_keys
+from lyricgenre.interfaces.songs.rows import SongRow
 
 
 class RecordFormat:
@@ -129,6 +130,7 @@ class RecordWriter:
         self.extra_columns = extra_columns  # CSV/Parquet columns after `notes`, e.g. `artist_songs`
         self.journal, self.temporary, self.written = journal, None, 0
         self.resume, self.done = resume, Counter()
+        self.earlier = 0  # rows found done by an earlier run (`already_done`, `holds_every`)
         if resume and self.output is None:
             raise UserError("--resume goes on with an --output file or folder; give --output")
         if self.output is None:
@@ -244,13 +246,32 @@ class RecordWriter:
         key = resume_key(fields, row)
         if self.done[key] > 0:
             self.done[key] -= 1
+            self.earlier += 1
             return True
         return False
 
+    def holds_every(self, rows: Iterable[SongRow]) -> bool:
+        """Whether an earlier run wrote the record of every one of `rows` (read up to the first it did not); when
+        it did, they all count as `earlier`. Nothing is marked done."""
+        left, count = Counter(self.done), 0
+        for song in rows:
+            key = resume_key(song.fields, song.row)
+            if left[key] <= 0:
+                return False
+            left[key] -= 1
+            count += 1
+        self.earlier += count if self.done else 0
+        return bool(self.done)
+
+    def write_again(self, fields: dict, row: int) -> None:
+        """Count the earlier record of this row as not done: its row is classified and written once more (the
+        record of a file a stopped `tag` run did not get to rewrite)."""
+        self.done[resume_key(fields, row)] -= 1
+
     def check_not_empty(self, input: Path) -> None:
         """An input that gave no rows (a header alone, an empty file) is an error: an empty output would look
-        like success."""
-        if not self.written:
+        like success. Rows an earlier run wrote count."""
+        if not self.written and not self.earlier:
             raise UserError(f"{input}: no songs in this file")
 
     def __enter__(self) -> RecordWriter:
