@@ -15,7 +15,8 @@ is explained by its parts of about `PART_WORDS` words instead, each removed wher
 are reported as lines are, with the line's number.
 
 A line is reported when it lowers the label's score by `MIN_EFFECT` or more, so every interface shows what it
-receives: none filters the lines again.
+receives: none filters the lines again. A predicted label that no line lowers that much has an empty list: its
+score comes from the song as a whole (`WHOLE_SONG` says so to a person).
 
 Every reported effect is measured, not estimated. A song's explanations depend on its text alone (each
 encoder window is its own call), so they are the same alone, in a batch, from the CLI or the API.
@@ -31,6 +32,8 @@ import numpy as np
 
 from lyricgenre.runtime.prediction import Explanation, LineEffect, Prediction
 from lyricgenre.text import MAX_LYRICS_CHARS
+
+WHOLE_SONG = "no one line lowers it: it comes from the song as a whole"  # a predicted label without lines
 
 
 class GenreClassifier(Protocol):

@@ -192,13 +192,15 @@ LINE_WIDTH = 60  # characters of such a line shown
 
 def _print_table(heading: str, shown: list[tuple[str, float, bool]], lines: dict | None = None) -> None:
     """Names with scores as bars; under each, its strongest explaining lines when `lines` has them."""
+    from lyricgenre.runtime import WHOLE_SONG
+
     print(f"{heading:<28} {'score':>5}")
     block = "█" if writes_utf8(sys.stdout) else "#"
     for name, probability, predicted in shown:
         bar = block * round(probability * BAR_WIDTH)
         print(f"{name:<28} {probability:5.2f} {bar:<{BAR_WIDTH}} {'predicted' if predicted else ''}".rstrip())
         if lines is not None and name in lines and not lines[name]:
-            print("    no one line lowers it: it comes from the song as a whole")
+            print(f"    {WHOLE_SONG}")
         for effect in (lines or {}).get(name, [])[:SHOWN_LINES]:
             text = effect.text if len(effect.text) <= LINE_WIDTH else effect.text[: LINE_WIDTH - 1] + "…"
             print(f'    line {effect.line:>3}: "{text}" (-{effect.effect:.3f} without it)')

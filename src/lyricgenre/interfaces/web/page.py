@@ -7,6 +7,8 @@ import html
 import re
 from importlib import resources
 
+from lyricgenre.runtime import WHOLE_SONG
+
 SHOWN_FAMILIES = 2  # families shown beside the predicted ones
 
 
@@ -35,19 +37,23 @@ def render_results(result: dict) -> str:
 
 
 def _why(explanations: dict | None) -> str:
-    """The strongest lines behind each predicted family (the page without JavaScript; with it, a click on a
-    family or genre marks its lines in the lyrics)."""
+    """The strongest lines behind each predicted family, or, for a model without families (adapted to labels
+    of the user's own), each predicted genre: the page without JavaScript; with it, a click on a family or genre
+    marks its lines in the lyrics."""
     if not explanations:
         return ""
-    strongest = {family: effects[:2] for family, effects in explanations["families"].items()}
+    labels = explanations["families"] or explanations["genres"]
     items = "".join(
-        f"<li><strong>{html.escape(family)}</strong>: "
-        + "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.3f})' for e in shown)
-        + "</li>"
-        for family, shown in strongest.items()
-        if shown
+        f"<li><strong>{html.escape(name)}</strong>: {_strongest(lines[:2])}</li>" for name, lines in labels.items()
     )
     return f'<h2>Why</h2><ul class="why">{items}</ul>' if items else ""
+
+
+def _strongest(effects: list[dict]) -> str:
+    """A label's lines as a sentence, or that its score comes from the song as a whole."""
+    if not effects:
+        return html.escape(WHOLE_SONG)
+    return "; ".join(f'line {e["line"]} "{html.escape(e["text"])}" (−{e["effect"]:.3f})' for e in effects)
 
 
 def render_page(
