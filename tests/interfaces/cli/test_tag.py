@@ -433,6 +433,13 @@ def test_tag_resume_goes_on_only_with_a_report_of_its_own_kind(exported_baseline
     assert main([*base, "--output", str(written), "--write"]) == 0
     assert main([*base, "--output", str(written), "--resume"]) == 2
     assert "the report of a --write run; go on with it with --resume --write" in capsys.readouterr().err
+    predicted, before = tmp_path / "predicted.jsonl", snapshot(library)  # the files' ids; no file tagged
+    assert (
+        main(["predict", "--input", str(library), "--model", str(exported_baseline), "--output", str(predicted)]) == 0
+    )
+    assert main([*base, "--output", str(predicted), "--resume", "--write"]) == 2
+    assert "not a report of `lyricgenre tag` (a record without tag_status)" in capsys.readouterr().err
+    assert snapshot(library) == before
 
 
 def test_a_rename_failing_after_its_record_is_followed_by_a_failed_record(

@@ -75,10 +75,15 @@ class EarlierRun:
 
 
 def earlier_run(report: Path) -> EarlierRun:
-    """Read a report through (a stream: a million-file report is kept as three facts)."""
+    """Read a report through (a stream: a million-file report is kept as three facts); UserError when a record
+    has no `tag_status` (another command's output, whose rows `tag` would take for files it had done)."""
     wrote = dry = False
     last = None
     for last in report_records(report) if report.exists() else ():
-        wrote |= last.get("tag_status") == "written"
-        dry |= last.get("tag_status") == "would write"
+        if not last.get("tag_status"):
+            raise UserError(
+                f"{report}: not a report of `lyricgenre tag` (a record without tag_status); give another --output"
+            )
+        wrote |= last["tag_status"] == "written"
+        dry |= last["tag_status"] == "would write"
     return EarlierRun(wrote, dry, last if last and last.get("tag_status") == "written" else None)
