@@ -101,3 +101,13 @@ def test_a_song_before_its_pool_is_filled_from_the_first_song_that_has_an_answer
     assert blank.error == "empty lyrics" and first.explanation is not None
     assert intro.genres == first.genres and intro.pooled_songs == 2
     assert intro.explanation is None  # no lines of its own: another song's would explain nothing in it
+
+
+def test_needed_songs_are_the_wanted_ones_and_every_song_pooled_with_one():
+    from lyricgenre.interfaces.classify import needed
+
+    keys = ["The Rockers", "Rockers", "Rap Crew", None, "Rap Crew & Friend", "Solo", None, AlbumKey("Rockers", "One")]
+    wanted = [False, True, False, True, False, False, False, False]
+    # "The Rockers" is pooled with the wanted "Rockers"; the album key is its own pool; songs without a key alone
+    assert needed(keys, wanted) == [True, True, False, True, False, False, False, False]
+    assert needed(keys, [False] * len(keys)) == [False] * len(keys)

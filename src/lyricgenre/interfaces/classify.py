@@ -147,12 +147,22 @@ def pool_key(fields: dict, pool: str) -> PoolKey:
     return AlbumKey(artist, album) if isinstance(album, str) and album.strip() and isinstance(artist, str) else None
 
 
+def needed(keys: list[PoolKey], wanted: list[bool]) -> list[bool]:
+    """Which songs must be classified for the `wanted` ones to get their answers: those and every song pooled
+    with one of them (`artist_groups`; a song without a key is alone). The wanted songs' pools hold the same
+    songs as in a run over all of them: a credit's artist identity depends on no credit outside its own pool."""
+    groups = artist_groups(keys)
+    pooled_with_wanted = {group for group, song_wanted in zip(groups, wanted) if song_wanted}
+    return [group in pooled_with_wanted for group in groups]
+
+
 def song_record(row: SongRow, prediction: Prediction | None, pool: str | None = None) -> dict:
     """The output record of a row: its number and kept fields, then its prediction (`Prediction.to_record`), or
-    why it has none (`error`, or `skipped` for a song with nothing to classify)."""
+    why it has none (`error`, or `skipped` for a song with nothing to classify or set aside)."""
     record = {"row": row.row, **row.fields}
     if prediction is None:
-        outcome = {"skipped": row.skipped} if row.skipped else {"error": row.error}
+        reason = row.skipped or row.aside
+        outcome = {"skipped": reason} if reason else {"error": row.error}
         return {**record, "families": None, "genres": None, "scores": None, **outcome}
     record.update(prediction.to_record())
     if pool and prediction.error is None:

@@ -419,6 +419,36 @@ def test_a_pooled_tag_stopped_while_scoring_goes_on_from_the_songs_it_scored(
     assert scored == [] and "nothing left to tag: 7 done by the earlier run" in capsys.readouterr().err
 
 
+def test_missing_classifies_only_the_artists_with_a_file_to_tag(exported_baseline, tmp_path, capsys, monkeypatch):
+    """`--missing` on a mostly tagged library: only the pools of files without genres are scored, and those files
+    get what a run over the whole library gives them."""
+    from lyricgenre.runtime import GenreClassifier
+
+    music = tmp_path / "Music"
+    make_audio(music / "a.mp3", lyrics=synthetic_lyrics("rock", 1), artist="Rockers")
+    make_audio(music / "b.flac", lyrics=synthetic_lyrics("rock", 2), artist="Rockers", genre="Jazz")
+    make_audio(music / "c.m4a", lyrics=synthetic_lyrics("rap", 3), artist="The Rockers feat. MC", genre="Jazz")
+    make_audio(music / "d.mp3", lyrics=synthetic_lyrics("country", 4), artist="Dusty", genre="Country")
+    make_audio(music / "e.ogg", lyrics=synthetic_lyrics("country", 5), artist="Dusty", genre="Country")
+    arguments = ["tag", str(music), "--model", str(exported_baseline), "--field", "genre", "--format", "jsonl"]
+    _, whole, _ = run(capsys, *arguments)  # every file classified: what a.mp3 would get
+    score, scored = GenreClassifier.predict_proba, []
+    monkeypatch.setattr(
+        GenreClassifier, "predict_proba", lambda self, texts: scored.extend(texts) or score(self, texts)
+    )
+    code, records, err = run(capsys, *arguments, "--missing", "--write")
+    by_id = {r["id"]: r for r in records}
+    assert code == 0 and len(scored) == 3  # the Rockers' songs, pooled as in the whole run; not Dusty's
+    assert by_id["a.mp3"]["tag_status"] == "written" and by_id["a.mp3"]["genres"] == whole[0]["genres"]
+    assert read_tag(music / "a.mp3", "genre") == whole[0]["tag_values"]
+    assert [by_id[name]["tag_status"] for name in ("b.flac", "c.m4a", "d.mp3", "e.ogg")] == ["kept"] * 4
+    assert by_id["b.flac"]["genres"]  # classified for the pool of a.mp3
+    assert by_id["d.mp3"]["genres"] is None and by_id["d.mp3"]["skipped"] == (
+        "not needed: its genre field holds genres, as its artist's other files do"
+    )
+    assert read_tag(music / "d.mp3", "genre") == ["Country"] and "1 written, 4 kept" in err
+
+
 def test_tag_resume_goes_on_only_with_a_report_of_its_own_kind(exported_baseline, library, tmp_path, capsys):
     report = tmp_path / "report.jsonl"
     base = ["tag", str(library), "--model", str(exported_baseline)]

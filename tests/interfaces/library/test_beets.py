@@ -197,3 +197,36 @@ def test_an_adapted_model_gives_beets_items_the_users_own_labels(beets_home, tmp
     stored = database_genres(beets_home)
     assert stored["rap song 3.mp3"] == ["Hip-Hop"] and stored["country song 6.mp3"] == ["Country"]
     assert {name for values in stored.values() for name in values} <= set(LABELS.values())
+
+
+def test_items_that_keep_their_genres_are_classified_only_for_an_item_that_gets_some(
+    exported_baseline, monkeypatch, tmp_path
+):
+    """Without force, only the pools of items without genres are scored (`tag_items`, on items as beets has them)."""
+    from types import SimpleNamespace
+
+    from lyricgenre.interfaces.library.beets import settings_from, tag_items
+    from lyricgenre.runtime import GenreClassifier
+
+    def item(artist, style, number, genres):
+        lyrics = synthetic_lyrics(style, number)
+        return SimpleNamespace(lyrics=lyrics, artist=artist, title=str(number), album="", albumartist="", genres=genres)
+
+    items = [
+        item("Rockers", "rock", 1, []),
+        item("The Rockers", "rock", 2, ["Jazz"]),
+        item("Dusty", "country", 3, ["X"]),
+    ]
+    classifier = GenreClassifier.load(exported_baseline, threads=1)
+    score, scored = GenreClassifier.predict_proba, []
+    monkeypatch.setattr(
+        GenreClassifier, "predict_proba", lambda self, texts: scored.extend(texts) or score(self, texts)
+    )
+    settings = settings_from({})
+    outcomes = [
+        result.outcome.status for result in tag_items(items, classifier, settings, "genres", force=False, write=True)
+    ]
+    assert outcomes == ["written", "kept", "kept"] and scored == [items[0].lyrics, items[1].lyrics]
+    scored.clear()
+    forced = [r.outcome.status for r in tag_items(items, classifier, settings, "genres", force=True, write=True)]
+    assert forced == ["written", "written", "written"] and len(scored) == 3

@@ -94,6 +94,17 @@ def test_tag_fetches_what_the_server_has_and_skips_what_it_has_not(exported_base
         assert code == 0 and len(server.requests) > first_run
 
 
+def test_with_missing_no_lyrics_are_fetched_for_files_that_keep_their_genres(exported_baseline, library, capsys):
+    make_audio(library / "tagged.mp3", artist="Other Band", title="Tagged", album="Album", genre="Rock")
+    with stand_in() as server:
+        code, records, _ = tag(
+            capsys, library, server.url, "--model", str(exported_baseline), "--missing", "--field", "genre"
+        )
+        asked = {r["query"]["track_name"] for r in server.requests}
+    assert code == 0 and "Plain" in asked and "Tagged" not in asked
+    assert records["tagged.mp3"]["tag_status"] == "kept" and records["plain.mp3"]["tag_status"] == "would write"
+
+
 def test_save_lyrics_writes_them_into_the_files_with_the_genres(exported_baseline, library, capsys):
     with stand_in() as server:
         arguments = ("--model", str(exported_baseline), "--save-lyrics")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from lyricgenre.interfaces.classify import Decisions, classify_rows, song_record
+from lyricgenre.interfaces.classify import Decisions, classify_rows, needed, pool_key, song_record
 from lyricgenre.interfaces.library.settings import TagSettings, load_tag_settings
 from lyricgenre.interfaces.library.tagger import TagOutcome, decide, unclassified
 from lyricgenre.interfaces.songs.lrc import parse_lrc
@@ -49,13 +49,15 @@ def tag_items(
     """Each item with what its genre field gets (`written`, or `would write` unless `write`, when it changes);
     nothing is stored here.
 
-    Items that already have genres are `kept` unless `force`; items without lyrics get their artist's (album's)
-    pooled genres when pooling (and `settings.fill`), else are `skipped: no lyrics`.
+    Items that already have genres are `kept` unless `force`, and classified only when pooled with an item that
+    gets genres; items without lyrics get their artist's (album's) pooled genres when pooling (and
+    `settings.fill`), else are `skipped: no lyrics`.
     """
     settings = settings.for_model(classifier.adapted)
     pool = None if settings.pool == "none" else settings.pool
     decisions = Decisions(pool=pool, fill=settings.fill)
-    for (row, prediction), item in zip(classify_rows(classifier, _rows(items), decisions), items):
+    rows = _needed_rows(items, field, pool, force)
+    for (row, prediction), item in zip(classify_rows(classifier, rows, decisions), items):
         previous = current_genres(item, field)
         record = song_record(row, prediction, pool)
         if previous and not force:
@@ -73,6 +75,16 @@ def current_genres(item, field: str) -> list[str]:
 def field_value(values: list[str], field: str):
     """Genre names as the field holds them: a list in `genres`, one text in `genre`."""
     return list(values) if field == "genres" else JOINED.join(values)
+
+
+def _needed_rows(items: list, field: str, pool: str | None, force: bool) -> list[SongRow]:
+    """The items as song rows, those whose answer no item needs set aside: items that keep their genres (no
+    `force`), as every item pooled with them does (`classify.needed`)."""
+    rows = _rows(items)
+    wanted = [force or not current_genres(item, field) for item in items]
+    keys = [pool_key(row.fields, pool) if pool else None for row in rows]
+    reason = "not needed: it has genres" + (f", as its {pool}'s other items do" if pool else "")
+    return [row if need else row.set_aside(reason) for row, need in zip(rows, needed(keys, wanted))]
 
 
 def _rows(items: list) -> list[SongRow]:

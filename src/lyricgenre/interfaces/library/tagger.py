@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.audio import AudioTagError, prepare_rewrite, read_tag, remove_leftover_copies
-from lyricgenre.interfaces.classify import Decisions, classify_rows, song_record
+from lyricgenre.interfaces.classify import Decisions, classify_rows, needed, pool_key, song_record
 from lyricgenre.interfaces.library.lrclib import LyricsSettings
 from lyricgenre.interfaces.library.lyrics_fetch import LyricsFetcher
 from lyricgenre.interfaces.library.report import EarlierRun, earlier_run, records_changes
@@ -237,10 +237,12 @@ def tag_library(
     tagger = LibraryTagger(
         root, settings, write, follow_symlinks, save_lyrics=bool(lyrics) and save_lyrics, missing=missing
     )
+    pool = None if settings.pool == "none" else settings.pool
     rows = read_songs(path, audio_only=True)
+    if missing:
+        rows = _set_aside_unneeded(rows, path, settings.field, pool)
     if write:
         tagger.leftovers_removed = remove_leftover_copies(root)
-    pool = None if settings.pool == "none" else settings.pool
     pooled = (f"{pool}_songs", "filled_from") if pool else ()
     columns = pooled + (("lyrics_source",) if lyrics else ()) + tagger.columns
     tagger.fetcher = LyricsFetcher(lyrics) if lyrics else None
@@ -282,3 +284,25 @@ def _remaining(
         report.write_again({"id": earlier.last_written["id"]}, earlier.last_written.get("row"))
     read_again = partial(read_songs, path, audio_only=True)
     return classify_remaining(classifier, rows, decisions, progress, report, read_again)
+
+
+def _set_aside_unneeded(rows: Iterable[SongRow], path: Path, field: str, pool: str | None) -> Iterator[SongRow]:
+    """`--missing`: the rows, those of files no answer is needed for set aside (not classified, no lyrics fetched):
+    files whose field holds genres, as every file pooled with them does. One pass over the folder first finds
+    which are needed (`classify.needed`)."""
+    ids, keys, wanted = [], [], []
+    for row in read_songs(path, audio_only=True):
+        ids.append(row.fields.get("id"))
+        keys.append(pool_key(row.fields, pool) if pool else None)
+        wanted.append(_field_empty(row, field))
+    needed_ids = {song for song, need in zip(ids, needed(keys, wanted)) if need}
+    reason = f"not needed: its {field} field holds genres" + (f", as its {pool}'s other files do" if pool else "")
+    return (row if row.fields.get("id") in needed_ids else row.set_aside(reason) for row in rows)
+
+
+def _field_empty(row: SongRow, field: str) -> bool:
+    """Whether the row's file holds no value in `field` (a file that cannot be read: tagging it says why)."""
+    try:
+        return not any(value.strip() for value in read_tag(row.audio_path, field, row.fields.get("id")))
+    except AudioTagError:
+        return True

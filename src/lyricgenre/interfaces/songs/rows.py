@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lyricgenre.interfaces.songs.fields import as_text, kept_fields
@@ -20,9 +20,14 @@ class SongRow:
     fields: dict = field(default_factory=dict)  # id / artist / title / album / album_artist, when the input has them
     error: str | None = None  # why the row could not be read
     skipped: str | None = None  # why a song with nothing to classify is left out (no lyrics): not an error
+    aside: str | None = None  # why a song is not classified though it could be: no answer of it is needed
     audio_path: Path | None = None  # the audio file the row is read from
     duration: float | None = None  # its length in seconds, from the audio stream
     label: object = None  # the label column's value, when the reader was asked for one (`lyricgenre adapt`)
+
+    def set_aside(self, reason: str) -> SongRow:
+        """The row without its lyrics, marked as not to be classified (nor its lyrics fetched) and why."""
+        return replace(self, lyrics=None, skipped=None, error=None, aside=reason)
 
 
 def song_row(number: int, lyrics, record: dict, missing: str = EMPTY, label_column: str | None = None) -> SongRow:
