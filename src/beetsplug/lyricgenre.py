@@ -18,6 +18,7 @@ from beets.plugins import BeetsPlugin
 from lyricgenre.errors import UserError
 from lyricgenre.interfaces.library import beets as tagging
 from lyricgenre.interfaces.library.tagger import summary
+from lyricgenre.interfaces.progress import ProgressBar
 from lyricgenre.runtime import GenreClassifier
 
 
@@ -40,18 +41,23 @@ class LyricGenrePlugin(BeetsPlugin):
 
     def run_command(self, lib, options, arguments) -> None:
         force = self.config["force"].get(bool) if options.force is None else options.force
-        self.tag(list(lib.items(arguments)), force=force, pretend=options.pretend, write=ui.should_write())
+        items = list(lib.items(arguments))
+        self.tag(items, force=force, pretend=options.pretend, write=ui.should_write(), progress=ProgressBar(len(items)))
 
     def imported(self, session, task) -> None:
         self.tag(list(task.imported_items()), self.config["force"].get(bool), False, session.config["write"].get(bool))
 
-    def tag(self, items: list, force: bool, pretend: bool, write: bool) -> None:
-        """Decide every item's genres together (pooled as configured), then show, store and write the changes."""
+    def tag(self, items: list, force: bool, pretend: bool, write: bool, progress: ProgressBar | None = None) -> None:
+        """Decide every item's genres together (pooled as configured), then show, store and write the changes;
+        `progress` (the command's, on a terminal) counts the items as they are classified."""
         try:
             settings = tagging.settings_from(self._tag_options())
-            outcomes = list(
-                tagging.tag_items(items, self.classifier(), settings, self.field, force=force, write=not pretend)
-            )
+            with progress or ProgressBar(None, enabled=False) as shown:
+                outcomes = list(
+                    tagging.tag_items(
+                        items, self.classifier(), settings, self.field, force=force, write=not pretend, progress=shown
+                    )
+                )
         except UserError as error:
             raise ui.UserError(f"lyricgenre: {error}") from None
         counts = Counter()

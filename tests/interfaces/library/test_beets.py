@@ -200,12 +200,13 @@ def test_an_adapted_model_gives_beets_items_the_users_own_labels(beets_home, tmp
 
 
 def test_items_that_keep_their_genres_are_classified_only_for_an_item_that_gets_some(
-    exported_baseline, monkeypatch, tmp_path
+    exported_baseline, monkeypatch, tmp_path, capsys
 ):
     """Without force, only the pools of items without genres are scored (`tag_items`, on items as beets has them)."""
     from types import SimpleNamespace
 
     from lyricgenre.interfaces.library.beets import settings_from, tag_items
+    from lyricgenre.interfaces.progress import ProgressBar
     from lyricgenre.runtime import GenreClassifier
 
     def item(artist, style, number, genres):
@@ -228,5 +229,7 @@ def test_items_that_keep_their_genres_are_classified_only_for_an_item_that_gets_
     ]
     assert outcomes == ["written", "kept", "kept"] and scored == [items[0].lyrics, items[1].lyrics]
     scored.clear()
-    forced = [r.outcome.status for r in tag_items(items, classifier, settings, "genres", force=True, write=True)]
-    assert forced == ["written", "written", "written"] and len(scored) == 3
+    with ProgressBar(len(items), enabled=True) as progress:  # the command's bar, as on a terminal
+        forced = tag_items(items, classifier, settings, "genres", force=True, write=True, progress=progress)
+        assert [r.outcome.status for r in forced] == ["written", "written", "written"] and len(scored) == 3
+    assert "3/3 songs 100%" in capsys.readouterr().err

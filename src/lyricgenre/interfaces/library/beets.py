@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lyricgenre.interfaces.classify import Decisions, classify_rows, needed, pool_key, song_record
 from lyricgenre.interfaces.library.settings import TagSettings, load_tag_settings
 from lyricgenre.interfaces.library.tagger import TagOutcome, decide, unclassified
+from lyricgenre.interfaces.progress import ProgressBar
 from lyricgenre.interfaces.songs.lrc import parse_lrc
 from lyricgenre.interfaces.songs.rows import SongRow
 from lyricgenre.runtime import GenreClassifier
@@ -44,10 +45,17 @@ def genre_field(fields: Iterable[str]) -> str:
 
 
 def tag_items(
-    items: list, classifier: GenreClassifier, settings: TagSettings, field: str, *, force: bool, write: bool
+    items: list,
+    classifier: GenreClassifier,
+    settings: TagSettings,
+    field: str,
+    *,
+    force: bool,
+    write: bool,
+    progress: ProgressBar | None = None,
 ) -> Iterator[ItemOutcome]:
     """Each item with what its genre field gets (`written`, or `would write` unless `write`, when it changes);
-    nothing is stored here.
+    nothing is stored here. `progress` counts the items as they are classified.
 
     Items that already have genres are `kept` unless `force`, and classified only when pooled with an item that
     gets genres; items without lyrics get their artist's (album's) pooled genres when pooling (and
@@ -57,7 +65,7 @@ def tag_items(
     pool = None if settings.pool == "none" else settings.pool
     decisions = Decisions(pool=pool, fill=settings.fill)
     rows = _needed_rows(items, field, pool, force)
-    for (row, prediction), item in zip(classify_rows(classifier, rows, decisions), items):
+    for (row, prediction), item in zip(classify_rows(classifier, rows, decisions, progress), items):
         previous = current_genres(item, field)
         record = song_record(row, prediction, pool)
         if previous and not force:
