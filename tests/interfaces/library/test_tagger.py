@@ -49,3 +49,19 @@ def test_a_rename_that_fails_after_the_record_is_followed_by_a_failed_record(tmp
     assert [r["tag_status"] for r in records] == ["written", "failed"] and tagger.counts["written"] == 0
     assert read_tag(tmp_path / "one.mp3", "genre") == ["Pop"]
     assert [p.name for p in tmp_path.iterdir()] == ["one.mp3"]  # the checked copy is gone
+
+
+def test_a_last_written_record_is_tagged_again_only_while_its_file_holds_what_it_held_before(tmp_path):
+    """`tag --resume`: a run stopped between a file's record and its rename left the file as it was; a file
+    whose genres something else changed since is left alone, and one that holds the new values is done."""
+    from lyricgenre.interfaces.library.report import EarlierRun
+
+    path = make_audio(tmp_path / "one.mp3", lyrics="la la la", artist="X", genre="Old")
+    record = {"id": "one.mp3", "tag_status": "written", "tag_values": ["Rock"], "tag_previous": ["Old"]}
+    tagger, earlier = LibraryTagger(tmp_path, TagSettings(field="genre"), True), EarlierRun(True, False, record)
+    found = {}
+    for holds in (["Old"], ["Rock"], ["Mine"]):
+        audio.write_tags(path, {"genre": holds})
+        found[holds[0]] = tagger.unfinished(earlier)
+    assert found == {"Old": True, "Rock": False, "Mine": False}
+    assert not tagger.unfinished(EarlierRun(True, False, None))

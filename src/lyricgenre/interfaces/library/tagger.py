@@ -163,15 +163,17 @@ class LibraryTagger:
         return f"{summary(self.counts, 'audio file')}; {earlier}" if self.counts else f"nothing left to tag: {earlier}"
 
     def unfinished(self, earlier: EarlierRun) -> bool:
-        """Whether the earlier run's last record is a `written` file whose field does not hold what it recorded:
-        the run stopped after the record, before the rename, so the file is tagged again."""
+        """Whether the earlier run's last record is a `written` file whose field still holds what it held before:
+        the run stopped after the record, before the rename, so the file is tagged again (a file changed since by
+        something else is left as it is)."""
         record = earlier.last_written
         if record is None:
             return False
         try:
-            return read_tag(self.root / record["id"], self.settings.field, record["id"]) != record.get("tag_values")
+            holds = read_tag(self.root / record["id"], self.settings.field, record["id"])
         except AudioTagError:  # its name not as the report shows it, or unreadable: tagging it says which
             return True
+        return holds != record.get("tag_values") and holds == (record.get("tag_previous") or [])
 
 
 STATUSES = (
