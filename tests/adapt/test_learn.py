@@ -63,7 +63,7 @@ def test_adapting_answers_in_the_users_labels_and_reports_cross_validation(adapt
     assert {score.label for score in report.labels} == set(LABELS.values())
     assert report.baseline is not None and ("Hip-Hop", "hip hop") in report.matched
     markdown = report.markdown()
-    assert "Left out" in markdown and "Polka (9 songs, 1 artists)" in markdown and "| Hip-Hop |" in markdown
+    assert "Left out" in markdown and "Polka (9 songs, 1 artist)" in markdown and "| Hip-Hop |" in markdown
 
 
 def test_the_head_survives_saving(adapted, tmp_path):

@@ -138,10 +138,15 @@ class AdaptReport:
             lines += [f"| {name} | " + " | ".join(map(str, row)) + " |" for name, row in zip(names, self.confusion)]
         if self.left_out:
             left = ", ".join(
-                f"{label} ({songs} songs, {artists} artists)" for label, (songs, artists) in self.left_out.items()
+                f"{label} ({_count(songs, 'song')}, {_count(artists, 'artist')})"
+                for label, (songs, artists) in self.left_out.items()
             )
             lines += ["", f"Left out, too few songs or artists to learn: {left}."]
         return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _scores(scores: np.ndarray, truth: np.ndarray, cut: float | None) -> Scores:

@@ -39,7 +39,7 @@ def test_adapt_writes_a_model_folder_with_its_report(adapted_model, capsys):
     manifest = json.loads((adapted_model / "manifest.json").read_text())
     assert manifest["kind"] == "adapted" and set(manifest["genres"]) == set(LABELS.values())
     card = (adapted_model / "MODEL_CARD.md").read_text()
-    assert "grouped by artist" in card and "Polka (9 songs, 1 artists)" in card and "| Country |" in card
+    assert "grouped by artist" in card and "Polka (9 songs, 1 artist)" in card and "| Country |" in card
     assert "Hip-Hop → hip hop" in card  # the families its records carry
     assert (adapted_model / "base" / "manifest.json").is_file() and (adapted_model / "head.npz").is_file()
 
