@@ -164,14 +164,16 @@ def test_load_test_runs_against_the_server(exported):
     assert result["requests"] == 40 and result["errors"] == 0 and result["requests_per_s"] > 0
 
 
-def test_tag_library_times_a_dry_run_and_two_writes(exported_baseline, dataset):
+def test_tag_library_times_a_dry_run_two_writes_and_missing(exported_baseline, dataset):
     line = _run(
         "tag_library.py", "--files", "6", "--size-mb", "0.1", "--model", str(exported_baseline), "--data", str(dataset)
     )
     result = json.loads(line)
-    for name in ("dry_run", "first_write", "second_write"):
+    for name in ("dry_run", "first_write", "second_write", "missing"):
         assert result[name]["s"] > 0 and result[name]["files_per_s"] > 0, name
     assert result["second_write_unchanged"] == 6  # the first write left nothing to change
+    assert result["missing_files"] == result["missing_would_write"] == 6  # one artist: all its files emptied
+    assert result["missing_vs_dry_run"] > 0
 
 
 def test_explain_faithfulness_compares_named_and_random_lines(exported, dataset):
