@@ -11,8 +11,9 @@ section, plus `auto`, `force`, `model` and `threads` (`PLUGIN_OPTIONS`). The wor
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
-from beets import library, ui
+from beets import config, library, ui
 from beets.plugins import BeetsPlugin
 
 from lyricgenre.errors import UserError
@@ -20,6 +21,8 @@ from lyricgenre.interfaces.library import beets as tagging
 from lyricgenre.interfaces.library.tagger import summary
 from lyricgenre.interfaces.progress import ProgressBar
 from lyricgenre.runtime import GenreClassifier
+
+SAVED_SCORES = "lyricgenre.scores"  # in beets' folder while `beet lyricgenre` classifies
 
 
 class LyricGenrePlugin(BeetsPlugin):
@@ -42,20 +45,39 @@ class LyricGenrePlugin(BeetsPlugin):
     def run_command(self, lib, options, arguments) -> None:
         force = self.config["force"].get(bool) if options.force is None else options.force
         items = list(lib.items(arguments))
-        self.tag(items, force=force, pretend=options.pretend, write=ui.should_write(), progress=ProgressBar(len(items)))
+        # The scores are kept in beets' folder while the items are classified: run again after a stop, the
+        # command reads back those of the songs it had scored.
+        saved = Path(config.config_dir()) / SAVED_SCORES
+        self.tag(items, force, options.pretend, ui.should_write(), ProgressBar(len(items)), saved)
 
     def imported(self, session, task) -> None:
         self.tag(list(task.imported_items()), self.config["force"].get(bool), False, session.config["write"].get(bool))
 
-    def tag(self, items: list, force: bool, pretend: bool, write: bool, progress: ProgressBar | None = None) -> None:
+    def tag(
+        self,
+        items: list,
+        force: bool,
+        pretend: bool,
+        write: bool,
+        progress: ProgressBar | None = None,
+        saved: Path | None = None,
+    ) -> None:
         """Decide every item's genres together (pooled as configured), then show, store and write the changes;
-        `progress` (the command's, on a terminal) counts the items as they are classified."""
+        `progress` (the command's, on a terminal) counts the items as they are classified, and `saved` keeps
+        their scores until every item is decided (`tag_items`)."""
         try:
             settings = tagging.settings_from(self._tag_options())
             with progress or ProgressBar(None, enabled=False) as shown:
                 outcomes = list(
                     tagging.tag_items(
-                        items, self.classifier(), settings, self.field, force=force, write=not pretend, progress=shown
+                        items,
+                        self.classifier(),
+                        settings,
+                        self.field,
+                        force=force,
+                        write=not pretend,
+                        progress=shown,
+                        saved=saved,
                     )
                 )
         except UserError as error:

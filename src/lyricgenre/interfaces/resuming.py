@@ -3,7 +3,7 @@
 The output (`predict`'s records, `tag`'s report) says which rows an earlier run did: `RecordWriter` counts them.
 Each song streamed alone is classified only if its record is missing. Pooled, every song counts in its artist's
 (album's) mean, so all are scored before the first record is written: the scores are kept in a hidden file beside
-the output as they are made (`lyricgenre.runtime.SavedScores`), a run stopped while scoring reads them back, and
+the output as they are made (`lyricgenre.runtime.saved`), a run stopped while scoring reads them back, and
 the file goes once the output is complete. A pooled run whose output already holds every row scores nothing.
 """
 

@@ -233,3 +233,47 @@ def test_items_that_keep_their_genres_are_classified_only_for_an_item_that_gets_
         forced = tag_items(items, classifier, settings, "genres", force=True, write=True, progress=progress)
         assert [r.outcome.status for r in forced] == ["written", "written", "written"] and len(scored) == 3
     assert "3/3 songs 100%" in capsys.readouterr().err
+
+
+def test_a_command_stopped_while_classifying_reads_back_the_scores_it_had_made(
+    exported_baseline, monkeypatch, tmp_path
+):
+    from types import SimpleNamespace
+
+    from lyricgenre.interfaces import classify
+    from lyricgenre.interfaces.library.beets import settings_from, tag_items
+    from lyricgenre.runtime import GenreClassifier
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setattr(classify, "BATCH", 2)
+    items = [
+        SimpleNamespace(
+            lyrics=synthetic_lyrics(style, n), artist=f"A{n % 2}", title=str(n), album="", albumartist="", genres=[]
+        )
+        for n, style in enumerate(["rock", "rap", "country", "rock", "rap"])
+    ]
+    classifier, settings, saved = GenreClassifier.load(exported_baseline, threads=1), settings_from({}), tmp_path / "s"
+    score, scored = GenreClassifier.predict_proba, []
+
+    def stopped_in_the_second_batch(self, texts, *args, **kwargs):
+        if scored:
+            raise KeyboardInterrupt
+        scored.extend(texts)
+        return score(self, texts, *args, **kwargs)
+
+    def decided():
+        outcomes = tag_items(items, classifier, settings, "genres", force=False, write=True, saved=saved)
+        return [result.outcome.values for result in outcomes]
+
+    monkeypatch.setattr(GenreClassifier, "predict_proba", stopped_in_the_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        decided()
+    assert saved.exists()
+    scored.clear()
+    monkeypatch.setattr(
+        GenreClassifier, "predict_proba", lambda self, texts: scored.extend(texts) or score(self, texts)
+    )
+    values = decided()
+    assert len(scored) == 3 and not saved.exists()  # the two songs scored before the stop were read back
+    scored.clear()
+    assert decided() == values and len(scored) == 5  # the same answers as a run from the start

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from lyricgenre.interfaces.classify import Decisions, classify_rows, needed, pool_key, song_record
 from lyricgenre.interfaces.library.settings import TagSettings, load_tag_settings
@@ -53,9 +54,12 @@ def tag_items(
     force: bool,
     write: bool,
     progress: ProgressBar | None = None,
+    saved: Path | None = None,
 ) -> Iterator[ItemOutcome]:
     """Each item with what its genre field gets (`written`, or `would write` unless `write`, when it changes);
-    nothing is stored here. `progress` counts the items as they are classified.
+    nothing is stored here. `progress` counts the items as they are classified. Pooled, with `saved`, the songs'
+    scores are kept in that file as they are made and read back by the same run stopped before every item was
+    decided (`lyricgenre.runtime.saved`); it is removed once every item is.
 
     Items that already have genres are `kept` unless `force`, and classified only when pooled with an item that
     gets genres; items without lyrics get their artist's (album's) pooled genres when pooling (and
@@ -65,7 +69,8 @@ def tag_items(
     pool = None if settings.pool == "none" else settings.pool
     decisions = Decisions(pool=pool, fill=settings.fill)
     rows = _needed_rows(items, field, pool, force)
-    for (row, prediction), item in zip(classify_rows(classifier, rows, decisions, progress), items):
+    found = classify_rows(classifier, rows, decisions, progress, saved if pool else None)
+    for (row, prediction), item in zip(found, items):
         previous = current_genres(item, field)
         record = song_record(row, prediction, pool)
         if previous and not force:
@@ -73,6 +78,8 @@ def tag_items(
         else:
             outcome = unclassified(record) or decide(record, previous, settings, write)[0]
         yield ItemOutcome(item, outcome)
+    if saved:
+        saved.unlink(missing_ok=True)
 
 
 def current_genres(item, field: str) -> list[str]:
