@@ -132,12 +132,15 @@ def _filled(
     }
 
 
-def pool_key(fields: dict, pool: str) -> PoolKey:
-    """What songs are pooled by: the artist, or the album (with its album artist, else artist); None: alone.
+def pool_key(fields: dict, pool: str | None) -> PoolKey:
+    """What songs are pooled by: the artist, or the album (with its album artist, else artist); None: alone (and
+    always when `pool` is None: songs not pooled).
 
     A compilation's songs (album artist "Various Artists", as MusicBrainz and most taggers write it) are each
     artist's own: by album they are pooled per artist within the album, not across its artists.
     """
+    if pool is None:
+        return None
     if pool == "artist":
         artist = fields.get("artist")
         return artist if isinstance(artist, str) else None

@@ -97,7 +97,7 @@ def _needed_rows(items: list, field: str, pool: str | None, force: bool) -> list
     `force`), as every item pooled with them does (`classify.needed`)."""
     rows = _rows(items)
     wanted = [force or not current_genres(item, field) for item in items]
-    keys = [pool_key(row.fields, pool) if pool else None for row in rows]
+    keys = [pool_key(row.fields, pool) for row in rows]
     reason = "not needed: it has genres" + (f", as its {pool}'s other items do" if pool else "")
     return [row if need else row.set_aside(reason) for row, need in zip(rows, needed(keys, wanted))]
 

@@ -295,7 +295,7 @@ def _set_aside_unneeded(rows: Iterable[SongRow], path: Path, field: str, pool: s
     ids, keys, wanted = [], [], []
     for row in read_songs(path, audio_only=True):
         ids.append(row.fields.get("id"))
-        keys.append(pool_key(row.fields, pool) if pool else None)
+        keys.append(pool_key(row.fields, pool))
         wanted.append(_field_empty(row, field))
     needed_ids = {song for song, need in zip(ids, needed(keys, wanted)) if need}
     reason = f"not needed: its {field} field holds genres" + (f", as its {pool}'s other files do" if pool else "")
